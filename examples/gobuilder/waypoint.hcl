@@ -1,0 +1,11 @@
+project = "hello"
+
+app "hello" {
+  build {
+    use "gobuilder" {
+      output_name = "app"
+      source      = "./app"
+    }
+  }
+
+}

@@ -1,0 +1,94 @@
+/**
+ * The per-process state of one component: its decoded config, and the
+ * config-related RPCs every component service shares (ConfigStruct,
+ * Configure, Documentation).
+ */
+import type { ComponentDocs } from "../components/component.ts";
+import type { Schema } from "../config/schema.ts";
+import { Code, PluginError } from "../errors.ts";
+import type {
+  Config_ConfigureRequest,
+  Config_Documentation,
+  Config_StructResp,
+} from "../gen/wire.ts";
+import type { Logger } from "../logger.ts";
+import { decodeConfig, fieldDocs, toProtostructure } from "./config.ts";
+
+/** A component definition as the runtime sees it. */
+export interface ComponentDefinition {
+  config?: Schema;
+  configSet?(config: unknown, ctx: { logger: Logger }): void | Promise<void>;
+  docs?: ComponentDocs;
+  output?: { typeName: string };
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Config state and config RPCs of one component in this process. */
+export class ComponentRuntime {
+  readonly kind: string;
+  readonly definition: ComponentDefinition;
+  readonly logger: Logger;
+  #pluginName: string;
+  /** The current config: defaults until `Configure` runs. */
+  config: unknown;
+
+  constructor(kind: string, definition: ComponentDefinition, logger: Logger, pluginName: string) {
+    this.kind = kind;
+    this.definition = definition;
+    this.logger = logger;
+    this.#pluginName = pluginName;
+    try {
+      this.config = definition.config ? decodeConfig(definition.config.shape, {}) : {};
+    } catch {
+      this.config = {}; // Required fields: Waypoint always configures before calling operations.
+    }
+  }
+
+  /** `ConfigStruct`: the Go struct the host decodes the `use` block into; unset when not configurable. */
+  configStruct(): Config_StructResp {
+    const schema = this.definition.config;
+    return schema ? { struct: toProtostructure(schema.shape) } : {};
+  }
+
+  /** `Configure`: decodes and validates the host's JSON, then runs `configSet`. */
+  async configure(req: Config_ConfigureRequest): Promise<void> {
+    const schema = this.definition.config;
+    if (!schema) return; // Not configurable: Go plugins ignore the payload too.
+    const where = `Cannot configure ${this.kind} "${this.#pluginName}"`;
+    let json: unknown;
+    try {
+      json = JSON.parse(decoder.decode(req.json ?? new Uint8Array()));
+    } catch (err) {
+      throw new PluginError(
+        `${where}: the host sent config that is not JSON (${(err as Error).message})`,
+        Code.INVALID_ARGUMENT,
+      );
+    }
+    let config: unknown;
+    try {
+      config = decodeConfig(schema.shape, json);
+      await this.definition.configSet?.(config, { logger: this.logger });
+    } catch (err) {
+      const e = PluginError.from(err);
+      const code = e.code === Code.UNKNOWN ? Code.INVALID_ARGUMENT : e.code;
+      throw new PluginError(`${where}: ${e.message}`, code, { cause: err });
+    }
+    this.config = config;
+  }
+
+  /** `Documentation`: from the schema and the docs the author gave. */
+  documentation(): Config_Documentation {
+    const d = this.definition.docs ?? {};
+    return {
+      description: d.description ?? "",
+      example: d.example ?? "",
+      input: d.input ?? "",
+      output: d.output ?? this.definition.output?.typeName ?? "",
+      fields: this.definition.config ? fieldDocs(this.definition.config.shape) : {},
+      mappers: [],
+      templateFields: {},
+      requestFields: {},
+    };
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * grpc-js service definitions built from the protobufjs descriptors, so no
+ * proto-loader or protoc step runs at start-up.
+ */
+import * as grpc from "@grpc/grpc-js";
+import type protobuf from "protobufjs/light.js";
+import { file } from "../gen/wire.ts";
+import { PluginError } from "../errors.ts";
+
+/** Largest message grpc-js may send or receive: the Go host allows 2^31-1 both ways. */
+export const MAX_MESSAGE = 2 ** 31 - 1;
+
+/** Options for every grpc-js server and client the plugin makes. */
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc.max_receive_message_length": MAX_MESSAGE,
+  "grpc.max_send_message_length": MAX_MESSAGE,
+};
+
+type Codec = {
+  serialize: (value: unknown) => Buffer;
+  deserialize: (bytes: Buffer) => unknown;
+};
+
+const codecs = new Map<string, Codec>();
+
+/** Encode/decode functions for a wire message, working on protobufjs objects (camelCase fields). */
+export function codec(typeName: string): Codec {
+  let c = codecs.get(typeName);
+  if (!c) {
+    const type = file.root.lookupType(typeName);
+    c = {
+      serialize: (value) => Buffer.from(type.encode(type.fromObject(value as object)).finish()),
+      deserialize: (bytes) => type.decode(bytes),
+    };
+    codecs.set(typeName, c);
+  }
+  return c;
+}
+
+/** The grpc-js definition of service `name` (full proto name). */
+export function serviceDefinition(name: string): grpc.ServiceDefinition {
+  const service = file.root.lookupService(name);
+  const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const method of service.methodsArray) {
+    method.resolve();
+    const req = codec(method.resolvedRequestType!.fullName.slice(1));
+    const res = codec(method.resolvedResponseType!.fullName.slice(1));
+    def[method.name] = {
+      path: `/${name}/${method.name}`,
+      requestStream: !!method.requestStream,
+      responseStream: !!method.responseStream,
+      requestSerialize: req.serialize,
+      requestDeserialize: req.deserialize,
+      responseSerialize: res.serialize,
+      responseDeserialize: res.deserialize,
+      originalName: method.name,
+    };
+  }
+  return def as grpc.ServiceDefinition;
+}
+
+/** The method names of service `name`. */
+export function methodNames(name: string): string[] {
+  return file.root.lookupService(name).methodsArray.map((m: protobuf.Method) => m.name);
+}
+
+/** A unary handler: takes the decoded request and the call, returns the response object. */
+export type Unary = (
+  request: unknown,
+  call: grpc.ServerUnaryCall<unknown, unknown>,
+) => Promise<unknown> | unknown;
+
+/** Turns anything thrown by a handler into a gRPC status whose message is the error's message. */
+export function toStatus(err: unknown): Partial<grpc.StatusObject> {
+  const e = PluginError.from(err);
+  return { code: e.code as number as grpc.status, details: e.message };
+}
+
+/** Wraps a unary handler so thrown errors and rejected promises become gRPC statuses. */
+export function unary(handler: Unary): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    let settled = false;
+    const done = (err: Partial<grpc.StatusObject> | null, value?: unknown) => {
+      if (settled) return;
+      settled = true;
+      callback(err as grpc.ServiceError | null, value);
+    };
+    try {
+      Promise.resolve(handler(call.request, call)).then(
+        (value) => done(null, value ?? {}),
+        (err) => done(toStatus(err)),
+      );
+    } catch (err) {
+      done(toStatus(err));
+    }
+  };
+}
+
+/**
+ * Registers `name` on `server` with `handlers`; every method without a
+ * handler answers UNIMPLEMENTED with `unimplemented` as its message.
+ */
+export function addService(
+  server: grpc.Server,
+  name: string,
+  handlers: Record<string, grpc.UntypedHandleCall>,
+  unimplemented = `plugin does not implement: ${name}`,
+): void {
+  const def = serviceDefinition(name);
+  const all: grpc.UntypedServiceImplementation = {};
+  for (const method of Object.keys(def)) {
+    all[method] = handlers[method] ?? unimplementedHandler(
+      def[method],
+      `${unimplemented} (${method})`,
+    );
+  }
+  for (const method of Object.keys(handlers)) {
+    if (!(method in def)) {
+      throw new TypeError(`Service ${name} has no method "${method}"`);
+    }
+  }
+  server.addService(def, all);
+}
+
+function unimplementedHandler(
+  def: grpc.MethodDefinition<unknown, unknown>,
+  message: string,
+): grpc.UntypedHandleCall {
+  const status = { code: grpc.status.UNIMPLEMENTED, details: message };
+  if (!def.requestStream && !def.responseStream) {
+    return ((_call, cb) => cb(status as grpc.ServiceError)) as grpc.handleUnaryCall<
+      unknown,
+      unknown
+    >;
+  }
+  if (!def.requestStream) {
+    return ((call: grpc.ServerWritableStream<unknown, unknown>) =>
+      call.emit("error", status)) as grpc.handleServerStreamingCall<unknown, unknown>;
+  }
+  if (!def.responseStream) {
+    return ((_call, cb) => cb(status as grpc.ServiceError)) as grpc.handleClientStreamingCall<
+      unknown,
+      unknown
+    >;
+  }
+  return ((call: grpc.ServerDuplexStream<unknown, unknown>) =>
+    call.emit("error", status)) as grpc.handleBidiStreamingCall<unknown, unknown>;
+}

@@ -1,0 +1,43 @@
+/** go-plugin's own services: health, controller, stdio, broker. */
+import type * as grpc from "@grpc/grpc-js";
+import type { ConnInfo, HealthCheckRequest } from "../../gen/wire.ts";
+import type { Broker } from "../broker.ts";
+import { addService, unary } from "../grpc.ts";
+import { Code, PluginError } from "../../errors.ts";
+
+const SERVING = 1;
+
+/** Registers Health, GRPCController, GRPCStdio and GRPCBroker on `server`. */
+export function addGoPluginServices(
+  server: grpc.Server,
+  broker: Broker,
+  shutdown: () => void,
+): void {
+  addService(server, "grpc.health.v1.Health", {
+    Check: unary((req) => {
+      const service = (req as HealthCheckRequest).service;
+      if (service === "" || service === "plugin") return { status: SERVING };
+      throw new PluginError(`unknown service ${service}`, Code.NOT_FOUND);
+    }),
+    Watch: (call: grpc.ServerWritableStream<HealthCheckRequest, unknown>) => {
+      call.write({ status: SERVING });
+    },
+  });
+  addService(server, "plugin.GRPCController", {
+    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
+      callback(null, {});
+      // Let the reply reach the host before the server goes away.
+      setTimeout(shutdown, 5);
+    },
+  });
+  addService(server, "plugin.GRPCStdio", {
+    // Held open and silent: Waypoint discards whatever arrives here, and
+    // our stdout never carries anything after the handshake anyway.
+    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      call.on("cancelled", () => call.end());
+    },
+  });
+  addService(server, "plugin.GRPCBroker", {
+    StartStream: (call: grpc.ServerDuplexStream<ConnInfo, ConnInfo>) => broker.attach(call),
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * After the handshake line nothing may reach fd 1: the host reads only that
+ * line and then drains stdout without looking, and one line over 64 KiB
+ * stops its reader so the plugin blocks on its next write. So `console.*`,
+ * `Deno.stdout` and `process.stdout` are pointed at the hclog logger.
+ */
+import { format } from "node:util";
+import process from "node:process";
+import type { Logger } from "../logger.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+let original: ((p: Uint8Array) => number) | undefined;
+
+/** Writes the whole of `text` to the real stdout (only the handshake uses this). */
+export function writeStdoutOnce(text: string): void {
+  const write = original ?? Deno.stdout.writeSync.bind(Deno.stdout);
+  const bytes = encoder.encode(text);
+  let off = 0;
+  while (off < bytes.length) off += write(bytes.subarray(off));
+}
+
+/** Sends everything written to stdout or the console to `logger` instead. */
+export function installStdoutGuard(logger: Logger): void {
+  if (original) return;
+  original = Deno.stdout.writeSync.bind(Deno.stdout);
+  const log = logger.named("stdout");
+  const asLog = (level: "trace" | "debug" | "info" | "warn" | "error") => (...args: unknown[]) =>
+    log[level](format(...args));
+  console.log = asLog("info");
+  console.info = asLog("info");
+  console.debug = asLog("debug");
+  console.trace = asLog("trace");
+  console.warn = asLog("warn");
+  console.error = asLog("error");
+  console.dir = (obj: unknown) => log.info(format("%o", obj));
+  console.table = (data: unknown) => log.info(format("%o", data));
+
+  let partial = "";
+  const sink = (bytes: Uint8Array): number => {
+    partial += decoder.decode(bytes, { stream: true });
+    const lines = partial.split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) log.info(line);
+    return bytes.length;
+  };
+  const stdout = Deno.stdout as unknown as Record<string, unknown>;
+  stdout.writeSync = sink;
+  stdout.write = (bytes: Uint8Array) => Promise.resolve(sink(bytes));
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    sink(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+    const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as typeof process.stdout.write;
+}

@@ -1,0 +1,326 @@
+/**
+ * The terminal UI over the broker: the host serves TerminalUIService on the
+ * id in `Args.TerminalUI`; every UI call becomes one Event on a single
+ * Events stream, so order is kept. The stream is opened on first use and
+ * closed (half-close, then wait for the host's end) before the operation's
+ * response is sent, so everything is rendered first.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import type { TerminalUI_Event, TerminalUI_Response } from "../gen/wire.ts";
+import type {
+  InputOptions,
+  Status,
+  Step,
+  StepGroup,
+  StepStatus,
+  Style,
+  TableEntry,
+  TerminalUI,
+} from "../terminal/ui.ts";
+import type { Broker } from "./broker.ts";
+import { codec } from "./grpc.ts";
+
+const SERVICE = "/hashicorp.waypoint.sdk.TerminalUIService";
+// The host's broker server takes at most 4 MiB per message; stay well below.
+const MAX_CHUNK = 1024 * 1024;
+const CLOSE_TIMEOUT_MS = 30_000;
+
+/** The host formats these strings with Go's fmt.Sprintf: a literal `%` must be doubled. */
+export function escapePercent(s: string): string {
+  return s.replaceAll("%", "%%");
+}
+
+const encoder = new TextEncoder();
+
+function toBytes(data: string | Uint8Array): Uint8Array {
+  return typeof data === "string" ? encoder.encode(data) : data;
+}
+
+/** The operation-scoped UI bridge; `close()` must be awaited before the RPC answers. */
+export class BrokerUI implements TerminalUI {
+  #broker: Broker;
+  #id: number;
+  #signal: AbortSignal | undefined;
+  #client: grpc.Client | undefined;
+  #stream: grpc.ClientDuplexStream<TerminalUI_Event, TerminalUI_Response> | undefined;
+  #connecting: Promise<void> | undefined;
+  #pending: TerminalUI_Event[] = [];
+  #failure: Error | undefined;
+  #ended: Promise<void> | undefined;
+  #inputs: { resolve: (s: string) => void; reject: (e: Error) => void }[] = [];
+  #status: BrokerStatus | undefined;
+  #groups: BrokerStepGroup[] = [];
+  #nextGroup = 0;
+  #closed = false;
+
+  constructor(broker: Broker, id: number, signal?: AbortSignal) {
+    this.#broker = broker;
+    this.#id = id;
+    this.#signal = signal;
+  }
+
+  /** Sends one event, opening the stream first if needed. */
+  send(event: TerminalUI_Event): void {
+    if (this.#closed) {
+      throw new Error("the terminal UI was used after its operation returned");
+    }
+    if (this.#stream) {
+      this.#stream.write(event);
+      return;
+    }
+    this.#pending.push(event);
+    this.#connect();
+  }
+
+  async #client_(): Promise<grpc.Client> {
+    if (!this.#client) {
+      try {
+        this.#client = await this.#broker.dial(this.#id, this.#signal);
+      } catch (err) {
+        throw new Error(
+          `Cannot reach the host's terminal UI (broker id ${this.#id}): ${(err as Error).message}`,
+        );
+      }
+    }
+    return this.#client;
+  }
+
+  #connect(): Promise<void> {
+    this.#connecting ??= (async () => {
+      const client = await this.#client_();
+      const ev = codec("hashicorp.waypoint.sdk.TerminalUI.Event");
+      const res = codec("hashicorp.waypoint.sdk.TerminalUI.Response");
+      const stream = client.makeBidiStreamRequest(
+        `${SERVICE}/Events`,
+        ev.serialize as (v: TerminalUI_Event) => Buffer,
+        res.deserialize as (b: Buffer) => TerminalUI_Response,
+      );
+      this.#ended = new Promise<void>((resolve) => {
+        stream.on("status", () => resolve());
+        stream.on("error", (err: Error) => {
+          this.#failure ??= err;
+          resolve();
+        });
+      });
+      stream.on("data", (resp: TerminalUI_Response) => {
+        const waiter = this.#inputs.shift();
+        if (!waiter) return;
+        const r = resp.input;
+        if (r?.error && r.error.code) waiter.reject(new Error(r.error.message));
+        else waiter.resolve(r?.input ?? "");
+      });
+      this.#stream = stream;
+      for (const e of this.#pending.splice(0)) stream.write(e);
+    })().catch((err) => {
+      this.#failure ??= err;
+      for (const w of this.#inputs.splice(0)) w.reject(err);
+    });
+    return this.#connecting;
+  }
+
+  output(message: string, options?: { style?: Style }): void {
+    this.send({ line: { msg: escapePercent(message), style: options?.style ?? "" } });
+  }
+
+  namedValues(values: Record<string, string> | { name: string; value: string }[]): void {
+    const list = Array.isArray(values)
+      ? values
+      : Object.entries(values).map(([name, value]) => ({ name, value }));
+    this.send({ namedValues: { values: list } });
+  }
+
+  table(headers: string[], rows: (string | TableEntry)[][]): void {
+    this.send({
+      table: {
+        headers,
+        rows: rows.map((r) => ({
+          entries: r.map((e) =>
+            typeof e === "string" ? { value: e, color: "" } : { color: "", ...e }
+          ),
+        })),
+      },
+    });
+  }
+
+  raw(data: string | Uint8Array, options?: { stderr?: boolean }): void {
+    const bytes = toBytes(data);
+    for (let off = 0; off < bytes.length || off === 0; off += MAX_CHUNK) {
+      this.send({ raw: { data: bytes.subarray(off, off + MAX_CHUNK), stderr: !!options?.stderr } });
+      if (bytes.length === 0) break;
+    }
+  }
+
+  status(): Status {
+    // The host keeps one status per UI; a new one replaces (and closes) the old.
+    this.#status?.close();
+    this.#status = new BrokerStatus(this);
+    return this.#status;
+  }
+
+  stepGroup(): StepGroup {
+    const group = new BrokerStepGroup(this, this.#nextGroup++);
+    this.#groups.push(group);
+    return group;
+  }
+
+  async isInteractive(): Promise<boolean> {
+    const client = await this.#client_();
+    const empty = codec("google.protobuf.Empty");
+    const res = codec("hashicorp.waypoint.sdk.TerminalUI.IsInteractiveResponse");
+    return await new Promise<boolean>((resolve, reject) => {
+      client.makeUnaryRequest(
+        `${SERVICE}/IsInteractive`,
+        empty.serialize,
+        res.deserialize,
+        {},
+        (err, value) =>
+          err ? reject(err) : resolve(!!(value as { interactive?: boolean })?.interactive),
+      );
+    });
+  }
+
+  async input(prompt: string, options?: InputOptions): Promise<string> {
+    if (!(await this.isInteractive())) {
+      throw new Error(
+        `Cannot ask for input ("${prompt}"): the terminal is not interactive; take the value from the config instead`,
+      );
+    }
+    const answer = new Promise<string>((resolve, reject) => this.#inputs.push({ resolve, reject }));
+    this.send({ input: { prompt, style: options?.style ?? "", secret: !!options?.secret } });
+    return await answer;
+  }
+
+  /**
+   * Finishes what the author left open (status, steps, groups — an open group
+   * would block the host forever), half-closes the stream and waits for the
+   * host to end it, then closes the connection.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#status?.close();
+    for (const g of this.#groups) g.wait();
+    this.#closed = true;
+    if (this.#connecting) {
+      await this.#connecting;
+      if (this.#stream) {
+        this.#stream.end();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          this.#ended,
+          new Promise<void>((resolve) => timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)),
+        ]);
+        clearTimeout(timer);
+      }
+    }
+    this.#client?.close();
+    if (this.#failure) throw this.#failure;
+  }
+}
+
+class BrokerStatus implements Status {
+  #ui: BrokerUI;
+  #open = true;
+  constructor(ui: BrokerUI) {
+    this.#ui = ui;
+  }
+  update(message: string): void {
+    this.#ui.send({ status: { msg: message, status: "", step: false } });
+    this.#open = true;
+  }
+  step(status: StepStatus, message: string): void {
+    this.#ui.send({ status: { msg: message, status, step: true } });
+  }
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#ui.send({ status: { msg: "", status: "", step: false } });
+  }
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+class BrokerStepGroup implements StepGroup {
+  #ui: BrokerUI;
+  #id: number;
+  #steps: BrokerStep[] = [];
+  #closed = false;
+  #opened = false;
+  constructor(ui: BrokerUI, id: number) {
+    this.#ui = ui;
+    this.#id = id;
+  }
+  add(message: string): Step {
+    if (this.#closed) throw new Error("cannot add a step to a step group that was closed");
+    if (!this.#opened) {
+      this.#opened = true;
+      this.#ui.send({ stepGroup: { id: this.#id, close: false } });
+    }
+    const step = new BrokerStep(this.#ui, this.#id, this.#steps.length, message);
+    this.#steps.push(step);
+    return step;
+  }
+  wait(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#opened) return;
+    for (const s of this.#steps) s.finishIfOpen();
+    this.#ui.send({ stepGroup: { id: this.#id, close: true } });
+  }
+  [Symbol.dispose](): void {
+    this.wait();
+  }
+}
+
+class BrokerStep implements Step {
+  #ui: BrokerUI;
+  #group: number;
+  #id: number;
+  #done = false;
+  constructor(ui: BrokerUI, group: number, id: number, message: string) {
+    this.#ui = ui;
+    this.#group = group;
+    this.#id = id;
+    this.#send({ msg: escapePercent(message) });
+  }
+  #send(fields: { msg?: string; status?: string; output?: Uint8Array; close?: boolean }): void {
+    if (this.#done) return;
+    this.#ui.send({
+      step: {
+        stepGroup: this.#group,
+        id: this.#id,
+        msg: fields.msg ?? "",
+        status: fields.status ?? "",
+        output: fields.output ?? new Uint8Array(),
+        close: !!fields.close,
+      },
+    });
+  }
+  update(message: string): void {
+    this.#send({ msg: escapePercent(message) });
+  }
+  status(status: StepStatus): void {
+    this.#send({ status });
+  }
+  output(text: string | Uint8Array): void {
+    const bytes = toBytes(text);
+    for (let off = 0; off < bytes.length; off += MAX_CHUNK) {
+      this.#send({ output: bytes.subarray(off, off + MAX_CHUNK) });
+    }
+  }
+  done(): void {
+    this.#send({ close: true });
+    this.#done = true;
+  }
+  abort(): void {
+    this.#send({ close: true, status: "abort" });
+    this.#done = true;
+  }
+  /** Used by the group: a step left open when the group closes is aborted. */
+  finishIfOpen(): void {
+    if (!this.#done) this.abort();
+  }
+  [Symbol.dispose](): void {
+    if (!this.#done) this.done();
+  }
+}

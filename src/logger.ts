@@ -1,0 +1,163 @@
+/**
+ * Structured logs in the format the host reads: one hclog JSON object per
+ * line on stderr. go-plugin re-logs each line through Waypoint's own logger,
+ * so `WAYPOINT_LOG_LEVEL=debug` shows them next to the host's lines.
+ *
+ * @module
+ */
+
+/** Log levels, from most to least verbose. */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
+
+/** Extra key/value pairs of a log line. */
+export type LogFields = Record<string, unknown>;
+
+/** A structured logger; every line goes to stderr as hclog JSON. */
+export interface Logger {
+  /** The `@module` of this logger's lines. */
+  readonly name: string;
+  /** Logs at trace level. */
+  trace(message: string, fields?: LogFields): void;
+  /** Logs at debug level. */
+  debug(message: string, fields?: LogFields): void;
+  /** Logs at info level. */
+  info(message: string, fields?: LogFields): void;
+  /** Logs at warn level. */
+  warn(message: string, fields?: LogFields): void;
+  /** Logs at error level. */
+  error(message: string, fields?: LogFields): void;
+  /** A logger whose `@module` is this one's plus `.name`. */
+  named(name: string): Logger;
+  /** A logger whose `@module` is `name`, whatever this one's is. */
+  resetNamed(name: string): Logger;
+  /** A logger that adds `fields` to every line. */
+  with(fields: LogFields): Logger;
+}
+
+const LEVELS: Record<LogLevel, number> = {
+  trace: 0,
+  debug: 1,
+  info: 2,
+  warn: 3,
+  error: 4,
+};
+
+/** Options for {@linkcode createLogger}. */
+export interface LoggerOptions {
+  /** Lines below this level are dropped. Default: `"trace"` (the host filters by its own level). */
+  level?: LogLevel;
+  /** Where the encoded lines go. Default: a synchronous write to stderr. */
+  write?: (line: string) => void;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes all of `bytes` to stderr; a pipe may take fewer bytes than asked. */
+export function writeStderr(bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) {
+    try {
+      off += Deno.stderr.writeSync(bytes.subarray(off));
+    } catch {
+      return; // Nobody reads stderr any more (host gone): drop the line.
+    }
+  }
+}
+
+function defaultWrite(line: string): void {
+  writeStderr(encoder.encode(line));
+}
+
+/** `2006-01-02T15:04:05.000000Z`: the host drops timestamps without exactly six fractional digits. */
+export function hclogTimestamp(date: Date = new Date()): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+function jsonSafe(value: unknown): unknown {
+  if (value instanceof Error) return value.message;
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  return value;
+}
+
+/**
+ * Encodes one hclog JSON line (with its newline). `@level`, `@message`,
+ * `@timestamp` and `@module` are always strings: the host panics on any other
+ * type there.
+ */
+export function formatLogLine(
+  level: LogLevel,
+  module: string,
+  message: string,
+  fields?: LogFields,
+): string {
+  const entry: Record<string, unknown> = {};
+  if (fields) {
+    for (const [k, v] of Object.entries(fields)) {
+      if (!k.startsWith("@")) entry[k] = jsonSafe(v);
+    }
+  }
+  entry["@level"] = level;
+  entry["@message"] = String(message);
+  entry["@module"] = module;
+  entry["@timestamp"] = hclogTimestamp();
+  try {
+    return JSON.stringify(entry) + "\n";
+  } catch {
+    // Circular or otherwise unencodable fields: keep the message, say why the rest is gone.
+    return JSON.stringify({
+      "@level": level,
+      "@message": String(message),
+      "@module": module,
+      "@timestamp": entry["@timestamp"],
+      "log_error": "fields could not be encoded as JSON",
+    }) + "\n";
+  }
+}
+
+/**
+ * A logger that writes hclog JSON lines.
+ *
+ * @example Log a line with fields
+ * ```ts
+ * import { createLogger } from "./logger.ts";
+ * const lines: string[] = [];
+ * const log = createLogger("plugin", { write: (l) => lines.push(l) });
+ * log.info("building", { path: "/src" });
+ * console.assert(JSON.parse(lines[0])["@message"] === "building");
+ * ```
+ */
+export function createLogger(
+  name: string,
+  options: LoggerOptions = {},
+): Logger {
+  return makeLogger(
+    name,
+    {},
+    LEVELS[options.level ?? "trace"],
+    options.write ?? defaultWrite,
+  );
+}
+
+function makeLogger(
+  name: string,
+  base: LogFields,
+  min: number,
+  write: (line: string) => void,
+): Logger {
+  const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
+    if (LEVELS[level] < min) return;
+    write(formatLogLine(level, name, message, { ...base, ...fields }));
+  };
+  return {
+    name,
+    trace: log("trace"),
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+    named: (sub: string) => makeLogger(name ? `${name}.${sub}` : sub, base, min, write),
+    resetNamed: (n: string) => makeLogger(n, base, min, write),
+    with: (fields: LogFields) => makeLogger(name, { ...base, ...fields }, min, write),
+  };
+}

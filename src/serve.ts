@@ -1,0 +1,208 @@
+/**
+ * `serve()`: the one function that turns component definitions into a
+ * running plugin process that speaks go-plugin's protocol.
+ *
+ * @module
+ */
+import * as grpc from "@grpc/grpc-js";
+import type { Builder } from "./components/builder.ts";
+import { Broker } from "./internal/broker.ts";
+import { type ComponentDefinition, ComponentRuntime } from "./internal/component_runtime.ts";
+import { addService, CHANNEL_OPTIONS } from "./internal/grpc.ts";
+import { listen, type Transport } from "./internal/listener.ts";
+import { builderHandlers } from "./internal/services/builder.ts";
+import { addGoPluginServices } from "./internal/services/go_plugin.ts";
+import { installStdoutGuard, writeStdoutOnce } from "./internal/stdout_guard.ts";
+import { createLogger, type LogLevel, writeStderr } from "./logger.ts";
+import { unary } from "./internal/grpc.ts";
+
+/** The magic cookie Waypoint sets in `WAYPOINT_PLUGIN`. */
+export const MAGIC_COOKIE_KEY = "WAYPOINT_PLUGIN";
+/** Its value. */
+export const MAGIC_COOKIE_VALUE =
+  "be6c1928786a4df0222c13eef44ac846da2c0d461d99addc93f804601c6b7205";
+
+/** The message go-plugin prints when a plugin is run by hand. */
+export const NOT_A_PLUGIN_MESSAGE =
+  "This binary is a plugin. These are not meant to be executed directly.\n" +
+  "Please execute the program that consumes these plugins, which will\n" +
+  "load any plugins automatically\n";
+
+/** The components a plugin offers. */
+export interface PluginComponents {
+  /** The Builder (`build { use "<name>" { … } }`). */
+  builder?: Builder;
+}
+
+/** Options for {@linkcode serve}. */
+export interface ServeOptions {
+  /**
+   * The plugin's name, used in messages. Default: taken from the executable
+   * (`waypoint-plugin-<name>`) or the main module's folder.
+   */
+  name?: string;
+  /** `unix` or `tcp`. Default: `unix`, or `tcp` on Windows. `WAYPOINT_PLUGIN_TRANSPORT` overrides it. */
+  transport?: Transport;
+  /** The lowest level logged. Default: `debug`, as Go plugins; `WAYPOINT_PLUGIN_LOG_LEVEL` overrides it. */
+  logLevel?: LogLevel;
+}
+
+const SDK_SERVICES = [
+  "Builder",
+  "Registry",
+  "Platform",
+  "ReleaseManager",
+  "TaskLauncher",
+  "ConfigSourcer",
+] as const;
+
+function pluginName(options: ServeOptions): string {
+  if (options.name) return options.name;
+  const exe = Deno.execPath().split(/[\\/]/).pop() ?? "";
+  const m = /^waypoint-plugin-(.+?)(\.exe)?$/.exec(exe);
+  if (m) return m[1];
+  const main = Deno.mainModule.split("/");
+  return main.at(-2) ?? "plugin";
+}
+
+function checkComponents(components: PluginComponents): void {
+  if (!components || typeof components !== "object") {
+    throw new TypeError("serve() needs the plugin's components, e.g. serve({ builder })");
+  }
+  const known = new Set(["builder"]);
+  for (const key of Object.keys(components)) {
+    if (!known.has(key)) {
+      throw new TypeError(
+        `serve() got an unknown component "${key}": the components are ${[...known].join(", ")}`,
+      );
+    }
+  }
+  if (Object.values(components).every((c) => c === undefined)) {
+    throw new TypeError("serve() needs at least one component, e.g. serve({ builder })");
+  }
+  if (components.builder && components.builder.kind !== "builder") {
+    throw new TypeError("serve({ builder }) needs a value made by defineBuilder()");
+  }
+}
+
+/** A running plugin, for tests and embedders. */
+export interface RunningPlugin {
+  /** `unix` or `tcp`. */
+  network: string;
+  /** Where the plugin listens. */
+  address: string;
+  /** Stops serving and removes the socket. */
+  stop(): Promise<void>;
+  /** Resolves when the plugin has stopped. */
+  done: Promise<void>;
+}
+
+/**
+ * Serves the plugin's components to Waypoint: checks the magic cookie,
+ * listens, prints the handshake line and answers RPCs until the host shuts
+ * it down, then exits. Run by hand (without the cookie) it prints go-plugin's
+ * message to stderr and exits with status 1.
+ *
+ * @example The gobuilder's main.ts
+ * ```ts ignore
+ * import { serve } from "@x/waypoint-plugin";
+ * import { builder } from "./builder.ts";
+ * await serve({ builder });
+ * ```
+ */
+export async function serve(
+  components: PluginComponents,
+  options: ServeOptions = {},
+): Promise<void> {
+  checkComponents(components);
+  if (Deno.env.get(MAGIC_COOKIE_KEY) !== MAGIC_COOKIE_VALUE) {
+    writeStderr(new TextEncoder().encode(NOT_A_PLUGIN_MESSAGE));
+    Deno.exit(1);
+  }
+  const versions = (Deno.env.get("PLUGIN_PROTOCOL_VERSIONS") ?? "1").split(",").map((v) =>
+    v.trim()
+  );
+  if (!versions.includes("1")) {
+    // No overlap: answer our version anyway and let the host report the mismatch, as Go plugins do.
+  }
+  const running = await start(components, {
+    ...options,
+    transport: (Deno.env.get("WAYPOINT_PLUGIN_TRANSPORT") as Transport | undefined) ??
+      options.transport,
+    logLevel: (Deno.env.get("WAYPOINT_PLUGIN_LOG_LEVEL") as LogLevel | undefined) ??
+      options.logLevel,
+  });
+  writeStdoutOnce(`1|1|${running.network}|${running.address}|grpc|\n`);
+  await running.done;
+  Deno.exit(0);
+}
+
+/** Starts serving without the cookie check, handshake line or exit: the testable core of {@linkcode serve}. */
+export async function start(
+  components: PluginComponents,
+  options: ServeOptions = {},
+): Promise<RunningPlugin> {
+  checkComponents(components);
+  const name = pluginName(options);
+  const logger = createLogger("plugin", { level: options.logLevel ?? "debug" });
+  installStdoutGuard(logger);
+  // Ctrl-C reaches the whole process group; the host decides when we stop.
+  Deno.addSignalListener("SIGINT", () => {});
+
+  const server = new grpc.Server(CHANNEL_OPTIONS);
+  const broker = new Broker();
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => resolveDone = r);
+  let stopping: Promise<void> | undefined;
+  // deno-lint-ignore prefer-const
+  let listener: Awaited<ReturnType<typeof listen>>;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const force = setTimeout(() => server.forceShutdown(), 1000);
+      await Promise.all([
+        broker.close(),
+        new Promise<void>((r) => server.tryShutdown(() => r())),
+      ]);
+      clearTimeout(force);
+      listener.removeSync();
+      resolveDone();
+    })();
+    return stopping;
+  };
+  const onSigterm = () => void stop();
+  Deno.addSignalListener("SIGTERM", onSigterm);
+  done.then(() => Deno.removeSignalListener("SIGTERM", onSigterm));
+
+  addGoPluginServices(server, broker, () => void stop());
+  addService(server, "hashicorp.waypoint.sdk.Mapper", {
+    ListMappers: unary(() => ({ funcs: [] })),
+  });
+  for (const service of SDK_SERVICES) {
+    const handlers = service === "Builder" && components.builder
+      ? builderHandlers(
+        components.builder,
+        new ComponentRuntime(
+          "builder",
+          components.builder.definition as ComponentDefinition,
+          logger,
+          name,
+        ),
+        broker,
+      )
+      : {};
+    addService(
+      server,
+      `hashicorp.waypoint.sdk.${service}`,
+      handlers,
+      `plugin does not implement: ${service.toLowerCase()}`,
+    );
+  }
+
+  listener = await listen(server, options.transport);
+  logger.debug("plugin serving", {
+    network: listener.network,
+    address: listener.address,
+    plugin: name,
+  });
+  return { network: listener.network, address: listener.address, stop, done };
+}

@@ -1,0 +1,157 @@
+// Command wphost is the conformance host: it launches a Waypoint plugin
+// executable and drives it with the same Go client code (go-plugin, the
+// waypoint-plugin-sdk client stubs, argmapper) that Waypoint 0.11.4's core
+// links, reproducing the call sequence of `waypoint build`.
+//
+// Every completed scenario exits 0 and leaves its verdict in the -report
+// file; a non-zero exit means wphost itself was misused or broke.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+const usage = `usage:
+  wphost build     -plugin PATH [-plugin-arg ARG]... -config waypoint.hcl [-app NAME]
+                   -report FILE [-push=true] [-ui plain|console] [-cancel-after DUR] [-log FILE]
+  wphost kill      -plugin PATH [-plugin-arg ARG]... -report FILE [-log FILE]
+  wphost handshake -plugin PATH [-plugin-arg ARG]... [-n 20] -report FILE [-log FILE]
+`
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, " ") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// common holds the flags every subcommand shares.
+type common struct {
+	plugin     string
+	pluginArgs stringList
+	report     string
+	logFile    string
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.plugin, "plugin", "", "plugin executable")
+	fs.Var(&c.pluginArgs, "plugin-arg", "argument for the plugin executable (repeatable)")
+	fs.StringVar(&c.report, "report", "", "where to write the JSON report")
+	fs.StringVar(&c.logFile, "log", "", "host log file (JSON, trace level); default: stderr at warn")
+}
+
+func (c *common) check() error {
+	if c.plugin == "" || c.report == "" {
+		return fmt.Errorf("-plugin and -report are required")
+	}
+	return nil
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "build":
+		err = cmdBuild(os.Args[2:])
+	case "kill":
+		err = cmdKill(os.Args[2:])
+	case "handshake":
+		err = cmdHandshake(os.Args[2:])
+	case "-h", "-help", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		err = usageError{fmt.Errorf("unknown subcommand %q", os.Args[1])}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wphost:", err)
+		if _, ok := err.(usageError); ok {
+			fmt.Fprint(os.Stderr, usage)
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ error }
+
+func parse(fs *flag.FlagSet, c *common, args []string) error {
+	fs.SetOutput(os.Stderr)
+	c.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
+	}
+	if err := c.check(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+func cmdBuild(args []string) error {
+	var c common
+	var o buildOpts
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.StringVar(&o.config, "config", "", "waypoint.hcl")
+	fs.StringVar(&o.app, "app", "", "app name (default: first app)")
+	fs.BoolVar(&o.push, "push", true, "also run the push step (spawns a second builder)")
+	fs.StringVar(&o.ui, "ui", "plain", "plain (NonInteractiveUI) or console (ConsoleUI)")
+	fs.DurationVar(&o.cancelAfter, "cancel-after", 0, "cancel the build call's context after this long")
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	if o.config == "" {
+		return usageError{fmt.Errorf("-config is required")}
+	}
+	if o.ui != "plain" && o.ui != "console" {
+		return usageError{fmt.Errorf("-ui must be plain or console")}
+	}
+	h, err := newHost(&c)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return writeReport(c.report, h.build(&o))
+}
+
+func cmdKill(args []string) error {
+	var c common
+	fs := flag.NewFlagSet("kill", flag.ContinueOnError)
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	h, err := newHost(&c)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return writeReport(c.report, h.killScenario())
+}
+
+func cmdHandshake(args []string) error {
+	var c common
+	var n int
+	fs := flag.NewFlagSet("handshake", flag.ContinueOnError)
+	fs.IntVar(&n, "n", 20, "number of spawn/connect/kill rounds")
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	if n < 1 {
+		return usageError{fmt.Errorf("-n must be >= 1")}
+	}
+	h, err := newHost(&c)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return writeReport(c.report, h.handshakeScenario(n))
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
+)
+
+// host is the per-invocation state shared by all scenarios: which plugin to
+// launch and where logs go.
+type host struct {
+	plugin     string
+	pluginArgs []string
+	out        io.Writer
+	level      hclog.Level
+	jsonFormat bool
+	logFile    *os.File
+}
+
+func newHost(c *common) (*host, error) {
+	h := &host{plugin: c.plugin, pluginArgs: c.pluginArgs}
+	if c.logFile != "" {
+		f, err := os.Create(c.logFile)
+		if err != nil {
+			return nil, err
+		}
+		h.logFile = f
+		h.out, h.level, h.jsonFormat = &lockedWriter{w: f}, hclog.Trace, true
+	} else {
+		h.out, h.level = &lockedWriter{w: os.Stderr}, hclog.Warn
+	}
+	return h, nil
+}
+
+func (h *host) close() {
+	if h.logFile != nil {
+		h.logFile.Close()
+	}
+}
+
+// logger returns an independent hclog root. Each plugin client gets its own
+// so that a forced kill can be attributed to the right process; they share
+// one locked writer so lines never interleave.
+func (h *host) logger(name string) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{
+		Name:       name,
+		Level:      h.level,
+		JSONFormat: h.jsonFormat,
+		Output:     h.out,
+	})
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// forcedKillMsg is what go-plugin's Client.Kill logs, on the client's own
+// logger, right before it SIGKILLs a plugin that did not exit within 2s of
+// Shutdown (or whose connection could not be closed cleanly).
+const forcedKillMsg = "plugin failed to exit gracefully"
+
+// watchLogger notices forcedKillMsg. Only the logger handed to go-plugin is
+// wrapped: Named/With return the inner logger, so the plugin's own stderr
+// lines (re-logged through a Named child) can never trigger it.
+type watchLogger struct {
+	hclog.Logger
+	forced atomic.Bool
+}
+
+func (w *watchLogger) Warn(msg string, args ...interface{}) {
+	if msg == forcedKillMsg {
+		w.forced.Store(true)
+	}
+	w.Logger.Warn(msg, args...)
+}
+
+// proc is one launched plugin process.
+type proc struct {
+	rep    *ProcessReport
+	client *plugin.Client
+	rpc    plugin.ClientProtocol
+	wl     *watchLogger
+	killed bool
+}
+
+// spawn launches the plugin the way Waypoint's plugin.Factory does: the SDK's
+// client config (handshake cookie, plugin set, gRPC only, AutoMTLS off), a
+// bare exec.Cmd, then Client() to run the handshake and connect. On error
+// the returned proc is still non-nil so the caller can Kill it, as Waypoint
+// does.
+func (h *host) spawn(role string, log hclog.Logger) (*proc, error) {
+	cmd := exec.Command(h.plugin, h.pluginArgs...)
+	wl := &watchLogger{Logger: log}
+	cfg := pluginclient.ClientConfig(wl, false)
+	cfg.Cmd = cmd
+	cfg.Logger = wl
+
+	p := &proc{rep: &ProcessReport{Role: role}, wl: wl}
+	start := time.Now()
+	p.client = plugin.NewClient(cfg)
+	rpc, err := p.client.Client()
+	p.rep.SpawnToClientMs = ms(time.Since(start))
+
+	if cmd.Process != nil {
+		p.rep.Pid = cmd.Process.Pid
+	}
+	if rc := p.client.ReattachConfig(); rc != nil && rc.Addr != nil {
+		p.rep.Pid = rc.Pid
+		p.rep.Network = rc.Addr.Network()
+		p.rep.Address = rc.Addr.String()
+	}
+	if err != nil {
+		return p, err
+	}
+	p.rpc = rpc
+	return p, nil
+}
+
+// kill stops the process with go-plugin's Kill (broker close, Shutdown RPC,
+// up to 2s grace, then SIGKILL) and records how that went.
+func (p *proc) kill() {
+	if p.killed {
+		return
+	}
+	p.killed = true
+
+	start := time.Now()
+	p.client.Kill()
+	p.rep.KillMs = ms(time.Since(start))
+	p.rep.Forced = p.wl.forced.Load() || p.rep.KillMs >= 2000
+	// Pid 0: the command never started, so nothing can be left running.
+	p.rep.Exited = p.rep.Pid == 0 || (p.client.Exited() && processGone(p.rep.Pid))
+
+	if p.rep.Network == "unix" && p.rep.Address != "" {
+		_, err := os.Stat(p.rep.Address)
+		removed := os.IsNotExist(err)
+		p.rep.SocketRemovedAfterKill = &removed
+		if !removed {
+			// Recorded above; tidy up so repeated test runs do not
+			// accumulate stale sockets in $TMPDIR.
+			os.Remove(p.rep.Address)
+		}
+	}
+}
+
+// session tracks the processes of one scenario so that every exit path,
+// including failures and panics, kills whatever is still running.
+type session struct {
+	h    *host
+	rep  *Report
+	live []*proc
+}
+
+func (s *session) spawn(role string, log hclog.Logger) (*proc, error) {
+	p, err := s.h.spawn(role, log)
+	s.rep.Processes = append(s.rep.Processes, p.rep)
+	s.rep.Timings.SpawnToClientMs = append(s.rep.Timings.SpawnToClientMs, p.rep.SpawnToClientMs)
+	s.live = append(s.live, p)
+	return p, err
+}
+
+func (s *session) kill(p *proc) {
+	p.kill()
+	for i, q := range s.live {
+		if q == p {
+			s.live = append(s.live[:i], s.live[i+1:]...)
+			break
+		}
+	}
+}
+
+// killAll stops the remaining processes newest first, the order in which
+// Waypoint's deferred Component.Close calls and App closers run.
+func (s *session) killAll() {
+	for len(s.live) > 0 {
+		s.kill(s.live[len(s.live)-1])
+	}
+}

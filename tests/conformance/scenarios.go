@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+// killScenario measures one plugin shutdown after a builder dispense (which
+// has already run the IsAuthenticator probe).
+func (h *host) killScenario() *Report {
+	start := time.Now()
+	rep := newReport()
+	s := &session{h: h, rep: rep}
+	defer func() { rep.Timings.SessionMs = ms(time.Since(start)) }()
+
+	p, err := s.spawn("builder", h.logger("wphost.builder"))
+	if err == nil {
+		_, err = p.rpc.Dispense("builder")
+	}
+	s.killAll()
+	if err != nil {
+		rep.fail("dispense", err)
+		return rep
+	}
+	if !p.rep.Exited {
+		rep.fail("kill", fmt.Errorf("process %d still running after Kill", p.rep.Pid))
+		return rep
+	}
+	rep.OK = true
+	return rep
+}
+
+// handshakeScenario repeats spawn + connect + Kill to measure start-up cost.
+func (h *host) handshakeScenario(n int) *Report {
+	start := time.Now()
+	rep := newReport()
+	s := &session{h: h, rep: rep}
+	defer func() { rep.Timings.SessionMs = ms(time.Since(start)) }()
+
+	log := h.logger("wphost.handshake")
+	var kills []float64
+	rep.OK = true
+	for i := 0; i < n; i++ {
+		p, err := s.spawn("handshake", log)
+		s.killAll()
+		kills = append(kills, p.rep.KillMs)
+		if err != nil {
+			rep.fail("dispense", fmt.Errorf("round %d: %w", i+1, err))
+			break
+		}
+		if !p.rep.Exited {
+			rep.fail("kill", fmt.Errorf("round %d: process %d still running after Kill", i+1, p.rep.Pid))
+			break
+		}
+	}
+	rep.Timings.Handshake = summarize(rep.Timings.SpawnToClientMs)
+	rep.Timings.Kill = summarize(kills)
+	return rep
+}
