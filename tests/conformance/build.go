@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -48,9 +49,9 @@ type buildRun struct {
 	stage   string
 }
 
-func (h *host) build(o *buildOpts) *Report {
+func (h *host) build(o *buildOpts) (rep *Report) {
 	start := time.Now()
-	rep := newReport()
+	rep = newReport()
 	r := &buildRun{session: &session{h: h, rep: rep}, o: o, log: h.logger("wphost")}
 
 	ctx := context.Background()
@@ -75,7 +76,8 @@ func (h *host) build(o *buildOpts) *Report {
 
 	if err := r.run(ctx); err != nil {
 		rep.fail(r.stage, err)
-		if e, ok := err.(*argmapper.ErrArgumentUnsatisfied); ok {
+		var e *argmapper.ErrArgumentUnsatisfied
+		if errors.As(err, &e) {
 			rep.MissingArgs = missingArgs(e)
 		}
 		return rep

@@ -1,0 +1,186 @@
+/**
+ * The proof: the real Go client code Waypoint links (go-plugin v1.4.3,
+ * waypoint-plugin-sdk cb1d684e3cc5, driven by tests/conformance) loads our
+ * plugins and runs `waypoint build` against them.
+ */
+import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
+import { join } from "./support/path.ts";
+import { REPO } from "./support/host.ts";
+import { makeLauncher, runHost, tempDir } from "./support/host.ts";
+
+const GOBUILDER = join(REPO, "examples", "gobuilder", "main.ts");
+
+interface Project {
+  dir: string;
+  plugin: string;
+}
+
+/** A project like the tutorial's: waypoint.hcl, the hello app, the plugin on disk. */
+async function project(
+  opts: { source?: string; mainGo?: string; entry?: string; name?: string } = {},
+): Promise<Project> {
+  const dir = await tempDir("build-");
+  const name = opts.name ?? "gobuilder";
+  await Deno.mkdir(join(dir, "app"));
+  await Deno.writeTextFile(
+    join(dir, "app", "main.go"),
+    opts.mainGo ?? await Deno.readTextFile(join(REPO, "examples", "gobuilder", "app", "main.go")),
+  );
+  await Deno.copyFile(join(REPO, "examples", "gobuilder", "app", "go.mod"), join(dir, "app", "go.mod"));
+  await Deno.writeTextFile(
+    join(dir, "waypoint.hcl"),
+    `project = "hello"\n\napp "hello" {\n  build {\n    use "${name}" {\n      output_name = "app"\n      source      = "${
+      opts.source ?? "./app"
+    }"\n    }\n  }\n}\n`,
+  );
+  const plugin = await makeLauncher(join(dir, ".waypoint", "plugins"), name, opts.entry ?? GOBUILDER);
+  return { dir, plugin };
+}
+
+function build(p: Project, ...extra: string[]) {
+  return runHost(
+    ["build", "-plugin", p.plugin, "-config", join(p.dir, "waypoint.hcl"), "-ui", "plain", ...extra],
+    { cwd: p.dir },
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("the Go SDK host builds the hello app with the gobuilder plugin", async () => {
+  const p = await project();
+  const run = await build(p);
+  const r = run.report;
+  assertEquals(r.error, "", run.stdout + run.stderr);
+  assertEquals(r.ok, true);
+  assertEquals(r.result.typeUrl, "type.googleapis.com/gobuilder.Binary");
+  assertEquals(r.result.fields, { "1": "./app/app" });
+  assertEquals(r.result.json, '{"location":"./app/app"}');
+  assertEquals(r.result.templateData, { location: "./app/app" });
+
+  // The binary is where the output says, and it runs.
+  const out = await new Deno.Command(join(p.dir, r.result.fields["1"]), { stdout: "piped" }).output();
+  assertEquals(new TextDecoder().decode(out.stdout), "Hello Waypoint\n");
+
+  // The UI carried the status lines, in order.
+  const ui = run.stdout;
+  const updated = ui.indexOf("Building application");
+  const ok = ui.indexOf(" +: Application built successfully");
+  assert(updated >= 0 && ok > updated, `UI output:\n${ui}`);
+
+  // Waypoint's sequence: mapper probe, builder, push builder; each shut down gracefully.
+  assertEquals(r.processes.map((p: { role: string }) => p.role), ["mapper", "builder", "push"]);
+  for (const proc of r.processes) {
+    assertEquals(proc.exited, true, `${proc.role} did not exit`);
+    assertEquals(proc.forced, false, `${proc.role} needed SIGKILL`);
+    assertEquals(proc.socketRemovedAfterKill, true, `${proc.role} left ${proc.address}`);
+    assertEquals(proc.network, "unix");
+  }
+});
+
+Deno.test("a missing source fails at configure, naming the field and the path", async () => {
+  const p = await project({ source: "./nope" });
+  const { report } = await build(p);
+  assertEquals(report.ok, false);
+  assertEquals(report.stage, "configure");
+  const diag = report.configureDiagnostics.join("\n");
+  assertStringIncludes(diag, "code = InvalidArgument");
+  assertStringIncludes(
+    diag,
+    'Cannot configure builder "gobuilder": field "source" must name an existing directory: "./nope" was not found',
+  );
+});
+
+Deno.test("a Go compile error fails the build with the compiler's message", async () => {
+  const p = await project({
+    mainGo: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Printl("Hello Waypoint")\n}\n',
+  });
+  const run = await build(p);
+  assertEquals(run.report.stage, "build");
+  assertStringIncludes(run.report.error, 'go build failed in "./app"');
+  assertStringIncludes(run.report.error, "undefined: fmt.Printl");
+  assertStringIncludes(run.stdout, " !: Build failed");
+  assertEquals(await exists(join(p.dir, "app", "app")), false);
+});
+
+Deno.test("Kill() ends the plugin within the grace period and removes its socket", async () => {
+  const p = await project();
+  const { report } = await runHost(["kill", "-plugin", p.plugin], { cwd: p.dir });
+  const proc = report.processes[0];
+  assertEquals(proc.exited, true);
+  assertEquals(proc.forced, false);
+  assert(proc.killMs < 2000, `kill took ${proc.killMs} ms`);
+  assertEquals(proc.socketRemovedAfterKill, true);
+  assertEquals(await exists(proc.address), false);
+});
+
+Deno.test("run by hand without the cookie, the plugin exits 1 with go-plugin's message and no stdout", async () => {
+  const p = await project();
+  const env = { ...Deno.env.toObject() };
+  delete env.WAYPOINT_PLUGIN;
+  const out = await new Deno.Command(p.plugin, { env, clearEnv: true, stdout: "piped", stderr: "piped" })
+    .output();
+  assertEquals(out.code, 1);
+  assertEquals(out.stdout.length, 0);
+  assertEquals(
+    new TextDecoder().decode(out.stderr),
+    "This binary is a plugin. These are not meant to be executed directly.\n" +
+      "Please execute the program that consumes these plugins, which will\n" +
+      "load any plugins automatically\n",
+  );
+});
+
+Deno.test("a plugin that writes to stdout in build still loads; its lines reach the host's log", async () => {
+  const p = await project({ entry: join(REPO, "tests", "fixtures", "noisy_plugin.ts"), name: "noisy" });
+  const run = await build(p);
+  assertEquals(run.report.error, "");
+  assertEquals(run.report.ok, true);
+  assertEquals(run.report.result.fields, { "1": "noisy" });
+  assertStringIncludes(run.stdout, "noisy build done 100%");
+  const messages = run.log.map((l) => l["@message"]);
+  for (
+    const m of [
+      "console.log from build 42",
+      "console.info from build",
+      "Deno.stdout from build",
+      "process.stdout from build",
+    ]
+  ) {
+    assert(messages.includes(m), `host log lacks ${JSON.stringify(m)}`);
+  }
+  const line = run.log.find((l) => l["@message"] === "console.log from build 42")!;
+  assertEquals(line["@level"], "info");
+});
+
+Deno.test("cancelling the build RPC kills the running go build and answers Canceled", async () => {
+  const p = await project();
+  const fakeBin = join(p.dir, "fakebin");
+  const pidFile = join(p.dir, "go.pid");
+  await Deno.mkdir(fakeBin);
+  await Deno.writeTextFile(join(fakeBin, "go"), `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`);
+  await Deno.chmod(join(fakeBin, "go"), 0o755);
+  const started = performance.now();
+  const run = await runHost(
+    ["build", "-plugin", p.plugin, "-config", join(p.dir, "waypoint.hcl"), "-ui", "plain", "-cancel-after", "2s"],
+    { cwd: p.dir, env: { PATH: `${fakeBin}:${Deno.env.get("PATH")}` } },
+  );
+  assert(performance.now() - started < 20_000, "the cancelled build did not end promptly");
+  assertEquals(run.report.stage, "build");
+  assertStringIncludes(run.report.error, "code = Canceled");
+  const pid = Number((await Deno.readTextFile(pidFile)).trim());
+  assert(pid > 0);
+  // The fake `go` (sleep 60) must be gone: signal 0 fails for a dead process.
+  let alive = true;
+  try {
+    Deno.kill(pid, "SIGCONT");
+  } catch {
+    alive = false;
+  }
+  assertEquals(alive, false, `go build (pid ${pid}) is still running`);
+});

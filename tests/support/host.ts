@@ -1,0 +1,115 @@
+/**
+ * Drives the Go conformance host (tests/conformance): the real go-plugin and
+ * waypoint-plugin-sdk client code, launching our plugin as Waypoint does.
+ */
+import { dirname, fromFileUrl, join } from "./path.ts";
+
+export const REPO = join(dirname(fromFileUrl(import.meta.url)), "..", "..");
+export const WORK = join(REPO, "tests", ".work");
+const HOST_DIR = join(REPO, "tests", "conformance");
+const HOST_BIN = join(WORK, "bin", Deno.build.os === "windows" ? "wphost.exe" : "wphost");
+
+let built: Promise<string> | undefined;
+
+/** Builds the conformance host once per test process (Go's build cache makes repeats cheap). */
+export function hostBinary(): Promise<string> {
+  built ??= (async () => {
+    const out = await new Deno.Command("go", {
+      args: ["build", "-o", HOST_BIN, "."],
+      cwd: HOST_DIR,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      throw new Error(`go build of the conformance host failed:\n${new TextDecoder().decode(out.stderr)}`);
+    }
+    return HOST_BIN;
+  })();
+  return built;
+}
+
+/** Permissions a plugin launched by `deno run` gets: what a compiled plugin bakes in. */
+export const PLUGIN_PERMISSIONS = [
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-net",
+  "--allow-run",
+  "--allow-sys",
+];
+
+/**
+ * Writes an executable `waypoint-plugin-<name>` in `dir` that runs `entry`
+ * with `deno run`: a launcher is a legitimate plugin executable, since
+ * Waypoint only execs a path.
+ */
+export async function makeLauncher(dir: string, name: string, entry: string): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = join(dir, `waypoint-plugin-${name}`);
+  const deno = Deno.execPath();
+  const config = join(REPO, "deno.json");
+  await Deno.writeTextFile(
+    path,
+    `#!/bin/sh\nexec "${deno}" run --quiet --no-prompt --cached-only --config "${config}" ${
+      PLUGIN_PERMISSIONS.join(" ")
+    } "${entry}" "$@"\n`,
+  );
+  await Deno.chmod(path, 0o755);
+  return path;
+}
+
+/** A fresh directory under tests/.work, removed by the returned function. */
+export async function tempDir(prefix: string): Promise<string> {
+  await Deno.mkdir(WORK, { recursive: true });
+  return await Deno.makeTempDir({ dir: WORK, prefix });
+}
+
+export interface HostRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  // deno-lint-ignore no-explicit-any
+  report: any;
+  /** The host's log (JSON lines), where go-plugin re-logs the plugin's stderr. */
+  log: Record<string, unknown>[];
+}
+
+/** Runs `wphost <args>` in `cwd` and reads its report and log. */
+export async function runHost(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<HostRun> {
+  const bin = await hostBinary();
+  const report = join(options.cwd, `report-${crypto.randomUUID()}.json`);
+  const logFile = join(options.cwd, `host-${crypto.randomUUID()}.log`);
+  const out = await new Deno.Command(bin, {
+    args: [args[0], "-report", report, "-log", logFile, ...args.slice(1)],
+    cwd: options.cwd,
+    env: options.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  const stdout = dec.decode(out.stdout);
+  const stderr = dec.decode(out.stderr);
+  let parsed: unknown = undefined;
+  try {
+    parsed = JSON.parse(await Deno.readTextFile(report));
+  } catch {
+    throw new Error(`the conformance host wrote no report (exit ${out.code}):\n${stdout}\n${stderr}`);
+  }
+  let log: Record<string, unknown>[] = [];
+  try {
+    log = (await Deno.readTextFile(logFile)).split("\n").filter((l) => l.trim()).map((l) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return { "@message": l };
+      }
+    });
+  } catch {
+    // no log written
+  }
+  return { code: out.code, stdout, stderr, report: parsed, log };
+}
