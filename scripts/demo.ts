@@ -10,7 +10,9 @@ import { hostBinary, makeLauncher, REPO } from "../tests/support/host.ts";
 const example = join(REPO, "examples", "gobuilder");
 const dec = new TextDecoder();
 
-console.log("• building the conformance host (go-plugin v1.4.3 + waypoint-plugin-sdk, as Waypoint 0.11.4)");
+console.log(
+  "• building the conformance host (go-plugin v1.4.3 + waypoint-plugin-sdk, as Waypoint 0.11.4)",
+);
 const host = await hostBinary();
 const plugin = await makeLauncher(
   join(example, ".waypoint", "plugins"),

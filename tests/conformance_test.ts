@@ -26,20 +26,36 @@ async function project(
     join(dir, "app", "main.go"),
     opts.mainGo ?? await Deno.readTextFile(join(REPO, "examples", "gobuilder", "app", "main.go")),
   );
-  await Deno.copyFile(join(REPO, "examples", "gobuilder", "app", "go.mod"), join(dir, "app", "go.mod"));
+  await Deno.copyFile(
+    join(REPO, "examples", "gobuilder", "app", "go.mod"),
+    join(dir, "app", "go.mod"),
+  );
   await Deno.writeTextFile(
     join(dir, "waypoint.hcl"),
     `project = "hello"\n\napp "hello" {\n  build {\n    use "${name}" {\n      output_name = "app"\n      source      = "${
       opts.source ?? "./app"
     }"\n    }\n  }\n}\n`,
   );
-  const plugin = await makeLauncher(join(dir, ".waypoint", "plugins"), name, opts.entry ?? GOBUILDER);
+  const plugin = await makeLauncher(
+    join(dir, ".waypoint", "plugins"),
+    name,
+    opts.entry ?? GOBUILDER,
+  );
   return { dir, plugin };
 }
 
 function build(p: Project, ...extra: string[]) {
   return runHost(
-    ["build", "-plugin", p.plugin, "-config", join(p.dir, "waypoint.hcl"), "-ui", "plain", ...extra],
+    [
+      "build",
+      "-plugin",
+      p.plugin,
+      "-config",
+      join(p.dir, "waypoint.hcl"),
+      "-ui",
+      "plain",
+      ...extra,
+    ],
     { cwd: p.dir },
   );
 }
@@ -65,7 +81,8 @@ Deno.test("the Go SDK host builds the hello app with the gobuilder plugin", asyn
   assertEquals(r.result.templateData, { location: "./app/app" });
 
   // The binary is where the output says, and it runs.
-  const out = await new Deno.Command(join(p.dir, r.result.fields["1"]), { stdout: "piped" }).output();
+  const out = await new Deno.Command(join(p.dir, r.result.fields["1"]), { stdout: "piped" })
+    .output();
   assertEquals(new TextDecoder().decode(out.stdout), "Hello Waypoint\n");
 
   // The UI carried the status lines, in order.
@@ -124,7 +141,12 @@ Deno.test("run by hand without the cookie, the plugin exits 1 with go-plugin's m
   const p = await project();
   const env = { ...Deno.env.toObject() };
   delete env.WAYPOINT_PLUGIN;
-  const out = await new Deno.Command(p.plugin, { env, clearEnv: true, stdout: "piped", stderr: "piped" })
+  const out = await new Deno.Command(p.plugin, {
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  })
     .output();
   assertEquals(out.code, 1);
   assertEquals(out.stdout.length, 0);
@@ -137,7 +159,10 @@ Deno.test("run by hand without the cookie, the plugin exits 1 with go-plugin's m
 });
 
 Deno.test("a plugin that writes to stdout in build still loads; its lines reach the host's log", async () => {
-  const p = await project({ entry: join(REPO, "tests", "fixtures", "noisy_plugin.ts"), name: "noisy" });
+  const p = await project({
+    entry: join(REPO, "tests", "fixtures", "noisy_plugin.ts"),
+    name: "noisy",
+  });
   const run = await build(p);
   assertEquals(run.report.error, "");
   assertEquals(run.report.ok, true);
@@ -163,11 +188,24 @@ Deno.test("cancelling the build RPC kills the running go build and answers Cance
   const fakeBin = join(p.dir, "fakebin");
   const pidFile = join(p.dir, "go.pid");
   await Deno.mkdir(fakeBin);
-  await Deno.writeTextFile(join(fakeBin, "go"), `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`);
+  await Deno.writeTextFile(
+    join(fakeBin, "go"),
+    `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`,
+  );
   await Deno.chmod(join(fakeBin, "go"), 0o755);
   const started = performance.now();
   const run = await runHost(
-    ["build", "-plugin", p.plugin, "-config", join(p.dir, "waypoint.hcl"), "-ui", "plain", "-cancel-after", "2s"],
+    [
+      "build",
+      "-plugin",
+      p.plugin,
+      "-config",
+      join(p.dir, "waypoint.hcl"),
+      "-ui",
+      "plain",
+      "-cancel-after",
+      "2s",
+    ],
     { cwd: p.dir, env: { PATH: `${fakeBin}:${Deno.env.get("PATH")}` } },
   );
   assert(performance.now() - started < 20_000, "the cancelled build did not end promptly");

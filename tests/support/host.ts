@@ -21,7 +21,9 @@ export function hostBinary(): Promise<string> {
       stderr: "piped",
     }).output();
     if (!out.success) {
-      throw new Error(`go build of the conformance host failed:\n${new TextDecoder().decode(out.stderr)}`);
+      throw new Error(
+        `go build of the conformance host failed:\n${new TextDecoder().decode(out.stderr)}`,
+      );
     }
     return HOST_BIN;
   })();
@@ -97,7 +99,9 @@ export async function runHost(
   try {
     parsed = JSON.parse(await Deno.readTextFile(report));
   } catch {
-    throw new Error(`the conformance host wrote no report (exit ${out.code}):\n${stdout}\n${stderr}`);
+    throw new Error(
+      `the conformance host wrote no report (exit ${out.code}):\n${stdout}\n${stderr}`,
+    );
   }
   let log: Record<string, unknown>[] = [];
   try {
