@@ -222,3 +222,81 @@ Deno.test("cancelling the build RPC kills the running go build and answers Cance
   }
   assertEquals(alive, false, `go build (pid ${pid}) is still running`);
 });
+
+async function showcase(body: string): Promise<Project> {
+  const p = await project({
+    entry: join(REPO, "tests", "fixtures", "showcase_plugin.ts"),
+    name: "showcase",
+  });
+  await Deno.writeTextFile(
+    join(p.dir, "waypoint.hcl"),
+    `project = "hello"\n\napp "hello" {\n  build {\n    use "showcase" {\n${body}\n    }\n  }\n}\n`,
+  );
+  return p;
+}
+
+Deno.test("every terminal UI call renders on the Go host, in order, with % shown literally", async () => {
+  const p = await showcase("");
+  const run = await build(p);
+  assertEquals(run.report.error, "");
+  const ui = run.stdout;
+  const expected = [
+    "header line",
+    "progress is 100% done, %d %s stays literal",
+    "image: hello:latest",
+    "NAME | STATUS",
+    "raw bytes to stdout",
+    "-> step one at 50%",
+    "-> step one at 100%",
+    "output of step one",
+    "-> step two left open",
+    "working",
+    " *: a warning step",
+    " +: status done",
+    "-> Running push build v1",
+  ];
+  let at = 0;
+  for (const line of expected) {
+    const i = ui.indexOf(line, at);
+    assert(i >= at, `expected ${JSON.stringify(line)} after offset ${at} in:\n${ui}`);
+    at = i + line.length;
+  }
+  assert(!ui.includes("%!"), `Go's fmt saw an unescaped %:\n${ui}`);
+  // The values Waypoint supplies reached the context.
+  assertEquals(run.report.result.fields["1"], "payload:0|app:hello|ws:default|data:true");
+});
+
+Deno.test("config and results over grpc-js's 4 MiB default cross the wire both ways", async () => {
+  const big = 5 * 1024 * 1024;
+  const p = await showcase(`      payload = "${"p".repeat(big)}"\n      result_bytes = ${big}`);
+  const run = await build(p);
+  assertEquals(run.report.error, "");
+  assertEquals(run.report.ok, true);
+  assertEquals(run.report.result.fields["1"].length, big);
+});
+
+Deno.test("an error thrown by build reaches the host with its message intact", async () => {
+  const p = await showcase("      fail = true");
+  const run = await build(p);
+  assertEquals(run.report.stage, "build");
+  assertEquals(
+    run.report.error,
+    "rpc error: code = Unknown desc = failing on purpose: 100% intended",
+  );
+});
+
+Deno.test("over TCP the plugin binds 127.0.0.1 within the host's PLUGIN_MIN_PORT..PLUGIN_MAX_PORT", async () => {
+  const p = await project();
+  // go-plugin sets the range itself (10000..25000 by default), as on Windows.
+  const { report } = await runHost(["kill", "-plugin", p.plugin], {
+    cwd: p.dir,
+    env: { WAYPOINT_PLUGIN_TRANSPORT: "tcp" },
+  });
+  const proc = report.processes[0];
+  assertEquals(proc.network, "tcp");
+  const [host, port] = proc.address.split(":");
+  assertEquals(host, "127.0.0.1");
+  assert(Number(port) >= 10000 && Number(port) <= 25000, proc.address);
+  assertEquals(proc.exited, true);
+  assertEquals(proc.forced, false);
+});

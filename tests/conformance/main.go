@@ -20,6 +20,9 @@ const usage = `usage:
                    -report FILE [-push=true] [-ui plain|console] [-cancel-after DUR] [-log FILE]
   wphost kill      -plugin PATH [-plugin-arg ARG]... -report FILE [-log FILE]
   wphost handshake -plugin PATH [-plugin-arg ARG]... [-n 20] -report FILE [-log FILE]
+  wphost docs      -plugin PATH [-plugin-arg ARG]... -component builder|registry|platform|releasemanager
+                   -report FILE [-log FILE]
+  wphost probe     -plugin PATH [-plugin-arg ARG]... -report FILE [-log FILE]
 `
 
 type stringList []string
@@ -62,6 +65,10 @@ func main() {
 		err = cmdKill(os.Args[2:])
 	case "handshake":
 		err = cmdHandshake(os.Args[2:])
+	case "docs":
+		err = cmdDocs(os.Args[2:])
+	case "probe":
+		err = cmdProbe(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -152,6 +159,43 @@ func cmdHandshake(args []string) error {
 	}
 	defer h.close()
 	return writeReport(c.report, h.handshakeScenario(n))
+}
+
+func cmdDocs(args []string) error {
+	var c common
+	var comp string
+	fs := flag.NewFlagSet("docs", flag.ContinueOnError)
+	fs.StringVar(&comp, "component", "builder", "component type to dispense: "+strings.Join(componentNames, "|"))
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	valid := false
+	for _, n := range componentNames {
+		valid = valid || n == comp
+	}
+	if !valid {
+		return usageError{fmt.Errorf("-component must be one of %s", strings.Join(componentNames, ", "))}
+	}
+	h, err := newHost(&c)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return writeJSON(c.report, h.docsScenario(comp))
+}
+
+func cmdProbe(args []string) error {
+	var c common
+	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	h, err := newHost(&c)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return writeJSON(c.report, h.probeScenario())
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -86,6 +86,11 @@ func (r *Report) fail(stage string, err error) {
 }
 
 func writeReport(path string, r *Report) error {
+	return writeJSON(path, r)
+}
+
+// writeJSON writes any report shape in the same indented form.
+func writeJSON(path string, r interface{}) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/hashicorp/waypoint-plugin-sdk/component"
+	"github.com/hashicorp/waypoint-plugin-sdk/docs"
+	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
+)
+
+// componentNames are the dispense names Waypoint uses for the four app
+// component types (the lower-cased component.Type names).
+var componentNames = []string{"builder", "registry", "platform", "releasemanager"}
+
+// DocsReport is the result of `wphost docs`.
+type DocsReport struct {
+	OK        bool   `json:"ok"`
+	Stage     string `json:"stage"` // dispense|docs|kill, "" when ok
+	Error     string `json:"error"`
+	Panic     string `json:"panic,omitempty"`
+	Component string `json:"component"`
+	// Documented says whether the dispensed client implements
+	// component.Documented (it always should: the SDK's client wrappers do).
+	Documented bool           `json:"documented"`
+	Docs       *DocsOut       `json:"docs"`
+	Process    *ProcessReport `json:"process"`
+	Timings    DocsTimings    `json:"timings"`
+}
+
+type DocsTimings struct {
+	DocsCallMs float64 `json:"docsCallMs"`
+	SessionMs  float64 `json:"sessionMs"`
+}
+
+// DocsOut is docs.Documentation as read through its public accessors.
+// Top-level field lists come back sorted by name (the accessors sort the
+// keys of the proto maps); sub-fields and mappers keep the order the plugin
+// sent (they are repeated fields on the wire).
+type DocsOut struct {
+	Description    string      `json:"description"`
+	Example        string      `json:"example"`
+	Input          string      `json:"input"`
+	Output         string      `json:"output"`
+	Fields         []*FieldOut `json:"fields"`
+	Mappers        []MapperOut `json:"mappers"`
+	TemplateFields []*FieldOut `json:"templateFields"`
+	RequestFields  []*FieldOut `json:"requestFields"`
+}
+
+type FieldOut struct {
+	Field     string      `json:"field"`
+	Type      string      `json:"type"`
+	Synopsis  string      `json:"synopsis"`
+	Summary   string      `json:"summary"`
+	Optional  bool        `json:"optional"`
+	Default   string      `json:"default"`
+	EnvVar    string      `json:"envVar"`
+	Category  bool        `json:"category"`
+	SubFields []*FieldOut `json:"subFields"`
+}
+
+type MapperOut struct {
+	Input       string `json:"input"`
+	Output      string `json:"output"`
+	Description string `json:"description"`
+}
+
+// docsScenario starts the plugin as Waypoint's component creator does
+// (spawn, dispense the component type, list mappers) and asks it for its
+// documentation through component.Documentation, which is the call both the
+// runner's docs operation and the CLI make on a dispensed component.
+func (h *host) docsScenario(name string) (rep *DocsReport) {
+	start := time.Now()
+	rep = &DocsReport{Component: name}
+	stage := "dispense"
+	var p *proc
+
+	defer func() {
+		if v := recover(); v != nil {
+			rep.OK, rep.Stage = false, stage
+			rep.Error = fmt.Sprintf("panic: %v", v)
+			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
+		}
+		if p != nil {
+			p.kill()
+			if rep.OK && !p.rep.Exited {
+				rep.OK, rep.Stage = false, "kill"
+				rep.Error = fmt.Sprintf("process %d still running after Kill", p.rep.Pid)
+			}
+		}
+		rep.Timings.SessionMs = ms(time.Since(start))
+	}()
+
+	fail := func(err error) *DocsReport {
+		rep.OK, rep.Stage, rep.Error = false, stage, err.Error()
+		return rep
+	}
+
+	p, err := h.spawn(name, h.logger("wphost."+name))
+	rep.Process = p.rep
+	if err != nil {
+		return fail(err)
+	}
+	raw, err := p.rpc.Dispense(name)
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := pluginclient.Mappers(p.client); err != nil {
+		return fail(err)
+	}
+	_, rep.Documented = raw.(component.Documented)
+
+	stage = "docs"
+	t := time.Now()
+	d, err := component.Documentation(raw)
+	rep.Timings.DocsCallMs = ms(time.Since(t))
+	if err != nil {
+		return fail(err)
+	}
+	if d != nil {
+		rep.Docs = docsOut(d)
+	}
+	rep.OK = true
+	return rep
+}
+
+func docsOut(d *docs.Documentation) *DocsOut {
+	det := d.Details()
+	out := &DocsOut{
+		Description:    det.Description,
+		Example:        det.Example,
+		Input:          det.Input,
+		Output:         det.Output,
+		Fields:         fieldsOut(d.Fields()),
+		Mappers:        []MapperOut{},
+		TemplateFields: fieldsOut(d.TemplateFields()),
+		RequestFields:  fieldsOut(d.RequestFields()),
+	}
+	for _, m := range det.Mappers {
+		out.Mappers = append(out.Mappers, MapperOut{Input: m.Input, Output: m.Output, Description: m.Description})
+	}
+	return out
+}
+
+func fieldsOut(fs []*docs.FieldDocs) []*FieldOut {
+	out := []*FieldOut{}
+	for _, f := range fs {
+		out = append(out, &FieldOut{
+			Field:     f.Field,
+			Type:      f.Type,
+			Synopsis:  f.Synopsis,
+			Summary:   f.Summary,
+			Optional:  f.Optional,
+			Default:   f.Default,
+			EnvVar:    f.EnvVar,
+			Category:  f.Category,
+			SubFields: fieldsOut(f.SubFields),
+		})
+	}
+	return out
+}

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"runtime/debug"
+	"time"
+
+	"github.com/hashicorp/go-argmapper"
+	"github.com/hashicorp/waypoint-plugin-sdk/component"
+	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
+)
+
+// dispenseNames is the plugin set the SDK's ClientConfig registers, in a
+// fixed order: the four app component types first.
+var dispenseNames = []string{
+	"builder", "registry", "platform", "releasemanager",
+	"mapper", "tasklauncher", "configsourcer",
+}
+
+// ProbeReport is the result of `wphost probe`. Probe outcomes are facts,
+// not failures: ok is false only when the plugin could not be started or
+// outlived Kill.
+type ProbeReport struct {
+	OK    bool   `json:"ok"`
+	Stage string `json:"stage"` // spawn|kill, "" when ok
+	Error string `json:"error"`
+	Panic string `json:"panic,omitempty"`
+	// Ping is the error text of ClientProtocol.Ping (grpc.health.v1 Check
+	// for service "plugin"), "" on success.
+	Ping string `json:"ping"`
+	// Dispense maps each plugin-set name to the error Dispense returned,
+	// "" on success.
+	Dispense map[string]string `json:"dispense"`
+	// Documentation and ConfigStruct map each dispensed name whose client
+	// has the method to the outcome of calling it (Documentation RPC via
+	// component.Documentation; ConfigStruct RPC via Configurable.Config).
+	Documentation map[string]string       `json:"documentation"`
+	ConfigStruct  map[string]*ConfigProbe `json:"configStruct"`
+	// Mappers is what pluginclient.Mappers returned (ListMappers RPC).
+	Mappers      int    `json:"mappers"`
+	MappersError string `json:"mappersError"`
+
+	// The brief's shorthand for the two operations that matter most.
+	BuilderBuildSpec   string   `json:"builderBuildSpec"`
+	BuildArgs          []string `json:"buildArgs"`
+	PlatformDeploySpec string   `json:"platformDeploySpec"`
+	DeployFuncNil      *bool    `json:"deployFuncNil"`
+	DeployArgs         []string `json:"deployArgs"`
+
+	// Funcs has the full detail for the operation function of every app
+	// component that dispensed.
+	Funcs   map[string]*FuncProbe `json:"funcs"`
+	Process *ProcessReport        `json:"process"`
+	Timings ProbeTimings          `json:"timings"`
+}
+
+// ConfigProbe is what Configurable.Config returned: nil means the plugin
+// declared no config struct; type is the Go type protostructure rebuilt
+// from the plugin's answer (field names, types and hcl tags).
+type ConfigProbe struct {
+	Error string `json:"error"`
+	Nil   bool   `json:"nil"`
+	Type  string `json:"type"`
+}
+
+type ProbeTimings struct {
+	SessionMs float64 `json:"sessionMs"`
+}
+
+// FuncProbe describes what BuildFunc/PushFunc/DeployFunc/ReleaseFunc
+// returned on the SDK client. On success it is an *argmapper.Func built from
+// the plugin's FuncSpec; when the *Spec RPC fails the SDK returns a plain
+// func(context.Context) (interface{}, error) instead, and calling that (as
+// Waypoint does through argmapper) yields the RPC error, reported as
+// specError.
+type FuncProbe struct {
+	Method    string   `json:"method"`
+	Nil       bool     `json:"nil"`
+	Type      string   `json:"type"`
+	SpecError string   `json:"specError"`
+	Args      []string `json:"args"`
+	Results   []string `json:"results"`
+}
+
+func (h *host) probeScenario() (rep *ProbeReport) {
+	start := time.Now()
+	rep = &ProbeReport{
+		Dispense:   map[string]string{},
+		BuildArgs:  []string{},
+		DeployArgs: []string{},
+		Funcs:      map[string]*FuncProbe{},
+
+		Documentation: map[string]string{},
+		ConfigStruct:  map[string]*ConfigProbe{},
+	}
+	stage := "spawn"
+	var p *proc
+
+	defer func() {
+		if v := recover(); v != nil {
+			rep.OK, rep.Stage = false, stage
+			rep.Error = fmt.Sprintf("panic: %v", v)
+			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
+		}
+		if p != nil {
+			p.kill()
+			if rep.OK && !p.rep.Exited {
+				rep.OK, rep.Stage = false, "kill"
+				rep.Error = fmt.Sprintf("process %d still running after Kill", p.rep.Pid)
+			}
+		}
+		rep.Timings.SessionMs = ms(time.Since(start))
+	}()
+
+	p, err := h.spawn("probe", h.logger("wphost.probe"))
+	rep.Process = p.rep
+	if err != nil {
+		rep.Stage, rep.Error = stage, err.Error()
+		return rep
+	}
+	stage = "probe"
+
+	rep.Ping = errText(p.rpc.Ping())
+
+	values := map[string]interface{}{}
+	for _, name := range dispenseNames {
+		v, err := safeCall(func() (interface{}, error) { return p.rpc.Dispense(name) })
+		rep.Dispense[name] = errText(err)
+		if err == nil {
+			values[name] = v
+		}
+	}
+
+	for _, name := range dispenseNames {
+		v, ok := values[name]
+		if !ok {
+			continue
+		}
+		if _, ok := v.(component.Documented); ok {
+			_, err := safeCall(func() (interface{}, error) { return component.Documentation(v) })
+			rep.Documentation[name] = errText(err)
+		}
+		if c, ok := v.(component.Configurable); ok {
+			cv, err := safeCall(c.Config)
+			cp := &ConfigProbe{Error: errText(err)}
+			if err == nil {
+				cp.Nil = cv == nil
+				if !cp.Nil {
+					cp.Type = fmt.Sprintf("%T", cv)
+				}
+			}
+			rep.ConfigStruct[name] = cp
+		}
+	}
+
+	if mappers, err := pluginclient.Mappers(p.client); err != nil {
+		rep.MappersError = err.Error()
+	} else {
+		rep.Mappers = len(mappers)
+	}
+
+	probes := []struct {
+		name, method string
+		get          func(v interface{}) (interface{}, bool)
+	}{
+		{"builder", "BuildFunc", func(v interface{}) (interface{}, bool) {
+			c, ok := v.(component.Builder)
+			if !ok {
+				return nil, false
+			}
+			return c.BuildFunc(), true
+		}},
+		{"registry", "PushFunc", func(v interface{}) (interface{}, bool) {
+			c, ok := v.(component.Registry)
+			if !ok {
+				return nil, false
+			}
+			return c.PushFunc(), true
+		}},
+		{"platform", "DeployFunc", func(v interface{}) (interface{}, bool) {
+			c, ok := v.(component.Platform)
+			if !ok {
+				return nil, false
+			}
+			return c.DeployFunc(), true
+		}},
+		{"releasemanager", "ReleaseFunc", func(v interface{}) (interface{}, bool) {
+			c, ok := v.(component.ReleaseManager)
+			if !ok {
+				return nil, false
+			}
+			return c.ReleaseFunc(), true
+		}},
+	}
+	for _, pr := range probes {
+		v, ok := values[pr.name]
+		if !ok {
+			continue
+		}
+		rep.Funcs[pr.name] = probeFunc(pr.method, v, pr.get)
+	}
+
+	if f := rep.Funcs["builder"]; f != nil {
+		rep.BuilderBuildSpec = f.SpecError
+		rep.BuildArgs = f.Args
+	} else {
+		rep.BuilderBuildSpec = "not probed: dispense failed"
+	}
+	if f := rep.Funcs["platform"]; f != nil {
+		rep.PlatformDeploySpec = f.SpecError
+		rep.DeployFuncNil = &f.Nil
+		rep.DeployArgs = f.Args
+	} else {
+		rep.PlatformDeploySpec = "not probed: dispense failed"
+	}
+
+	stage = "kill"
+	rep.OK = true
+	return rep
+}
+
+func probeFunc(method string, v interface{}, get func(interface{}) (interface{}, bool)) *FuncProbe {
+	fp := &FuncProbe{Method: method, Args: []string{}, Results: []string{}}
+	var f interface{}
+	_, err := safeCall(func() (interface{}, error) {
+		var ok bool
+		if f, ok = get(v); !ok {
+			return nil, fmt.Errorf("dispensed value %T has no %s", v, method)
+		}
+		return nil, nil
+	})
+	if err != nil {
+		fp.SpecError = err.Error()
+		return fp
+	}
+	rv := reflect.ValueOf(f)
+	fp.Nil = f == nil || (rv.Kind() == reflect.Func || rv.Kind() == reflect.Ptr) && rv.IsNil()
+	fp.Type = fmt.Sprintf("%T", f)
+	if fp.Nil {
+		return fp
+	}
+
+	if fn, ok := f.(*argmapper.Func); ok {
+		fp.Args = valueNames(fn.Input().Values())
+		fp.Results = valueNames(fn.Output().Values())
+		return fp
+	}
+
+	// A plain func is the SDK's stand-in for a failed *Spec RPC: call it the
+	// way Waypoint calls operation funcs to surface the error.
+	_, err = safeCall(func() (interface{}, error) {
+		fn, err := argmapper.NewFunc(f)
+		if err != nil {
+			return nil, err
+		}
+		fp.Args = valueNames(fn.Input().Values())
+		fp.Results = valueNames(fn.Output().Values())
+		res := fn.Call(argmapper.Typed(context.Background()))
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s returned %s, which succeeded without a spec", method, fp.Type)
+	})
+	fp.SpecError = errText(err)
+	return fp
+}
+
+// valueNames renders argmapper values compactly: the proto message name for
+// Any values (the subtype, as Waypoint prints missing arguments), otherwise
+// the Go type, prefixed by the name for named values.
+func valueNames(vs []argmapper.Value) []string {
+	out := []string{}
+	for _, v := range vs {
+		t := "<nil>"
+		if v.Type != nil {
+			t = v.Type.String()
+		}
+		if v.Subtype != "" {
+			t += "(" + v.Subtype + ")"
+		}
+		if v.Name != "" {
+			t = v.Name + " " + t
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func safeCall(f func() (interface{}, error)) (v interface{}, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return f()
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
