@@ -12,6 +12,11 @@ import { addService, CHANNEL_OPTIONS } from "./internal/grpc.ts";
 import { listen, type Transport } from "./internal/listener.ts";
 import { builderHandlers } from "./internal/services/builder.ts";
 import { addGoPluginServices } from "./internal/services/go_plugin.ts";
+import {
+  absentComponentHandlers,
+  NOT_IMPLEMENTED,
+  SDK_SERVICES,
+} from "./internal/services/defaults.ts";
 import { installStdoutGuard, writeStdoutOnce } from "./internal/stdout_guard.ts";
 import { createLogger, type LogLevel, writeStderr } from "./logger.ts";
 import { unary } from "./internal/grpc.ts";
@@ -46,15 +51,6 @@ export interface ServeOptions {
   /** The lowest level logged. Default: `debug`, as Go plugins; `WAYPOINT_PLUGIN_LOG_LEVEL` overrides it. */
   logLevel?: LogLevel;
 }
-
-const SDK_SERVICES = [
-  "Builder",
-  "Registry",
-  "Platform",
-  "ReleaseManager",
-  "TaskLauncher",
-  "ConfigSourcer",
-] as const;
 
 function pluginName(options: ServeOptions): string {
   if (options.name) return options.name;
@@ -189,13 +185,8 @@ export async function start(
         ),
         broker,
       )
-      : {};
-    addService(
-      server,
-      `hashicorp.waypoint.sdk.${service}`,
-      handlers,
-      `plugin does not implement: ${service.toLowerCase()}`,
-    );
+      : absentComponentHandlers(service);
+    addService(server, `hashicorp.waypoint.sdk.${service}`, handlers, NOT_IMPLEMENTED[service]);
   }
 
   listener = await listen(server, options.transport);

@@ -6,7 +6,7 @@
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { REPO } from "./support/host.ts";
-import { makeLauncher, runHost, tempDir } from "./support/host.ts";
+import { exists, goPluginBinary, makeLauncher, runHost, tempDir } from "./support/host.ts";
 
 const GOBUILDER = join(REPO, "examples", "gobuilder", "main.ts");
 
@@ -58,15 +58,6 @@ function build(p: Project, ...extra: string[]) {
     ],
     { cwd: p.dir },
   );
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("the Go SDK host builds the hello app with the gobuilder plugin", async () => {
@@ -299,4 +290,64 @@ Deno.test("over TCP the plugin binds 127.0.0.1 within the host's PLUGIN_MIN_PORT
   assert(Number(port) >= 10000 && Number(port) <= 25000, proc.address);
   assertEquals(proc.exited, true);
   assertEquals(proc.forced, false);
+});
+
+Deno.test("for every component's probes and spec calls, the Go SDK client sees what a Go plugin answers", async () => {
+  const p = await project();
+  const goPlugin = await goPluginBinary();
+  const [ts, go] = await Promise.all([
+    runHost(["probe", "-plugin", p.plugin], { cwd: p.dir }),
+    runHost(["probe", "-plugin", goPlugin], { cwd: p.dir }),
+  ]);
+  assertEquals(ts.report.ping, "");
+  assertEquals(ts.report.dispense, go.report.dispense);
+  assertEquals(ts.report.documentation, go.report.documentation);
+  const nils = (r: Record<string, { nil: boolean; error: string }>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, [v.nil, v.error]]));
+  assertEquals(nils(ts.report.configStruct), nils(go.report.configStruct));
+  // Calls whose answers legitimately differ: what each builder asks for and documents, and the
+  // (empty, unused) message of DefaultReleaserSpec.
+  const differing = new Set([
+    "Builder.BuildSpec",
+    "Builder.Documentation",
+    "Builder.ConfigStruct",
+    "Platform.DefaultReleaserSpec",
+  ]);
+  const same = (r: Record<string, string>) =>
+    Object.fromEntries(Object.entries(r).filter(([k]) => !differing.has(k)));
+  assertEquals(same(ts.report.rpcs), same(go.report.rpcs));
+  assertEquals(ts.report.funcs.registry.specError, go.report.funcs.registry.specError);
+  assertEquals(ts.report.buildArgs.slice(1).sort(), [
+    "*opaqueany.Any(hashicorp.waypoint.sdk.Args.DataDir.App)",
+    "*opaqueany.Any(hashicorp.waypoint.sdk.Args.JobInfo)",
+    "*opaqueany.Any(hashicorp.waypoint.sdk.Args.LabelSet)",
+    "*opaqueany.Any(hashicorp.waypoint.sdk.Args.Logger)",
+    "*opaqueany.Any(hashicorp.waypoint.sdk.Args.Source)",
+    "*opaqueany.Any(hashicorp.waypoint.sdk.Args.TerminalUI)",
+  ]);
+});
+
+Deno.test("waypoint docs shows the builder's description, fields with defaults, and template fields", async () => {
+  const p = await project();
+  const { report } = await runHost(["docs", "-plugin", p.plugin, "-component", "builder"], {
+    cwd: p.dir,
+  });
+  assertEquals(report.error, "");
+  const d = report.docs;
+  assertEquals(d.description, "Builds a Go application with `go build`");
+  assertEquals(d.output, "gobuilder.Binary");
+  assertStringIncludes(d.example, 'use "gobuilder"');
+  const fields = Object.fromEntries(
+    d.fields.map((
+      f: Record<string, unknown>,
+    ) => [f.field, [f.type, f.optional, f.default, f.synopsis]]),
+  );
+  assertEquals(fields, {
+    output_name: ["string", true, "app", "The name of the binary to produce"],
+    source: ["string", true, "./", "The directory holding the Go sources, relative to the project"],
+  });
+  assertEquals(
+    d.templateFields.map((f: Record<string, unknown>) => [f.field, f.type]),
+    [["location", "string"]],
+  );
 });

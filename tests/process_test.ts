@@ -5,17 +5,8 @@
  */
 import { assert, assertEquals, assertMatch } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { makeLauncher, REPO, tempDir } from "./support/host.ts";
+import { exists, makeLauncher, REPO, tempDir } from "./support/host.ts";
 import { MAGIC_COOKIE_VALUE } from "../mod.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("the plugin prints one handshake line, ignores SIGINT, exits cleanly on SIGTERM", async () => {
   const dir = await tempDir("proc-");

@@ -9,17 +9,19 @@ import { Code, PluginError } from "../errors.ts";
 import type {
   Config_ConfigureRequest,
   Config_Documentation,
+  Config_FieldDocumentation,
   Config_StructResp,
 } from "../gen/wire.ts";
 import type { Logger } from "../logger.ts";
 import { decodeConfig, fieldDocs, toProtostructure } from "./config.ts";
+import { messageFields, type MessageType } from "../proto/runtime.ts";
 
 /** A component definition as the runtime sees it. */
 export interface ComponentDefinition {
   config?: Schema;
   configSet?(config: unknown, ctx: { logger: Logger }): void | Promise<void>;
   docs?: ComponentDocs;
-  output?: { typeName: string };
+  output?: MessageType<object>;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -77,6 +79,27 @@ export class ComponentRuntime {
     this.config = config;
   }
 
+  /** The template variables later stages get (`artifact.<name>`): the output message's fields. */
+  #templateFields(): Record<string, Config_FieldDocumentation> {
+    const out: Record<string, Config_FieldDocumentation> = {};
+    const output = this.definition.output;
+    if (!output) return out;
+    for (const f of messageFields(output)) {
+      out[f.name] = {
+        name: f.name,
+        synopsis: "",
+        summary: "",
+        optional: false,
+        envVar: "",
+        type: f.repeated ? `list of ${f.type}` : f.type,
+        default: "",
+        category: false,
+        subFields: [],
+      };
+    }
+    return out;
+  }
+
   /** `Documentation`: from the schema and the docs the author gave. */
   documentation(): Config_Documentation {
     const d = this.definition.docs ?? {};
@@ -87,7 +110,7 @@ export class ComponentRuntime {
       output: d.output ?? this.definition.output?.typeName ?? "",
       fields: this.definition.config ? fieldDocs(this.definition.config.shape) : {},
       mappers: [],
-      templateFields: {},
+      templateFields: this.#templateFields(),
       requestFields: {},
     };
   }

@@ -109,10 +109,7 @@ export function addService(
   const def = serviceDefinition(name);
   const all: grpc.UntypedServiceImplementation = {};
   for (const method of Object.keys(def)) {
-    all[method] = handlers[method] ?? unimplementedHandler(
-      def[method],
-      `${unimplemented} (${method})`,
-    );
+    all[method] = handlers[method] ?? unimplementedHandler(def[method], unimplemented);
   }
   for (const method of Object.keys(handlers)) {
     if (!(method in def)) {

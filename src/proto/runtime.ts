@@ -171,6 +171,17 @@ export function templateData(
   return out;
 }
 
+/** The fields of a message type: proto name and proto type (`string`, `int64`, a message name …). */
+export function messageFields(
+  type: MessageType<object>,
+): { name: string; type: string; repeated: boolean }[] {
+  return reflectType(type).fieldsArray.map((f) => ({
+    name: protoNames.get(f) ?? f.name,
+    type: f instanceof protobuf.MapField ? `map<${f.keyType}, ${f.type}>` : f.type,
+    repeated: f.repeated,
+  }));
+}
+
 /** The protobufjs type behind a {@linkcode MessageType}, for the runtime's glue. */
 export function reflectType(type: MessageType<object>): protobuf.Type {
   const found = reflected.get(type);

@@ -5,11 +5,17 @@ import (
 	"fmt"
 	"reflect"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-argmapper"
+	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
 	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
+	pb "github.com/hashicorp/waypoint-plugin-sdk/proto/gen"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // dispenseNames is the plugin set the SDK's ClientConfig registers, in a
@@ -51,9 +57,13 @@ type ProbeReport struct {
 
 	// Funcs has the full detail for the operation function of every app
 	// component that dispensed.
-	Funcs   map[string]*FuncProbe `json:"funcs"`
-	Process *ProcessReport        `json:"process"`
-	Timings ProbeTimings          `json:"timings"`
+	Funcs map[string]*FuncProbe `json:"funcs"`
+	// RPCs are argument-less calls made directly with the generated stubs
+	// ("Service.Method" -> "ok ..." or "<code>: <message>"), to show what
+	// the plugin answers for services it does not implement.
+	RPCs    map[string]string `json:"rpcs"`
+	Process *ProcessReport    `json:"process"`
+	Timings ProbeTimings      `json:"timings"`
 }
 
 // ConfigProbe is what Configurable.Config returned: nil means the plugin
@@ -92,6 +102,7 @@ func (h *host) probeScenario() (rep *ProbeReport) {
 		DeployArgs: []string{},
 		Funcs:      map[string]*FuncProbe{},
 
+		RPCs:          map[string]string{},
 		Documentation: map[string]string{},
 		ConfigStruct:  map[string]*ConfigProbe{},
 	}
@@ -216,6 +227,10 @@ func (h *host) probeScenario() (rep *ProbeReport) {
 		rep.PlatformDeploySpec = "not probed: dispense failed"
 	}
 
+	if g, ok := p.rpc.(*plugin.GRPCClient); ok {
+		rep.RPCs = probeRawRPCs(g.Conn)
+	}
+
 	stage = "kill"
 	rep.OK = true
 	return rep
@@ -302,4 +317,124 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// rawRPC is one argument-less call made straight through the SDK's
+// generated gRPC stubs on the plugin's connection, bypassing the client
+// wrappers. Only calls the Go SDK's servers answer safely for components
+// they do not implement are listed (capability checks, config/docs, and the
+// operation *Spec calls that check for a missing implementation).
+type rawRPC struct {
+	name string
+	call func(ctx context.Context, c *grpc.ClientConn) (interface{}, error)
+}
+
+func rawRPCs() []rawRPC {
+	e := &emptypb.Empty{}
+	b := func(c *grpc.ClientConn) pb.BuilderClient { return pb.NewBuilderClient(c) }
+	r := func(c *grpc.ClientConn) pb.RegistryClient { return pb.NewRegistryClient(c) }
+	p := func(c *grpc.ClientConn) pb.PlatformClient { return pb.NewPlatformClient(c) }
+	m := func(c *grpc.ClientConn) pb.ReleaseManagerClient { return pb.NewReleaseManagerClient(c) }
+	t := func(c *grpc.ClientConn) pb.TaskLauncherClient { return pb.NewTaskLauncherClient(c) }
+	s := func(c *grpc.ClientConn) pb.ConfigSourcerClient { return pb.NewConfigSourcerClient(c) }
+	type cc = *grpc.ClientConn
+	type ctxT = context.Context
+	return []rawRPC{
+		{"Builder.IsAuthenticator", func(x ctxT, c cc) (interface{}, error) { return b(c).IsAuthenticator(x, e) }},
+		{"Builder.ConfigStruct", func(x ctxT, c cc) (interface{}, error) { return b(c).ConfigStruct(x, e) }},
+		{"Builder.Documentation", func(x ctxT, c cc) (interface{}, error) { return b(c).Documentation(x, e) }},
+		{"Builder.BuildSpec", func(x ctxT, c cc) (interface{}, error) { return b(c).BuildSpec(x, e) }},
+		{"Builder.BuildSpecODR", func(x ctxT, c cc) (interface{}, error) { return b(c).BuildSpecODR(x, e) }},
+
+		{"Registry.IsAuthenticator", func(x ctxT, c cc) (interface{}, error) { return r(c).IsAuthenticator(x, e) }},
+		{"Registry.ConfigStruct", func(x ctxT, c cc) (interface{}, error) { return r(c).ConfigStruct(x, e) }},
+		{"Registry.Documentation", func(x ctxT, c cc) (interface{}, error) { return r(c).Documentation(x, e) }},
+		{"Registry.PushSpec", func(x ctxT, c cc) (interface{}, error) { return r(c).PushSpec(x, e) }},
+		{"Registry.AccessSpec", func(x ctxT, c cc) (interface{}, error) { return r(c).AccessSpec(x, e) }},
+
+		{"Platform.IsAuthenticator", func(x ctxT, c cc) (interface{}, error) { return p(c).IsAuthenticator(x, e) }},
+		{"Platform.ConfigStruct", func(x ctxT, c cc) (interface{}, error) { return p(c).ConfigStruct(x, e) }},
+		{"Platform.Documentation", func(x ctxT, c cc) (interface{}, error) { return p(c).Documentation(x, e) }},
+		{"Platform.DeploySpec", func(x ctxT, c cc) (interface{}, error) { return p(c).DeploySpec(x, e) }},
+		{"Platform.DefaultReleaserSpec", func(x ctxT, c cc) (interface{}, error) { return p(c).DefaultReleaserSpec(x, e) }},
+		{"Platform.IsDestroyer", func(x ctxT, c cc) (interface{}, error) { return p(c).IsDestroyer(x, e) }},
+		{"Platform.IsWorkspaceDestroyer", func(x ctxT, c cc) (interface{}, error) { return p(c).IsWorkspaceDestroyer(x, e) }},
+		{"Platform.IsExecer", func(x ctxT, c cc) (interface{}, error) { return p(c).IsExecer(x, e) }},
+		{"Platform.IsLogPlatform", func(x ctxT, c cc) (interface{}, error) { return p(c).IsLogPlatform(x, e) }},
+		{"Platform.IsGeneration", func(x ctxT, c cc) (interface{}, error) { return p(c).IsGeneration(x, e) }},
+		{"Platform.IsStatus", func(x ctxT, c cc) (interface{}, error) { return p(c).IsStatus(x, e) }},
+
+		{"ReleaseManager.IsAuthenticator", func(x ctxT, c cc) (interface{}, error) { return m(c).IsAuthenticator(x, e) }},
+		{"ReleaseManager.ConfigStruct", func(x ctxT, c cc) (interface{}, error) { return m(c).ConfigStruct(x, e) }},
+		{"ReleaseManager.Documentation", func(x ctxT, c cc) (interface{}, error) { return m(c).Documentation(x, e) }},
+		{"ReleaseManager.ReleaseSpec", func(x ctxT, c cc) (interface{}, error) { return m(c).ReleaseSpec(x, e) }},
+		{"ReleaseManager.IsDestroyer", func(x ctxT, c cc) (interface{}, error) { return m(c).IsDestroyer(x, e) }},
+		{"ReleaseManager.IsWorkspaceDestroyer", func(x ctxT, c cc) (interface{}, error) { return m(c).IsWorkspaceDestroyer(x, e) }},
+		{"ReleaseManager.IsStatus", func(x ctxT, c cc) (interface{}, error) { return m(c).IsStatus(x, e) }},
+
+		{"TaskLauncher.ConfigStruct", func(x ctxT, c cc) (interface{}, error) { return t(c).ConfigStruct(x, e) }},
+		{"TaskLauncher.Documentation", func(x ctxT, c cc) (interface{}, error) { return t(c).Documentation(x, e) }},
+		{"TaskLauncher.StartSpec", func(x ctxT, c cc) (interface{}, error) { return t(c).StartSpec(x, e) }},
+		{"TaskLauncher.StopSpec", func(x ctxT, c cc) (interface{}, error) { return t(c).StopSpec(x, e) }},
+		{"TaskLauncher.WatchSpec", func(x ctxT, c cc) (interface{}, error) { return t(c).WatchSpec(x, e) }},
+
+		{"ConfigSourcer.ConfigStruct", func(x ctxT, c cc) (interface{}, error) { return s(c).ConfigStruct(x, e) }},
+		{"ConfigSourcer.Documentation", func(x ctxT, c cc) (interface{}, error) { return s(c).Documentation(x, e) }},
+		{"ConfigSourcer.ReadSpec", func(x ctxT, c cc) (interface{}, error) { return s(c).ReadSpec(x, e) }},
+		{"ConfigSourcer.StopSpec", func(x ctxT, c cc) (interface{}, error) { return s(c).StopSpec(x, e) }},
+	}
+}
+
+// probeRawRPCs runs every rawRPC and renders the answer: "ok" plus a short
+// summary of the response, or "<grpc code>: <message>".
+func probeRawRPCs(conn *grpc.ClientConn) map[string]string {
+	out := map[string]string{}
+	for _, r := range rawRPCs() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		resp, err := safeCall(func() (interface{}, error) { return r.call(ctx, conn) })
+		cancel()
+		if err != nil {
+			if st, ok := status.FromError(err); ok {
+				out[r.name] = fmt.Sprintf("%s: %s", st.Code(), st.Message())
+			} else {
+				out[r.name] = "error: " + err.Error()
+			}
+			continue
+		}
+		out[r.name] = "ok" + summarizeResp(resp)
+	}
+	return out
+}
+
+func summarizeResp(v interface{}) string {
+	switch r := v.(type) {
+	case *pb.ImplementsResp:
+		return fmt.Sprintf(" implements=%t", r.Implements)
+	case *pb.Config_StructResp:
+		if r.Struct == nil {
+			return " struct=nil"
+		}
+		return fmt.Sprintf(" struct=%d fields", len(r.Struct.Fields))
+	case *pb.Config_Documentation:
+		return fmt.Sprintf(" fields=%d templateFields=%d requestFields=%d mappers=%d description=%q",
+			len(r.Fields), len(r.TemplateFields), len(r.RequestFields), len(r.Mappers), r.Description)
+	case *pb.FuncSpec:
+		var args []string
+		for _, a := range r.Args {
+			s := a.Type
+			if a.Name != "" {
+				s = a.Name + " " + s
+			}
+			if a.PrimitiveType != pb.FuncSpec_Value_INVALID {
+				s += "(" + a.PrimitiveType.String() + ")"
+			}
+			args = append(args, s)
+		}
+		var res []string
+		for _, a := range r.Result {
+			res = append(res, a.Type)
+		}
+		return fmt.Sprintf(" name=%q args=[%s] result=[%s]", r.Name, strings.Join(args, ", "), strings.Join(res, ", "))
+	}
+	return ""
 }

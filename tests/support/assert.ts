@@ -38,6 +38,20 @@ export function assertStringIncludes(actual: string, expected: string, msg?: str
 // deno-lint-ignore no-explicit-any
 type Ctor<E> = new (...args: any[]) => E;
 
+function checkError<E extends Error>(err: unknown, type?: Ctor<E>, includes?: string): E {
+  if (type && !(err instanceof type)) {
+    throw new AssertionError(`expected ${type.name}, got ${inspect(err)}`);
+  }
+  if (includes && !(err as Error).message.includes(includes)) {
+    throw new AssertionError(
+      `expected the message to include ${inspect(includes)}, got ${
+        inspect((err as Error).message)
+      }`,
+    );
+  }
+  return err as E;
+}
+
 export function assertThrows<E extends Error = Error>(
   fn: () => unknown,
   type?: Ctor<E>,
@@ -46,17 +60,7 @@ export function assertThrows<E extends Error = Error>(
   try {
     fn();
   } catch (err) {
-    if (type && !(err instanceof type)) {
-      throw new AssertionError(`expected ${type.name}, got ${inspect(err)}`);
-    }
-    if (includes && !(err as Error).message.includes(includes)) {
-      throw new AssertionError(
-        `expected the message to include ${inspect(includes)}, got ${
-          inspect((err as Error).message)
-        }`,
-      );
-    }
-    return err as E;
+    return checkError(err, type, includes);
   }
   throw new AssertionError("expected the function to throw");
 }
@@ -69,17 +73,7 @@ export async function assertRejects<E extends Error = Error>(
   try {
     await fn();
   } catch (err) {
-    if (type && !(err instanceof type)) {
-      throw new AssertionError(`expected ${type.name}, got ${inspect(err)}`);
-    }
-    if (includes && !(err as Error).message.includes(includes)) {
-      throw new AssertionError(
-        `expected the message to include ${inspect(includes)}, got ${
-          inspect((err as Error).message)
-        }`,
-      );
-    }
-    return err as E;
+    return checkError(err, type, includes);
   }
   throw new AssertionError("expected the promise to reject");
 }

@@ -30,6 +30,28 @@ export function hostBinary(): Promise<string> {
   return built;
 }
 
+let goPlugin: Promise<string> | undefined;
+
+/** Builds the reference gobuilder written in Go with the real SDK (tests/conformance/goplugin). */
+export function goPluginBinary(): Promise<string> {
+  goPlugin ??= (async () => {
+    const bin = join(WORK, "bin", "waypoint-plugin-gobuild");
+    const out = await new Deno.Command("go", {
+      args: ["build", "-o", bin, "./goplugin"],
+      cwd: HOST_DIR,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      throw new Error(
+        `go build of the Go reference plugin failed:\n${new TextDecoder().decode(out.stderr)}`,
+      );
+    }
+    return bin;
+  })();
+  return goPlugin;
+}
+
 /** Permissions a plugin launched by `deno run` gets: what a compiled plugin bakes in. */
 export const PLUGIN_PERMISSIONS = [
   "--allow-env",
@@ -116,4 +138,14 @@ export async function runHost(
     // no log written
   }
   return { code: out.code, stdout, stderr, report: parsed, log };
+}
+
+/** Whether anything (file, socket, link) is at `path`. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
