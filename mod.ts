@@ -52,14 +52,62 @@ export {
   type BuilderDefinition,
   defineBuilder,
 } from "./src/components/builder.ts";
-export type { ComponentDocs } from "./src/components/component.ts";
+export {
+  defineRegistry,
+  type PushContext,
+  type Registry,
+  type RegistryDefinition,
+} from "./src/components/registry.ts";
+export {
+  definePlatform,
+  type DeployContext,
+  type DeploymentContext,
+  type ExecContext,
+  type GenerationContext,
+  type LogsContext,
+  type Platform,
+  type PlatformDefinition,
+} from "./src/components/platform.ts";
+export {
+  defineReleaseManager,
+  type ReleaseContext,
+  type ReleaseManager,
+  type ReleaseManagerDefinition,
+  type ReleaseTargetContext,
+} from "./src/components/release_manager.ts";
+export {
+  defineTaskLauncher,
+  type StartTaskContext,
+  type StopTaskContext,
+  type TaskLauncher,
+  type TaskLauncherDefinition,
+  type WatchTaskContext,
+} from "./src/components/task_launcher.ts";
+export {
+  type ConfigSourcer,
+  type ConfigSourcerDefinition,
+  type ConfigValue,
+  defineConfigSourcer,
+} from "./src/components/config_sourcer.ts";
+export { defineMapper, type Mapper, type MapperDefinition } from "./src/components/mapper.ts";
+export type { AuthDefinition, ComponentBase, ComponentDocs } from "./src/components/component.ts";
 export type {
+  AnyMessage,
   ConfigContext,
   DataDir,
+  Decoded,
+  DeploymentConfig,
+  InputType,
   JobInfo,
   OperationContext,
+  ResourceContext,
   Source,
+  TaskContext,
+  TaskLaunchInfo,
 } from "./src/components/context.ts";
+export type { ResourceCategory, Resources, ResourceSpec } from "./src/components/resources.ts";
+export type { Health, StatusReport, StatusResource } from "./src/components/status.ts";
+export type { ExecSession, LogEvent, LogViewer, WindowSize } from "./src/components/sessions.ts";
 
 // Config schemas.
 export {

@@ -6,20 +6,33 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import type { Builder } from "./components/builder.ts";
+import type { ConfigSourcer } from "./components/config_sourcer.ts";
+import type { Mapper } from "./components/mapper.ts";
+import type { Platform } from "./components/platform.ts";
+import type { Registry } from "./components/registry.ts";
+import type { ReleaseManager } from "./components/release_manager.ts";
+import type { TaskLauncher } from "./components/task_launcher.ts";
 import { Broker } from "./internal/broker.ts";
 import { type ComponentDefinition, ComponentRuntime } from "./internal/component_runtime.ts";
 import { addService, CHANNEL_OPTIONS } from "./internal/grpc.ts";
 import { listen, type Transport } from "./internal/listener.ts";
 import { builderHandlers } from "./internal/services/builder.ts";
+import type { ServiceEnv } from "./internal/services/common.ts";
+import { configSourcerHandlers } from "./internal/services/config_sourcer.ts";
+import { mapperHandlers } from "./internal/services/mapper.ts";
+import { platformHandlers } from "./internal/services/platform.ts";
+import { registryHandlers } from "./internal/services/registry.ts";
+import { releaseManagerHandlers } from "./internal/services/release_manager.ts";
+import { taskLauncherHandlers } from "./internal/services/task_launcher.ts";
 import { addGoPluginServices } from "./internal/services/go_plugin.ts";
 import {
   absentComponentHandlers,
   NOT_IMPLEMENTED,
   SDK_SERVICES,
+  type SdkService,
 } from "./internal/services/defaults.ts";
 import { installStdoutGuard, writeStdoutOnce } from "./internal/stdout_guard.ts";
 import { createLogger, type LogLevel, writeStderr } from "./logger.ts";
-import { unary } from "./internal/grpc.ts";
 
 /** The magic cookie Waypoint sets in `WAYPOINT_PLUGIN`. */
 export const MAGIC_COOKIE_KEY = "WAYPOINT_PLUGIN";
@@ -33,11 +46,41 @@ export const NOT_A_PLUGIN_MESSAGE =
   "Please execute the program that consumes these plugins, which will\n" +
   "load any plugins automatically\n";
 
-/** The components a plugin offers. */
+/** The components a plugin offers; each is optional, at least one is needed. */
 export interface PluginComponents {
   /** The Builder (`build { use "<name>" { … } }`). */
   builder?: Builder;
+  /** The Registry (`registry { use "<name>" { … } }` inside `build`). */
+  registry?: Registry;
+  /** The Platform (`deploy { use "<name>" { … } }`). */
+  platform?: Platform;
+  /** The ReleaseManager (`release { use "<name>" { … } }`). */
+  releaseManager?: ReleaseManager;
+  /** The TaskLauncher (runner profiles' `plugin_type`). */
+  taskLauncher?: TaskLauncher;
+  /** The ConfigSourcer (`config { … }` dynamic sources; see its docs for Waypoint 0.11's limits). */
+  configSourcer?: ConfigSourcer;
+  /** Converters Waypoint may use between message types. */
+  mappers?: Mapper[];
 }
+
+const KINDS = {
+  builder: "builder",
+  registry: "registry",
+  platform: "platform",
+  releaseManager: "releasemanager",
+  taskLauncher: "tasklauncher",
+  configSourcer: "configsourcer",
+} as const;
+
+const DEFINE = {
+  builder: "defineBuilder",
+  registry: "defineRegistry",
+  platform: "definePlatform",
+  releaseManager: "defineReleaseManager",
+  taskLauncher: "defineTaskLauncher",
+  configSourcer: "defineConfigSourcer",
+} as const;
 
 /** Options for {@linkcode serve}. */
 export interface ServeOptions {
@@ -65,19 +108,32 @@ function checkComponents(components: PluginComponents): void {
   if (!components || typeof components !== "object") {
     throw new TypeError("serve() needs the plugin's components, e.g. serve({ builder })");
   }
-  const known = new Set(["builder"]);
+  const known = [...Object.keys(KINDS), "mappers"];
   for (const key of Object.keys(components)) {
-    if (!known.has(key)) {
+    if (!known.includes(key)) {
       throw new TypeError(
-        `serve() got an unknown component "${key}": the components are ${[...known].join(", ")}`,
+        `serve() got an unknown component "${key}": the components are ${known.join(", ")}`,
       );
     }
   }
-  if (Object.values(components).every((c) => c === undefined)) {
+  const present = Object.entries(components).filter(([, v]) => v !== undefined);
+  if (present.length === 0 || (present.length === 1 && components.mappers?.length === 0)) {
     throw new TypeError("serve() needs at least one component, e.g. serve({ builder })");
   }
-  if (components.builder && components.builder.kind !== "builder") {
-    throw new TypeError("serve({ builder }) needs a value made by defineBuilder()");
+  for (const [key, kind] of Object.entries(KINDS)) {
+    const c = components[key as keyof typeof KINDS] as { kind?: string } | undefined;
+    if (c !== undefined && c?.kind !== kind) {
+      throw new TypeError(
+        `serve({ ${key} }) needs a value made by ${DEFINE[key as keyof typeof DEFINE]}()`,
+      );
+    }
+  }
+  if (components.mappers !== undefined) {
+    if (
+      !Array.isArray(components.mappers) || components.mappers.some((m) => m?.kind !== "mapper")
+    ) {
+      throw new TypeError("serve({ mappers }) needs an array of values made by defineMapper()");
+    }
   }
 }
 
@@ -170,21 +226,35 @@ export async function start(
   done.then(() => Deno.removeSignalListener("SIGTERM", onSigterm));
 
   addGoPluginServices(server, broker, () => void stop());
-  addService(server, "hashicorp.waypoint.sdk.Mapper", {
-    ListMappers: unary(() => ({ funcs: [] })),
+  addService(server, "hashicorp.waypoint.sdk.Mapper", mapperHandlers(components.mappers ?? []));
+  const env = (key: keyof typeof KINDS): ServiceEnv => ({
+    broker,
+    runtime: new ComponentRuntime(
+      KINDS[key],
+      (components[key] as { definition: ComponentDefinition }).definition,
+      logger,
+      name,
+    ),
   });
+  const services: Record<SdkService, () => Record<string, grpc.UntypedHandleCall>> = {
+    Builder: () => builderHandlers(components.builder!, env("builder")),
+    Registry: () => registryHandlers(components.registry!, env("registry")),
+    Platform: () => platformHandlers(components.platform!, env("platform")),
+    ReleaseManager: () => releaseManagerHandlers(components.releaseManager!, env("releaseManager")),
+    TaskLauncher: () => taskLauncherHandlers(components.taskLauncher!, env("taskLauncher")),
+    ConfigSourcer: () => configSourcerHandlers(components.configSourcer!, env("configSourcer")),
+  };
+  const keyOf: Record<SdkService, keyof typeof KINDS> = {
+    Builder: "builder",
+    Registry: "registry",
+    Platform: "platform",
+    ReleaseManager: "releaseManager",
+    TaskLauncher: "taskLauncher",
+    ConfigSourcer: "configSourcer",
+  };
   for (const service of SDK_SERVICES) {
-    const handlers = service === "Builder" && components.builder
-      ? builderHandlers(
-        components.builder,
-        new ComponentRuntime(
-          "builder",
-          components.builder.definition as ComponentDefinition,
-          logger,
-          name,
-        ),
-        broker,
-      )
+    const handlers = components[keyOf[service]]
+      ? services[service]()
       : absentComponentHandlers(service);
     addService(server, `hashicorp.waypoint.sdk.${service}`, handlers, NOT_IMPLEMENTED[service]);
   }

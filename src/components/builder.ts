@@ -3,29 +3,25 @@
  *
  * @module
  */
-import type { InferShape, Schema, Shape } from "../config/schema.ts";
+import type { InferShape, Shape } from "../config/schema.ts";
 import type { MessageType } from "../proto/runtime.ts";
-import type { ConfigContext, OperationContext } from "./context.ts";
-import { checkComponent, type ComponentDocs } from "./component.ts";
+import type { OperationContext } from "./context.ts";
+import { checkComponent, checkMessageType, type ComponentBase } from "./component.ts";
 
 /** The context of `build`. */
 export type BuildContext<C> = OperationContext<C>;
 
 /** What {@linkcode defineBuilder} takes. */
-export interface BuilderDefinition<S extends Shape, R extends object> {
-  /** The schema of the `use` block. Default: no config (the block must be empty). */
-  config?: Schema<S>;
-  /**
-   * Validates the decoded config when Waypoint configures the plugin; throw a
-   * `ConfigError` naming the field, the value and the fix.
-   */
-  configSet?(config: InferShape<S>, ctx: ConfigContext): void | Promise<void>;
-  /** The artifact's message type; lets `build` return a plain object. */
+export interface BuilderDefinition<S extends Shape, R extends object> extends ComponentBase<S> {
+  /** The artifact's message type; lets `build` return a plain object and documents the output. */
   output?: MessageType<R>;
   /** Builds the app and returns the artifact. */
   build(ctx: BuildContext<InferShape<S>>): R | Promise<R>;
-  /** Documentation for `waypoint docs`. */
-  docs?: ComponentDocs;
+  /**
+   * The build to run inside an on-demand runner (Waypoint calls it there
+   * first, and falls back to `build` when a plugin has none).
+   */
+  buildODR?(ctx: BuildContext<InferShape<S>>): R | Promise<R>;
 }
 
 /** A Builder, ready for `serve({ builder })`. */
@@ -59,6 +55,7 @@ export interface Builder<S extends Shape = Shape, R extends object = object> {
 export function defineBuilder<S extends Shape = Record<never, never>, R extends object = object>(
   definition: BuilderDefinition<S, R>,
 ): Builder<S, R> {
-  checkComponent("builder", definition as never, ["build"]);
+  checkComponent("builder", definition as never, ["build"], ["buildODR"]);
+  checkMessageType("builder", "output", definition.output, true);
   return Object.freeze({ kind: "builder", definition });
 }

@@ -1,10 +1,12 @@
 /**
- * What every component definition shares: config, validation, docs.
+ * What every component definition shares: config, validation, docs,
+ * authentication.
  *
  * @module
  */
 import { checkSchema } from "../internal/config.ts";
-import type { Schema } from "../config/schema.ts";
+import type { InferShape, Schema, Shape } from "../config/schema.ts";
+import type { ConfigContext, OperationContext } from "./context.ts";
 
 /** Documentation of a component, served to `waypoint docs`. */
 export interface ComponentDocs {
@@ -12,10 +14,37 @@ export interface ComponentDocs {
   description?: string;
   /** An example `use` block. */
   example?: string;
-  /** What the component takes, e.g. `gobuilder.Binary`. */
+  /** What the component takes, e.g. `gobuilder.Binary`. Default: the input type's name. */
   input?: string;
-  /** What it produces. */
+  /** What it produces. Default: the output type's name. */
   output?: string;
+}
+
+/**
+ * Authentication (`waypoint init` asks components that have it): `auth`
+ * logs the user in, `validateAuth` checks the credentials and throws when
+ * they do not work.
+ */
+export interface AuthDefinition<C> {
+  /** Authenticates; returns whether the user is now authenticated. */
+  auth(ctx: OperationContext<C>): boolean | Promise<boolean>;
+  /** Throws when the current credentials do not work. */
+  validateAuth(ctx: OperationContext<C>): void | Promise<void>;
+}
+
+/** The parts every component definition may have. */
+export interface ComponentBase<S extends Shape> {
+  /** The schema of the `use` block. Default: no config (the block's contents are ignored). */
+  config?: Schema<S>;
+  /**
+   * Validates the decoded config when Waypoint configures the plugin; throw a
+   * `ConfigError` naming the field, the value and the fix.
+   */
+  configSet?(config: InferShape<S>, ctx: ConfigContext): void | Promise<void>;
+  /** Documentation for `waypoint docs`. */
+  docs?: ComponentDocs;
+  /** Authentication, when the component needs credentials. */
+  auth?: AuthDefinition<InferShape<S>>;
 }
 
 /** Checks the parts all components share; throws a `TypeError` that says how to fix a mistake. */
@@ -23,11 +52,11 @@ export function checkComponent(
   kind: string,
   definition: Record<string, unknown> & { config?: Schema },
   required: string[],
+  optional: string[] = [],
 ): void {
+  const define = `define${kind[0].toUpperCase()}${kind.slice(1)}()`;
   if (!definition || typeof definition !== "object") {
-    throw new TypeError(
-      `define${kind[0].toUpperCase()}${kind.slice(1)}() needs a definition object`,
-    );
+    throw new TypeError(`${define} needs a definition object`);
   }
   for (const name of required) {
     if (typeof definition[name] !== "function") {
@@ -36,19 +65,48 @@ export function checkComponent(
       );
     }
   }
-  for (const name of ["configSet"]) {
+  for (const name of ["configSet", ...optional]) {
     if (definition[name] !== undefined && typeof definition[name] !== "function") {
       throw new TypeError(`The ${kind}'s ${name} must be a function`);
     }
   }
+  const auth = definition.auth as Record<string, unknown> | undefined;
+  if (auth !== undefined) {
+    for (const name of ["auth", "validateAuth"]) {
+      if (!auth || typeof auth[name] !== "function") {
+        throw new TypeError(
+          `The ${kind}'s auth needs both auth() and validateAuth() functions`,
+        );
+      }
+    }
+  }
   if (definition.config !== undefined) {
     if (
-      !definition.config || typeof definition.config !== "object" || !("shape" in definition.config)
+      !definition.config || typeof definition.config !== "object" ||
+      !("shape" in definition.config)
     ) {
-      throw new TypeError(
-        `The ${kind}'s config must be made with config.object({ … })`,
-      );
+      throw new TypeError(`The ${kind}'s config must be made with config.object({ … })`);
     }
     checkSchema(definition.config, `The ${kind}'s config`);
+  }
+}
+
+/** Checks a declared input or output type. */
+export function checkMessageType(
+  kind: string,
+  key: string,
+  value: unknown,
+  optional = false,
+): void {
+  if (value === undefined && optional) return;
+  const ok = typeof value === "string"
+    ? /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(value)
+    : !!value && typeof value === "object" && "typeName" in value && "decode" in value;
+  if (!ok) {
+    throw new TypeError(
+      `The ${kind}'s ${key} must be a message type from a module \`deno task proto\` generated${
+        key.startsWith("input") ? ', or a full message name such as "docker.Image"' : ""
+      }, got ${typeof value === "string" ? JSON.stringify(value) : typeof value}`,
+    );
   }
 }

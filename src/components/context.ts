@@ -5,7 +5,9 @@
  * @module
  */
 import type { Logger } from "../logger.ts";
+import type { MessageType } from "../proto/runtime.ts";
 import type { TerminalUI } from "../terminal/ui.ts";
+import type { Resources } from "./resources.ts";
 
 /** The app's source: `Args.Source`. */
 export interface Source {
@@ -61,4 +63,62 @@ export interface OperationContext<C> {
 export interface ConfigContext {
   /** The plugin's logger. */
   logger: Logger;
+}
+
+/** A message the toolkit has no type for: the Any as the host sent it. */
+export interface AnyMessage {
+  /** `type.googleapis.com/<full name>`. */
+  typeUrl: string;
+  /** The encoded message. */
+  value: Uint8Array;
+}
+
+/** What an input declared as `MessageType<T>` (or as a full name) arrives as. */
+export type Decoded<I> = I extends MessageType<infer T> ? T : AnyMessage;
+
+/** An input: the message type of the previous stage's output, or its full name (kept raw). */
+export type InputType = MessageType<object> | string;
+
+/** The deployment's connection to the Waypoint server: `Args.DeploymentConfig`. */
+export interface DeploymentConfig {
+  /** The deployment's id. */
+  id: string;
+  /** The server's address, for the entrypoint. */
+  serverAddr: string;
+  /** Whether the server uses TLS. */
+  serverTls: boolean;
+  /** Whether to skip verifying the server's certificate. */
+  serverTlsSkipVerify: boolean;
+  /** The token the entrypoint uses to join the server. */
+  entrypointInviteToken: string;
+  /** The deployment's sequence number. */
+  sequence: number;
+}
+
+/** Context of an operation that creates resources (deploy, release). */
+export interface ResourceContext<C> extends OperationContext<C> {
+  /** Record the resources created. */
+  resources: Resources;
+}
+
+/** The context of a task launcher operation: Waypoint supplies only a logger there. */
+export interface TaskContext<C> {
+  /** The decoded, validated config. */
+  config: C;
+  /** A logger named as the host named this operation's logger. */
+  logger: Logger;
+  /** Aborted when the host cancels the operation. */
+  signal: AbortSignal;
+}
+
+/** What an on-demand runner task should run: `Args.TaskLaunchInfo`. */
+export interface TaskLaunchInfo {
+  /** The image to run, e.g. `hashicorp/waypoint-odr:latest`. */
+  ociUrl: string;
+  /** Environment variables for the task. */
+  environmentVariables: Record<string, string>;
+  /** Arguments for the entrypoint. */
+  arguments: string[];
+  /** The entrypoint, overriding the image's. */
+  entrypoint: string[];
 }

@@ -31,7 +31,8 @@ export class ComponentRuntime {
   readonly kind: string;
   readonly definition: ComponentDefinition;
   readonly logger: Logger;
-  #pluginName: string;
+  /** The plugin's name, for messages. */
+  readonly pluginName: string;
   /** The current config: defaults until `Configure` runs. */
   config: unknown;
 
@@ -39,7 +40,7 @@ export class ComponentRuntime {
     this.kind = kind;
     this.definition = definition;
     this.logger = logger;
-    this.#pluginName = pluginName;
+    this.pluginName = pluginName;
     try {
       this.config = definition.config ? decodeConfig(definition.config.shape, {}) : {};
     } catch {
@@ -57,7 +58,7 @@ export class ComponentRuntime {
   async configure(req: Config_ConfigureRequest): Promise<void> {
     const schema = this.definition.config;
     if (!schema) return; // Not configurable: Go plugins ignore the payload too.
-    const where = `Cannot configure ${this.kind} "${this.#pluginName}"`;
+    const where = `Cannot configure ${this.kind} "${this.pluginName}"`;
     let json: unknown;
     try {
       json = JSON.parse(decoder.decode(req.json ?? new Uint8Array()));

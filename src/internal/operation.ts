@@ -1,18 +1,23 @@
 /**
  * One operation call: the FuncSpec we advertise (typed args by full message
- * name, derived from the operation kind), and the call itself — decode the
- * host's FuncSpec.Args, build the author's typed context, run the author's
- * function, close the UI, encode the result.
+ * name, derived from what the operation declares), and the call itself —
+ * decode the host's FuncSpec.Args, build the author's typed context, run the
+ * author's function, close the UI and other broker sessions, encode the
+ * result.
  */
 import type * as grpc from "@grpc/grpc-js";
-import type { DataDir, JobInfo, OperationContext, Source } from "../components/context.ts";
+import type { AnyMessage } from "../components/context.ts";
 import { Code, PluginError } from "../errors.ts";
 import {
   Args_DataDir_App,
+  Args_DeploymentConfig,
+  Args_ExecSessionInfo,
   Args_JobInfo,
   Args_LabelSet,
   Args_Logger,
+  Args_LogViewer,
   Args_Source,
+  Args_TaskLaunchInfo,
   Args_TerminalUI,
   file,
   type FuncSpec,
@@ -22,17 +27,113 @@ import {
 import type { Logger } from "../logger.ts";
 import { type JsonValue, type MessageType, messageTypeOf, templateData } from "../proto/runtime.ts";
 import type { Broker } from "./broker.ts";
+import { BrokerExecSession } from "./exec_client.ts";
+import { BrokerLogViewer } from "./logs_client.ts";
+import { ResourceTracker } from "./resources.ts";
 import { BrokerUI } from "./ui_client.ts";
+
+/** What an argument adapter may use. */
+interface Scope {
+  broker: Broker;
+  logger: Logger;
+  signal: AbortSignal;
+  /** Broker sessions to finish before the response goes out. */
+  closers: (() => Promise<void>)[];
+}
+
+interface Adapter {
+  type: MessageType<object>;
+  what: string;
+  make(msg: never, scope: Scope): unknown;
+}
 
 /** Standard arguments an operation can receive, by context key. */
 export const STANDARD_ARGS = {
-  ui: Args_TerminalUI,
-  source: Args_Source,
-  job: Args_JobInfo,
-  logger: Args_Logger,
-  labels: Args_LabelSet,
-  dataDir: Args_DataDir_App,
-} as const;
+  ui: {
+    type: Args_TerminalUI,
+    what: "terminal UI",
+    make: (m: { streamId: number }, s: Scope) => {
+      const ui = new BrokerUI(s.broker, m.streamId, s.signal);
+      s.closers.push(() => ui.close());
+      return ui;
+    },
+  },
+  source: {
+    type: Args_Source,
+    what: "source",
+    make: (m: { app: string; path: string }) => ({ app: m.app, path: m.path }),
+  },
+  job: {
+    type: Args_JobInfo,
+    what: "job info",
+    make: (m: Record<string, unknown>) => ({
+      local: m.local,
+      workspace: m.workspace,
+      id: m.id,
+      project: m.project,
+      app: m.app,
+    }),
+  },
+  logger: {
+    type: Args_Logger,
+    what: "logger",
+    // The host's logger name is absolute (hclog's ResetNamed): replace, don't nest.
+    make: (m: { name: string }, s: Scope) => m.name ? s.logger.resetNamed(m.name) : s.logger,
+  },
+  labels: {
+    type: Args_LabelSet,
+    what: "labels",
+    make: (m: { labels: Record<string, string> }) => ({ ...m.labels }),
+  },
+  dataDir: {
+    type: Args_DataDir_App,
+    what: "data directory",
+    make: (m: { cacheDir: string; dataDir: string }) => ({
+      cacheDir: m.cacheDir,
+      dataDir: m.dataDir,
+    }),
+  },
+  deploymentConfig: {
+    type: Args_DeploymentConfig,
+    what: "deployment config",
+    make: (m: Record<string, unknown>) => ({
+      id: m.id,
+      serverAddr: m.serverAddr,
+      serverTls: m.serverTls,
+      serverTlsSkipVerify: m.serverTlsSkipVerify,
+      entrypointInviteToken: m.entrypointInviteToken,
+      sequence: m.sequence,
+    }),
+  },
+  task: {
+    type: Args_TaskLaunchInfo,
+    what: "task launch info",
+    make: (m: Record<string, unknown>) => ({
+      ociUrl: m.ociUrl,
+      environmentVariables: { ...(m.environmentVariables as Record<string, string>) },
+      arguments: [...(m.arguments as string[])],
+      entrypoint: [...(m.entrypoint as string[])],
+    }),
+  },
+  exec: {
+    type: Args_ExecSessionInfo,
+    what: "exec session",
+    make: (m: never, s: Scope) => {
+      const session = new BrokerExecSession(s.broker, m, s.signal);
+      s.closers.push(() => session.close());
+      return session;
+    },
+  },
+  logViewer: {
+    type: Args_LogViewer,
+    what: "log viewer",
+    make: (m: never, s: Scope) => {
+      const viewer = new BrokerLogViewer(s.broker, m, s.signal);
+      s.closers.push(() => viewer.close());
+      return viewer;
+    },
+  },
+} satisfies Record<string, Adapter>;
 
 /** A context key of a standard argument. */
 export type StandardArg = keyof typeof STANDARD_ARGS;
@@ -40,23 +141,37 @@ export type StandardArg = keyof typeof STANDARD_ARGS;
 /** The standard arguments Waypoint's core supplies to every app lifecycle operation. */
 export const LIFECYCLE_ARGS: StandardArg[] = ["ui", "source", "job", "logger", "labels", "dataDir"];
 
+/** A typed input: the previous stage's output (or another plugin's), by message type or full name. */
+export interface Input {
+  /** The context key, e.g. `artifact`. */
+  key: string;
+  /** Decodes the value; a name keeps the raw Any. */
+  type: MessageType<object> | string;
+}
+
 /** What a FuncSpec is made from. */
 export interface OperationSpec {
   /** Shown by the host in logs and errors ("Plugin function: …"). */
   name: string;
   /** Standard arguments, by context key. */
   args: StandardArg[];
+  /** Typed inputs. */
+  inputs?: Input[];
+}
+
+function inputType(input: Input): string {
+  return typeof input.type === "string" ? input.type : input.type.typeName;
 }
 
 /** The FuncSpec for an operation: typed args only, empty result (the host clears it anyway). */
 export function funcSpec(spec: OperationSpec): FuncSpec {
+  const types = [
+    ...spec.args.map((key) => STANDARD_ARGS[key].type.typeName),
+    ...(spec.inputs ?? []).map(inputType),
+  ];
   return {
     name: spec.name,
-    args: spec.args.map((key): FuncSpec_Value => ({
-      name: "",
-      type: STANDARD_ARGS[key].typeName,
-      primitiveType: 0,
-    })),
+    args: types.map((type): FuncSpec_Value => ({ name: "", type, primitiveType: 0 })),
     result: [],
   };
 }
@@ -68,29 +183,36 @@ function valueType(v: FuncSpec_Value): string {
   return url.slice(url.lastIndexOf("/") + 1);
 }
 
-/** Decodes the host's FuncSpec.Args into messages by full type name. */
-export function decodeArgs(args: FuncSpec_Args): Map<string, unknown> {
+/** The host's FuncSpec.Args by full type name (Anys undecoded); primitives by name. */
+export function argsByType(args: FuncSpec_Args): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const v of args.args ?? []) {
-    const type = valueType(v);
-    if (v.protoAny) {
-      if (!file.has(type)) {
-        out.set(type, v.protoAny);
-        continue;
-      }
-      try {
-        out.set(type, file.message(type).decode(v.protoAny.value ?? new Uint8Array()));
-      } catch (err) {
-        throw new PluginError(
-          `argument ${type} from the host is not valid: ${(err as Error).message}`,
-          Code.INVALID_ARGUMENT,
-        );
-      }
-    } else if (v.name) {
-      out.set(v.name, v.bool ?? v.int ?? v.uint ?? v.string);
-    }
+    if (v.protoAny) out.set(valueType(v), v.protoAny);
+    else if (v.name) out.set(v.name, v.bool ?? v.int ?? v.uint ?? v.string);
   }
   return out;
+}
+
+function decodeAny(any: AnyMessage, type: MessageType<object>): object {
+  try {
+    return type.decode(any.value ?? new Uint8Array());
+  } catch (err) {
+    throw new PluginError(
+      `argument ${type.typeName} from the host is not valid: ${(err as Error).message}`,
+      Code.INVALID_ARGUMENT,
+    );
+  }
+}
+
+function need(args: Map<string, unknown>, type: string, what: string): AnyMessage {
+  const v = args.get(type);
+  if (v === undefined) {
+    throw new PluginError(
+      `the host did not send ${type} (${what}), which this operation declared in its FuncSpec`,
+      Code.FAILED_PRECONDITION,
+    );
+  }
+  return v as AnyMessage;
 }
 
 /** The runtime pieces an operation needs besides the call. */
@@ -100,105 +222,81 @@ export interface OperationEnv {
   config: unknown;
 }
 
-function need<T>(args: Map<string, unknown>, type: MessageType<object>, what: string): T {
-  const v = args.get(type.typeName);
-  if (v === undefined) {
-    throw new PluginError(
-      `the host did not send ${type.typeName} (${what}), which this operation declared in its FuncSpec`,
-      Code.FAILED_PRECONDITION,
-    );
-  }
-  return v as T;
-}
+/** The context handed to the author's function, with the resource tracker the glue reads back. */
+export type RuntimeContext = Record<string, unknown> & { resources: ResourceTracker };
 
 /**
  * Runs `fn` for one RPC: builds the context from the decoded args, wires
- * cancellation, and closes the UI (rendering everything) before returning.
+ * cancellation, and closes the UI and other sessions (rendering everything)
+ * before returning.
  */
 export async function runOperation<R>(
-  call: grpc.ServerUnaryCall<unknown, unknown>,
+  call: grpc.ServerUnaryCall<unknown, unknown> | { request: unknown; cancelled: boolean },
   spec: OperationSpec,
   env: OperationEnv,
-  fn: (ctx: OperationContext<unknown>) => R | Promise<R>,
-): Promise<R> {
-  const args = decodeArgs(call.request as FuncSpec_Args);
+  fn: (ctx: RuntimeContext) => R | Promise<R>,
+): Promise<{ value: R; ctx: RuntimeContext }> {
+  const args = argsByType(call.request as FuncSpec_Args);
   const controller = new AbortController();
   const onCancel = () =>
     controller.abort(new DOMException(`the host cancelled ${spec.name}`, "AbortError"));
-  call.on("cancelled", onCancel);
+  const events = "on" in call ? call : undefined;
+  events?.on("cancelled", onCancel);
   if (call.cancelled) onCancel();
 
-  const ctx: Partial<OperationContext<unknown>> = {
+  const scope: Scope = {
+    broker: env.broker,
+    logger: env.logger,
+    signal: controller.signal,
+    closers: [],
+  };
+  const ctx: RuntimeContext = {
     config: env.config,
     signal: controller.signal,
     logger: env.logger,
+    resources: new ResourceTracker(),
   };
-  let ui: BrokerUI | undefined;
-  for (const key of spec.args) {
-    const type = STANDARD_ARGS[key] as MessageType<object>;
-    switch (key) {
-      case "ui": {
-        const { streamId } = need<{ streamId: number }>(args, type, "terminal UI");
-        ui = new BrokerUI(env.broker, streamId, controller.signal);
-        ctx.ui = ui;
-        break;
-      }
-      case "logger": {
-        const { name } = need<{ name: string }>(args, type, "logger");
-        // The host's logger name is absolute (hclog's ResetNamed): replace, don't nest.
-        ctx.logger = name ? env.logger.resetNamed(name) : env.logger;
-        break;
-      }
-      case "source": {
-        const s = need<Source>(args, type, "source");
-        ctx.source = { app: s.app, path: s.path };
-        break;
-      }
-      case "job": {
-        const j = need<JobInfo>(args, type, "job info");
-        ctx.job = {
-          local: j.local,
-          workspace: j.workspace,
-          id: j.id,
-          project: j.project,
-          app: j.app,
-        };
-        break;
-      }
-      case "labels":
-        ctx.labels = { ...need<{ labels: Record<string, string> }>(args, type, "labels").labels };
-        break;
-      case "dataDir": {
-        const d = need<DataDir>(args, type, "data directory");
-        ctx.dataDir = { cacheDir: d.cacheDir, dataDir: d.dataDir };
-        break;
-      }
+  const closeAll = async (): Promise<unknown> => {
+    let first: unknown;
+    for (const close of scope.closers.splice(0)) {
+      await close().catch((err) => first ??= err);
     }
-  }
-
+    return first;
+  };
   let result: R;
   try {
-    result = await fn(ctx as OperationContext<unknown>);
+    for (const key of spec.args) {
+      const a: Adapter = STANDARD_ARGS[key];
+      const any = need(args, a.type.typeName, a.what);
+      ctx[key] = a.make(decodeAny(any, a.type) as never, scope);
+    }
+    for (const input of spec.inputs ?? []) {
+      const any = need(args, inputType(input), input.key);
+      ctx[input.key] = typeof input.type === "string"
+        ? { typeUrl: any.typeUrl, value: any.value }
+        : decodeAny(any, input.type);
+    }
+    result = await fn(ctx);
   } catch (err) {
-    await ui?.close().catch((uiErr) => env.logger.warn("terminal UI failed", { error: uiErr }));
+    const closeErr = await closeAll();
+    if (closeErr) env.logger.warn("closing broker sessions failed", { error: closeErr });
     if (controller.signal.aborted) {
       throw new PluginError(
         `${spec.name} was cancelled: ${PluginError.from(err).message}`,
         Code.CANCELLED,
-        {
-          cause: err,
-        },
+        { cause: err },
       );
     }
     throw err;
   } finally {
-    call.off("cancelled", onCancel);
+    events?.off("cancelled", onCancel);
   }
-  await ui?.close();
+  const closeErr = await closeAll();
+  if (closeErr) throw closeErr;
   if (controller.signal.aborted) {
     throw new PluginError(`${spec.name} was cancelled`, Code.CANCELLED);
   }
-  return result;
+  return { value: result, ctx };
 }
 
 /** An encoded result: the Any plus its JSON and template data. */
@@ -208,12 +306,12 @@ export interface EncodedResult {
   templateData: Uint8Array;
 }
 
-/** Encodes an operation's return value, which must be a protobuf message. */
-export function encodeResult(
+/** The type a returned message has: its own tag, else the declared output type. */
+export function resultType(
   value: unknown,
   declared: MessageType<object> | undefined,
   operation: string,
-): EncodedResult {
+): MessageType<object> {
   const type = messageTypeOf(value) ?? declared;
   if (!type || value === null || typeof value !== "object") {
     throw new PluginError(
@@ -227,13 +325,23 @@ export function encodeResult(
       Code.INTERNAL,
     );
   }
+  return type;
+}
+
+/** Encodes an operation's return value, which must be a protobuf message. */
+export function encodeResult(
+  value: unknown,
+  declared: MessageType<object> | undefined,
+  operation: string,
+): EncodedResult {
+  const type = resultType(value, declared, operation);
   let bytes: Uint8Array;
   let json: JsonValue;
   let template: Record<string, JsonValue>;
   try {
-    bytes = type.encode(value);
-    json = type.toJson(value);
-    template = templateData(type, value);
+    bytes = type.encode(value as object);
+    json = type.toJson(value as object);
+    template = templateData(type, value as object);
   } catch (err) {
     throw new PluginError(
       `${operation} returned a value that does not fit ${type.typeName}: ${(err as Error).message}`,
@@ -247,4 +355,9 @@ export function encodeResult(
       ? new Uint8Array()
       : new TextEncoder().encode(JSON.stringify(template)),
   };
+}
+
+/** Whether `name` is a message of the wire protocol (decoded by the runtime itself). */
+export function isWireType(name: string): boolean {
+  return file.has(name);
 }

@@ -1,39 +1,40 @@
 /** `hashicorp.waypoint.sdk.Builder`, served from a {@linkcode Builder} definition. */
 import type * as grpc from "@grpc/grpc-js";
 import type { Builder } from "../../components/builder.ts";
-import type { Config_ConfigureRequest } from "../../gen/wire.ts";
 import type { MessageType } from "../../proto/runtime.ts";
-import type { Broker } from "../broker.ts";
-import type { ComponentRuntime } from "../component_runtime.ts";
-import { unary } from "../grpc.ts";
-import {
-  encodeResult,
-  funcSpec,
-  LIFECYCLE_ARGS,
-  type OperationSpec,
-  runOperation,
-} from "../operation.ts";
-
-const BUILD: OperationSpec = { name: "build", args: LIFECYCLE_ARGS };
+import { encodeResult, LIFECYCLE_ARGS } from "../operation.ts";
+import { authHandlers, configHandlers, operation, type ServiceEnv } from "./common.ts";
 
 /** Handlers of the Builder service; the rest answer UNIMPLEMENTED. */
 export function builderHandlers(
   builder: Builder,
-  runtime: ComponentRuntime,
-  broker: Broker,
+  env: ServiceEnv,
 ): Record<string, grpc.UntypedHandleCall> {
   const def = builder.definition;
+  const output = def.output as MessageType<object> | undefined;
+  const respond = (name: string) => (value: unknown) => ({
+    ...encodeResult(value, output, name),
+    labels: {},
+  });
   return {
-    IsAuthenticator: unary(() => ({ implements: false })),
-    ConfigStruct: unary(() => runtime.configStruct()),
-    Configure: unary((req) => runtime.configure(req as Config_ConfigureRequest).then(() => ({}))),
-    Documentation: unary(() => runtime.documentation()),
-    BuildSpec: unary(() => funcSpec(BUILD)),
-    Build: unary(async (_req, call) => {
-      const env = { broker, logger: runtime.logger, config: runtime.config };
-      const value = await runOperation(call, BUILD, env, (ctx) => def.build(ctx as never));
-      const encoded = encodeResult(value, def.output as MessageType<object> | undefined, "build");
-      return { ...encoded, labels: {} };
-    }),
+    ...configHandlers(env.runtime),
+    ...authHandlers(env, def.auth as never),
+    ...operation(
+      env,
+      "Build",
+      { name: "build", args: LIFECYCLE_ARGS },
+      def.build,
+      respond("build"),
+    ),
+    ...(def.buildODR
+      ? operation(
+        env,
+        "BuildODR",
+        { name: "buildODR", args: LIFECYCLE_ARGS },
+        def.buildODR,
+        respond("buildODR"),
+        "BuildSpecODR",
+      )
+      : {}),
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * Mappers: converters Waypoint may use to turn one plugin's output into the
+ * input another plugin asks for.
+ *
+ * @module
+ */
+import type { MessageType } from "../proto/runtime.ts";
+import { checkMessageType } from "./component.ts";
+
+/** What {@linkcode defineMapper} takes. */
+export interface MapperDefinition<A extends object, B extends object> {
+  /** The message type converted from. */
+  input: MessageType<A>;
+  /** The message type produced. */
+  output: MessageType<B>;
+  /** Converts one value. */
+  map(input: A): B | Promise<B>;
+  /** What it does, for `waypoint docs`. */
+  description?: string;
+}
+
+/** A mapper, ready for `serve({ mappers: [...] })`. */
+export interface Mapper<A extends object = object, B extends object = object> {
+  /** Always `"mapper"`. */
+  readonly kind: "mapper";
+  /** The definition it was made from. */
+  readonly definition: MapperDefinition<A, B>;
+}
+
+/**
+ * Defines a mapper.
+ *
+ * @example Turn a binary into an image reference
+ * ```ts ignore
+ * import { defineMapper } from "@x/waypoint-plugin";
+ * import { Binary, Image } from "./gen/output.ts";
+ * export const binaryToImage = defineMapper({
+ *   input: Binary,
+ *   output: Image,
+ *   map: (b) => Image.create({ ref: `file://${b.location}` }),
+ * });
+ * ```
+ */
+export function defineMapper<A extends object, B extends object>(
+  definition: MapperDefinition<A, B>,
+): Mapper<A, B> {
+  if (!definition || typeof definition.map !== "function") {
+    throw new TypeError("defineMapper() needs a map(input) function");
+  }
+  checkMessageType("mapper", "input", definition.input);
+  checkMessageType("mapper", "output", definition.output);
+  return Object.freeze({ kind: "mapper", definition });
+}

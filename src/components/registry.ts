@@ -1,0 +1,73 @@
+/**
+ * The Registry component: pushes a build artifact somewhere the platform
+ * can take it from.
+ *
+ * @module
+ */
+import type { InferShape, Shape } from "../config/schema.ts";
+import type { MessageType } from "../proto/runtime.ts";
+import type { Decoded, InputType, OperationContext } from "./context.ts";
+import { checkComponent, checkMessageType, type ComponentBase } from "./component.ts";
+
+/** The context of `push`: the artifact to push arrives as `ctx.artifact`. */
+export interface PushContext<C, A> extends OperationContext<C> {
+  /** The build's artifact. */
+  artifact: A;
+}
+
+/** What {@linkcode defineRegistry} takes. */
+export interface RegistryDefinition<S extends Shape, I extends InputType, R extends object>
+  extends ComponentBase<S> {
+  /** The artifact type this registry pushes (a builder's output), or its full name. */
+  input: I;
+  /** The pushed artifact's message type. */
+  output: MessageType<R>;
+  /** Pushes the artifact and returns where it went. */
+  push(ctx: PushContext<InferShape<S>, Decoded<I>>): R | Promise<R>;
+  /**
+   * Information a builder may need to push straight to this registry
+   * (Waypoint hands it to the build). Waypoint fails a build with a registry
+   * that has none, so by default an empty message is returned.
+   */
+  access?(ctx: OperationContext<InferShape<S>>): object | Promise<object>;
+}
+
+/** A Registry, ready for `serve({ registry })`. */
+export interface Registry<
+  S extends Shape = Shape,
+  I extends InputType = InputType,
+  R extends object = object,
+> {
+  /** Always `"registry"`. */
+  readonly kind: "registry";
+  /** The definition it was made from. */
+  readonly definition: RegistryDefinition<S, I, R>;
+}
+
+/**
+ * Defines a Registry.
+ *
+ * @example A registry that records where it put the artifact
+ * ```ts ignore
+ * import { defineRegistry } from "@x/waypoint-plugin";
+ * import { Binary, Pushed } from "./gen/output.ts";
+ * export const registry = defineRegistry({
+ *   input: Binary,
+ *   output: Pushed,
+ *   async push(ctx) {
+ *     await Deno.copyFile(ctx.artifact.location, "/srv/registry/app");
+ *     return Pushed.create({ path: "/srv/registry/app" });
+ *   },
+ * });
+ * ```
+ */
+export function defineRegistry<
+  S extends Shape = Record<never, never>,
+  I extends InputType = InputType,
+  R extends object = object,
+>(definition: RegistryDefinition<S, I, R>): Registry<S, I, R> {
+  checkComponent("registry", definition as never, ["push"], ["access"]);
+  checkMessageType("registry", "input", definition.input);
+  checkMessageType("registry", "output", definition.output);
+  return Object.freeze({ kind: "registry", definition });
+}

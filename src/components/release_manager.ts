@@ -1,0 +1,91 @@
+/**
+ * The ReleaseManager component: makes a deployment reachable (routes
+ * traffic to it).
+ *
+ * @module
+ */
+import type { InferShape, Shape } from "../config/schema.ts";
+import type { MessageType } from "../proto/runtime.ts";
+import type { Decoded, InputType, OperationContext, ResourceContext } from "./context.ts";
+import { checkComponent, checkMessageType, type ComponentBase } from "./component.ts";
+import type { Resources } from "./resources.ts";
+import type { StatusReport } from "./status.ts";
+
+/** The context of `release`: the deployment arrives as `ctx.deployment`. */
+export interface ReleaseContext<C, D> extends ResourceContext<C> {
+  /** The deployment to release. */
+  deployment: D;
+}
+
+/** The context of operations on an existing release. */
+export interface ReleaseTargetContext<C, R> extends OperationContext<C> {
+  /** The release. */
+  release: R;
+  /** Record the resources removed (destroy). */
+  resources: Resources;
+}
+
+/** What {@linkcode defineReleaseManager} takes. */
+export interface ReleaseManagerDefinition<S extends Shape, I extends InputType, R extends object>
+  extends ComponentBase<S> {
+  /** The deployment type this release manager releases (a platform's output), or its full name. */
+  input: I;
+  /** The release's message type. */
+  output: MessageType<R>;
+  /** Releases the deployment. */
+  release(ctx: ReleaseContext<InferShape<S>, Decoded<I>>): R | Promise<R>;
+  /** The URL where the release is reachable, shown by Waypoint. */
+  url?(release: R): string | undefined;
+  /** Removes the release (`waypoint destroy`). */
+  destroy?(ctx: ReleaseTargetContext<InferShape<S>, R>): void | Promise<void>;
+  /** Removes what is shared by all releases of the workspace. */
+  destroyWorkspace?(ctx: OperationContext<InferShape<S>>): void | Promise<void>;
+  /** Reports the release's health (`waypoint status`). */
+  status?(ctx: ReleaseTargetContext<InferShape<S>, R>): StatusReport | Promise<StatusReport>;
+}
+
+/** A ReleaseManager, ready for `serve({ releaseManager })`. */
+export interface ReleaseManager<
+  S extends Shape = Shape,
+  I extends InputType = InputType,
+  R extends object = object,
+> {
+  /** Always `"releasemanager"`. */
+  readonly kind: "releasemanager";
+  /** The definition it was made from. */
+  readonly definition: ReleaseManagerDefinition<S, I, R>;
+}
+
+/**
+ * Defines a ReleaseManager.
+ *
+ * @example A release manager that points a link at the deployment
+ * ```ts ignore
+ * import { defineReleaseManager } from "@x/waypoint-plugin";
+ * import { Deployment, Release } from "./gen/output.ts";
+ * export const releaseManager = defineReleaseManager({
+ *   input: Deployment,
+ *   output: Release,
+ *   url: (r) => r.url,
+ *   async release(ctx) {
+ *     await Deno.symlink(ctx.deployment.path, "/srv/current");
+ *     return Release.create({ url: "file:///srv/current" });
+ *   },
+ * });
+ * ```
+ */
+export function defineReleaseManager<
+  S extends Shape = Record<never, never>,
+  I extends InputType = InputType,
+  R extends object = object,
+>(definition: ReleaseManagerDefinition<S, I, R>): ReleaseManager<S, I, R> {
+  checkComponent("releaseManager", definition as never, ["release"], [
+    "url",
+    "destroy",
+    "destroyWorkspace",
+    "status",
+  ]);
+  checkMessageType("release manager", "input", definition.input);
+  checkMessageType("release manager", "output", definition.output);
+  return Object.freeze({ kind: "releasemanager", definition });
+}
