@@ -35,6 +35,12 @@ const builtIn: Target[] = [
     includeDirs: ["proto"],
   },
   {
+    inputs: ["examples/localdeploy/output.proto"],
+    out: "examples/localdeploy/gen/output.ts",
+    runtimeImport: "@x/waypoint-plugin",
+    includeDirs: [],
+  },
+  {
     inputs: ["examples/gobuilder/output.proto"],
     out: "examples/gobuilder/gen/output.ts",
     runtimeImport: "@x/waypoint-plugin",

@@ -13,6 +13,7 @@ import type { Registry } from "./components/registry.ts";
 import type { ReleaseManager } from "./components/release_manager.ts";
 import type { TaskLauncher } from "./components/task_launcher.ts";
 import { Broker } from "./internal/broker.ts";
+import { abortAll } from "./internal/inflight.ts";
 import { type ComponentDefinition, ComponentRuntime } from "./internal/component_runtime.ts";
 import { addService, CHANNEL_OPTIONS } from "./internal/grpc.ts";
 import { listen, type Transport } from "./internal/listener.ts";
@@ -45,6 +46,9 @@ export const NOT_A_PLUGIN_MESSAGE =
   "This binary is a plugin. These are not meant to be executed directly.\n" +
   "Please execute the program that consumes these plugins, which will\n" +
   "load any plugins automatically\n";
+
+/** How long the plugin waits for Shutdown after the host's broker stream ends. */
+const HOST_GONE_MS = 1500;
 
 /** The components a plugin offers; each is optional, at least one is needed. */
 export interface PluginComponents {
@@ -210,7 +214,9 @@ export async function start(
   let listener: Awaited<ReturnType<typeof listen>>;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      const force = setTimeout(() => server.forceShutdown(), 1000);
+      // Abort operations in flight so their child processes die with us.
+      await abortAll("the plugin is shutting down", 1000);
+      const force = setTimeout(() => server.forceShutdown(), 500);
       await Promise.all([
         broker.close(),
         new Promise<void>((r) => server.tryShutdown(() => r())),
@@ -220,6 +226,16 @@ export async function start(
       resolveDone();
     })();
     return stopping;
+  };
+  // The host's StartStream ends when it closes the broker (Kill) or dies. After
+  // Kill, Shutdown follows at once; if it does not, the host is gone: exit
+  // rather than linger as Go plugins do.
+  broker.onEnd = () => {
+    const timer = setTimeout(() => {
+      logger.warn("the host closed its connection without shutting the plugin down; exiting");
+      void stop();
+    }, HOST_GONE_MS);
+    done.then(() => clearTimeout(timer));
   };
   const onSigterm = () => void stop();
   Deno.addSignalListener("SIGTERM", onSigterm);

@@ -6,7 +6,14 @@
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { REPO } from "./support/host.ts";
-import { exists, goPluginBinary, makeLauncher, runHost, tempDir } from "./support/host.ts";
+import {
+  exists,
+  goPluginBinary,
+  hostBinary,
+  makeLauncher,
+  runHost,
+  tempDir,
+} from "./support/host.ts";
 
 const GOBUILDER = join(REPO, "examples", "gobuilder", "main.ts");
 
@@ -351,3 +358,62 @@ Deno.test("waypoint docs shows the builder's description, fields with defaults, 
     [["location", "string"]],
   );
 });
+
+Deno.test("when the host dies mid-build, the plugin exits within seconds, kills go build, removes its socket", async () => {
+  const p = await project();
+  const fakeBin = join(p.dir, "fakebin");
+  const tmp = join(p.dir, "tmp");
+  const pidFile = join(p.dir, "go.pid");
+  await Deno.mkdir(fakeBin);
+  await Deno.mkdir(tmp);
+  // The fake `go` records its own pid and its parent's (the plugin process).
+  await Deno.writeTextFile(
+    join(fakeBin, "go"),
+    `#!/bin/sh\necho "$$ $PPID" > "${pidFile}"\nexec sleep 60\n`,
+  );
+  await Deno.chmod(join(fakeBin, "go"), 0o755);
+  const host = new Deno.Command(await hostBinary(), {
+    args: [
+      "build",
+      "-plugin",
+      p.plugin,
+      "-config",
+      join(p.dir, "waypoint.hcl"),
+      "-ui",
+      "plain",
+      "-report",
+      join(p.dir, "r.json"),
+    ],
+    cwd: p.dir,
+    env: { PATH: `${fakeBin}:${Deno.env.get("PATH")}`, TMPDIR: tmp },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  while (!(await exists(pidFile))) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 100));
+  const [goPid, pluginPid] = (await Deno.readTextFile(pidFile)).trim().split(" ").map(Number);
+  assert(alive(pluginPid) && alive(goPid));
+  host.kill("SIGKILL");
+  await host.status;
+  const killed = performance.now();
+  while ((alive(pluginPid) || alive(goPid)) && performance.now() - killed < 10_000) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ms = performance.now() - killed;
+  assertEquals(alive(pluginPid), false, "the plugin outlived its host");
+  assertEquals(alive(goPid), false, "go build outlived the plugin");
+  assert(ms < 5000, `the plugin took ${ms.toFixed(0)} ms to notice`);
+  const left = [];
+  for await (const e of Deno.readDir(tmp)) if (e.isDirectory) left.push(e.name);
+  assertEquals(left, [], "the plugin left its socket directory");
+});
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -29,6 +29,7 @@ import { type JsonValue, type MessageType, messageTypeOf, templateData } from ".
 import type { Broker } from "./broker.ts";
 import { BrokerExecSession } from "./exec_client.ts";
 import { BrokerLogViewer } from "./logs_client.ts";
+import { track } from "./inflight.ts";
 import { ResourceTracker } from "./resources.ts";
 import { BrokerUI } from "./ui_client.ts";
 
@@ -263,6 +264,8 @@ export async function runOperation<R>(
     }
     return first;
   };
+  let finished!: () => void;
+  track(controller, new Promise<void>((r) => finished = r));
   let result: R;
   try {
     for (const key of spec.args) {
@@ -290,6 +293,7 @@ export async function runOperation<R>(
     throw err;
   } finally {
     events?.off("cancelled", onCancel);
+    finished();
   }
   const closeErr = await closeAll();
   if (closeErr) throw closeErr;

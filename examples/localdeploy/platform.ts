@@ -1,0 +1,130 @@
+/**
+ * The platform: deploys the pushed binary into its own directory, runs it
+ * once (its output is the deployment's log), and supports destroy, status,
+ * exec, logs, generation and a default releaser.
+ */
+import { config, definePlatform } from "@x/waypoint-plugin";
+import { Deployment, Pushed } from "./gen/output.ts";
+import { releaseManager } from "./release.ts";
+import { join, resolve } from "node:path";
+
+/** The localdeploy Platform. */
+export const platform = definePlatform({
+  config: config.object({
+    directory: config.string({
+      default: ".waypoint/deployments",
+      doc: "Where deployments are made, relative to the project",
+    }),
+  }),
+  input: Pushed,
+  output: Deployment,
+  url: (d) => `file://${resolve(d.binary)}`,
+  defaultReleaser: releaseManager,
+  docs: { description: "Deploys a pushed binary into a local directory and runs it" },
+
+  generation: (ctx) => `${ctx.source.app}-${ctx.artifact.digest.slice(0, 12)}`,
+
+  async deploy(ctx) {
+    const id = ctx.deploymentConfig.id;
+    const directory = join(ctx.config.directory, id);
+    const binary = join(directory, "app");
+    const logFile = join(directory, "output.log");
+    using status = ctx.ui.status();
+    status.update(`Deploying ${id}`);
+    await Deno.mkdir(directory, { recursive: true });
+    await Deno.copyFile(ctx.artifact.path, binary);
+    await Deno.chmod(binary, 0o755);
+    ctx.resources.declare({
+      name: "binary",
+      type: "file",
+      platform: "local",
+      category: "function",
+      state: { path: binary },
+    });
+    const run = await new Deno.Command(resolve(binary), {
+      cwd: directory,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: ctx.signal,
+    }).output();
+    await Deno.writeFile(logFile, run.stdout);
+    ctx.resources.declare({
+      name: "run",
+      type: "process",
+      platform: "local",
+      category: "instance",
+    });
+    status.step(run.success ? "ok" : "error", `Deployed ${id} (the app exited ${run.code})`);
+    return Deployment.create({ id, directory, binary, logFile });
+  },
+
+  async destroy(ctx) {
+    await Deno.remove(ctx.deployment.directory, { recursive: true }).catch(() => {});
+    ctx.resources.destroy({ name: "binary", type: "file", platform: "local" });
+    ctx.resources.destroy({ name: "run", type: "process", platform: "local" });
+    ctx.ui.output(`Destroyed ${ctx.deployment.id}`);
+  },
+
+  async status(ctx) {
+    let ok = true;
+    try {
+      await Deno.stat(ctx.deployment.binary);
+    } catch {
+      ok = false;
+    }
+    return {
+      health: ok ? "ready" : "missing",
+      healthMessage: ok ? "the binary is in place" : `${ctx.deployment.binary} is gone`,
+      resources: [{
+        name: "binary",
+        health: ok ? "ready" : "missing",
+        type: "file",
+        platform: "local",
+        category: "function",
+        declaredResource: "binary",
+      }],
+    };
+  },
+
+  async exec(ctx) {
+    const [cmd, ...args] = ctx.exec.args;
+    if (!cmd) {
+      await ctx.exec.write("usage: waypoint exec <command> [args…]\n", { stderr: true });
+      return 2;
+    }
+    const child = new Deno.Command(cmd, {
+      args,
+      cwd: ctx.deployment.directory,
+      env: Object.fromEntries(ctx.exec.env.map((e) => e.split(/=(.*)/s, 2) as [string, string])),
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      signal: ctx.signal,
+    }).spawn();
+    const feed = (async () => {
+      const w = child.stdin.getWriter();
+      for await (const chunk of ctx.exec.input) await w.write(chunk);
+      await w.close();
+    })().catch(() => {});
+    const pump = async (r: ReadableStream<Uint8Array>, stderr: boolean) => {
+      for await (const chunk of r) await ctx.exec.write(chunk, { stderr });
+    };
+    await Promise.all([pump(child.stdout, false), pump(child.stderr, true)]);
+    const { code } = await child.status;
+    void feed;
+    return code;
+  },
+
+  async logs(ctx) {
+    const text = await Deno.readTextFile(ctx.deployment.logFile);
+    const stat = await Deno.stat(ctx.deployment.logFile);
+    const lines = text.split("\n").filter((l) => l !== "");
+    const wanted = ctx.logs.limit > 0 ? lines.slice(-ctx.logs.limit) : lines;
+    await ctx.logs.send(wanted.map((contents) => ({
+      partition: ctx.deployment.id,
+      timestamp: stat.mtime ?? new Date(),
+      contents,
+    })));
+  },
+});
