@@ -1,0 +1,556 @@
+/**
+ * A test host for plugin authors: launches a plugin as a child process,
+ * speaks the real protocol to it over gRPC (handshake, broker, terminal UI),
+ * configures it from a plain object and runs its operations with standard
+ * arguments — so a plugin can be tested without Go or Waypoint.
+ *
+ * It is a convenience, not a proof of compatibility: this toolkit's own
+ * conformance tests drive plugins with the real Go SDK client.
+ *
+ * @module
+ */
+import * as grpc from "@grpc/grpc-js";
+import { join } from "node:path";
+import { file, type FuncSpec, type FuncSpec_Value, type Struct } from "../gen/wire.ts";
+import { codec, MAX_MESSAGE } from "../internal/grpc.ts";
+import type { AnyMessage } from "../components/context.ts";
+import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../serve.ts";
+import { RecordingUI, type UIEvent } from "./recording_ui.ts";
+
+export type { UIEvent } from "./recording_ui.ts";
+
+/** Options for {@linkcode launchPlugin}. */
+export interface LaunchOptions {
+  /**
+   * The command that starts the plugin. Default: `deno run` of `entry` with
+   * the permissions a compiled plugin bakes in.
+   */
+  command?: string[];
+  /** The plugin's main module, for the default command. Default: `main.ts` in `cwd`. */
+  entry?: string;
+  /** The plugin's working directory (Waypoint runs plugins in the project directory). Default: the current one. */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** How long to wait for the handshake line, in ms. Default: 30 000. */
+  timeoutMs?: number;
+}
+
+/** One hclog line the plugin wrote to stderr (or `{ "@message": line }` when not JSON). */
+export type LogLine = Record<string, unknown>;
+
+/** The components a plugin serves, by the name Waypoint dispenses. */
+export type ComponentName = "builder" | "registry" | "platform" | "releasemanager" | "tasklauncher";
+
+const SERVICE: Record<ComponentName, string> = {
+  builder: "hashicorp.waypoint.sdk.Builder",
+  registry: "hashicorp.waypoint.sdk.Registry",
+  platform: "hashicorp.waypoint.sdk.Platform",
+  releasemanager: "hashicorp.waypoint.sdk.ReleaseManager",
+  tasklauncher: "hashicorp.waypoint.sdk.TaskLauncher",
+};
+
+/** Values the host supplies to operations; each has a sensible default. */
+export interface CallOptions {
+  /** `Args.Source`. Default: `{ app: "app", path: "." }`. */
+  source?: { app: string; path: string };
+  /** `Args.JobInfo`. Default: a local job in workspace `default`. */
+  job?: { local?: boolean; workspace?: string; id?: string; project?: string; app?: string };
+  /** `Args.LabelSet`. Default: `{}`. */
+  labels?: Record<string, string>;
+  /** `Args.DataDir.App`. Default: directories under `.waypoint/data` in the plugin's cwd. */
+  dataDir?: { cacheDir: string; dataDir: string };
+  /** `Args.DeploymentConfig`. Default: id `test-1`, sequence 1. */
+  deploymentConfig?: { id?: string; sequence?: number };
+  /** `Args.TaskLaunchInfo` for task launchers. */
+  task?: {
+    ociUrl?: string;
+    environmentVariables?: Record<string, string>;
+    arguments?: string[];
+    entrypoint?: string[];
+  };
+  /** Messages from earlier stages, matched by type (what Waypoint passes as `artifact`, `target` …). */
+  inputs?: AnyMessage[];
+}
+
+/** What an operation returned. */
+export interface OperationResult {
+  /** The result Any, when the operation returns one. */
+  result?: AnyMessage;
+  /** `result_json`. */
+  json?: unknown;
+  /** `template_data`, decoded. */
+  templateData?: Record<string, unknown>;
+  /** The whole response, decoded (camelCase fields). */
+  response: Record<string, unknown>;
+  /** What the operation sent to the terminal UI. */
+  ui: UIEvent[];
+}
+
+const decoder = new TextDecoder();
+
+function permissions(): string[] {
+  return [
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    "--allow-net",
+    "--allow-run",
+    "--allow-sys",
+  ];
+}
+
+/** A running plugin under test. */
+export class TestPlugin {
+  /** The plugin's process id. */
+  readonly pid: number;
+  /** `unix` or `tcp`. */
+  readonly network: string;
+  /** Where it listens. */
+  readonly address: string;
+  /** Everything it logged, parsed. */
+  readonly logs: LogLine[] = [];
+  #child: Deno.ChildProcess;
+  #client: grpc.Client;
+  #broker: grpc.ClientDuplexStream<unknown, unknown>;
+  #brokerIds = 0;
+  #servers: { server: grpc.Server; dir: string }[] = [];
+  #pluginInfos = new Map<number, { network: string; address: string }>();
+  #stderrDone: Promise<void>;
+  #cwd: string;
+
+  /** @internal use {@linkcode launchPlugin} */
+  constructor(
+    child: Deno.ChildProcess,
+    network: string,
+    address: string,
+    stderrDone: Promise<void>,
+    logs: LogLine[],
+    cwd: string,
+  ) {
+    this.#child = child;
+    this.pid = child.pid;
+    this.network = network;
+    this.address = address;
+    this.logs = logs;
+    this.#stderrDone = stderrDone;
+    this.#cwd = cwd;
+    const target = network === "unix" ? `unix://${address}` : address;
+    this.#client = new grpc.Client(target, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": MAX_MESSAGE,
+      "grpc.max_send_message_length": MAX_MESSAGE,
+    });
+    const info = codec("plugin.ConnInfo");
+    this.#broker = this.#client.makeBidiStreamRequest(
+      "/plugin.GRPCBroker/StartStream",
+      info.serialize,
+      info.deserialize,
+    );
+    this.#broker.on("data", (i: { serviceId: number; network: string; address: string }) => {
+      this.#pluginInfos.set(i.serviceId, { network: i.network, address: i.address });
+    });
+    this.#broker.on("error", () => {});
+  }
+
+  /** Calls a unary RPC by full service name and method, with a plain request object. */
+  call(service: string, method: string, request: unknown = {}): Promise<Record<string, unknown>> {
+    const m = file.root.lookupService(service).methods[method];
+    if (!m) throw new TypeError(`${service} has no method ${method}`);
+    m.resolve();
+    const req = codec(m.resolvedRequestType!.fullName.slice(1));
+    const res = codec(m.resolvedResponseType!.fullName.slice(1));
+    return new Promise((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        `/${service}/${method}`,
+        req.serialize,
+        (b: Buffer) => {
+          const type = file.root.lookupType(m.resolvedResponseType!.fullName);
+          return type.toObject(res.deserialize(b) as never, { defaults: true, longs: Number });
+        },
+        request,
+        (err, value) =>
+          err
+            ? reject(new Error(`${service}/${method}: ${err.details || err.message}`))
+            : resolve(value as Record<string, unknown>),
+      );
+    });
+  }
+
+  /**
+   * Configures a component as Waypoint does: asks for its config struct,
+   * encodes `config` (keyed by HCL names) the way Go's JSON encoder would
+   * (unset fields as null), and calls Configure. Rejects with the plugin's
+   * message when validation fails.
+   */
+  async configure(component: ComponentName, config: Record<string, unknown> = {}): Promise<void> {
+    const service = SERVICE[component];
+    const resp = await this.call(service, "ConfigStruct");
+    const struct = resp.struct as Struct | null;
+    if (!struct) return;
+    const json = jsonFor(struct, config, "");
+    await this.call(service, "Configure", { json: new TextEncoder().encode(JSON.stringify(json)) });
+  }
+
+  /** Runs `build`. */
+  build(options: CallOptions = {}): Promise<OperationResult> {
+    return this.operation("builder", "BuildSpec", "Build", options);
+  }
+
+  /** Runs `push` with the build's artifact. */
+  push(artifact: AnyMessage, options: CallOptions = {}): Promise<OperationResult> {
+    return this.operation("registry", "PushSpec", "Push", withInput(options, artifact));
+  }
+
+  /** Runs `deploy` with the (pushed) artifact. */
+  deploy(artifact: AnyMessage, options: CallOptions = {}): Promise<OperationResult> {
+    return this.operation("platform", "DeploySpec", "Deploy", withInput(options, artifact));
+  }
+
+  /** Runs `release` with the deployment. */
+  release(deployment: AnyMessage, options: CallOptions = {}): Promise<OperationResult> {
+    return this.operation(
+      "releasemanager",
+      "ReleaseSpec",
+      "Release",
+      withInput(options, deployment),
+    );
+  }
+
+  /** Runs a component's `destroy` with the deployment (platform) or release (release manager). */
+  destroy(
+    component: "platform" | "releasemanager",
+    target: AnyMessage,
+    options: CallOptions = {},
+  ): Promise<OperationResult> {
+    return this.operation(component, "DestroySpec", "Destroy", withInput(options, target));
+  }
+
+  /** Runs a component's `status`. */
+  status(
+    component: "platform" | "releasemanager",
+    target: AnyMessage,
+    options: CallOptions = {},
+  ): Promise<OperationResult> {
+    return this.operation(component, "StatusSpec", "Status", withInput(options, target));
+  }
+
+  /** Runs any `<spec>`/`<call>` pair: the FuncSpec is answered with standard values and `inputs`. */
+  async operation(
+    component: ComponentName,
+    specMethod: string,
+    callMethod: string,
+    options: CallOptions = {},
+  ): Promise<OperationResult> {
+    const service = SERVICE[component];
+    const spec = await this.call(service, specMethod) as unknown as FuncSpec;
+    const ui = new RecordingUI();
+    const args: FuncSpec_Value[] = [];
+    const missing: string[] = [];
+    for (const a of spec.args) {
+      const value = await this.#supply(a, options, ui);
+      if (value) args.push(value);
+      else missing.push(a.type || a.name);
+    }
+    if (missing.length > 0) {
+      throw new Error(
+        `One or more required arguments for the plugin was not satisfied: ${missing.join(", ")}`,
+      );
+    }
+    try {
+      const response = await this.call(service, callMethod, { args });
+      const result = response.result as AnyMessage | null | undefined;
+      const tpl = response.templateData as Uint8Array | undefined;
+      return {
+        result: result
+          ? { typeUrl: result.typeUrl, value: new Uint8Array(result.value) }
+          : undefined,
+        json: typeof response.resultJson === "string" && response.resultJson
+          ? JSON.parse(response.resultJson)
+          : undefined,
+        templateData: tpl && tpl.length > 0 ? JSON.parse(decoder.decode(tpl)) : undefined,
+        response,
+        ui: ui.events,
+      };
+    } finally {
+      await this.#stopServers();
+    }
+  }
+
+  async #supply(
+    a: FuncSpec_Value,
+    o: CallOptions,
+    ui: RecordingUI,
+  ): Promise<FuncSpec_Value | undefined> {
+    const any = (type: string, value: unknown): FuncSpec_Value => {
+      const t = file.message<object>(type);
+      return {
+        name: a.name,
+        type: a.type,
+        primitiveType: 0,
+        protoAny: { typeUrl: t.typeUrl, value: t.encode(value as object) },
+      };
+    };
+    const sdk = "hashicorp.waypoint.sdk.";
+    switch (a.type) {
+      case `${sdk}Args.Source`:
+        return any(a.type, o.source ?? { app: "app", path: "." });
+      case `${sdk}Args.JobInfo`:
+        return any(a.type, {
+          local: true,
+          workspace: "default",
+          id: "job-1",
+          project: "project",
+          app: "app",
+          ...o.job,
+        });
+      case `${sdk}Args.Logger`:
+        return any(a.type, { name: "waypoint.test" });
+      case `${sdk}Args.LabelSet`:
+        return any(a.type, { labels: o.labels ?? {} });
+      case `${sdk}Args.DataDir.App`:
+        return any(
+          a.type,
+          o.dataDir ?? {
+            cacheDir: join(this.#cwd, ".waypoint", "cache"),
+            dataDir: join(this.#cwd, ".waypoint", "data"),
+          },
+        );
+      case `${sdk}Args.DeploymentConfig`:
+        return any(a.type, {
+          id: "test-1",
+          sequence: 1,
+          serverAddr: "localhost:9701",
+          ...o.deploymentConfig,
+        });
+      case `${sdk}Args.TaskLaunchInfo`:
+        return any(a.type, {
+          ociUrl: "",
+          environmentVariables: {},
+          arguments: [],
+          entrypoint: [],
+          ...o.task,
+        });
+      case `${sdk}Args.TerminalUI`: {
+        const id = await this.#serve((server) => ui.register(server));
+        return any(a.type, { streamId: id });
+      }
+    }
+    const given = o.inputs?.find((i) => i.typeUrl.slice(i.typeUrl.lastIndexOf("/") + 1) === a.type);
+    if (given) {
+      return { name: a.name, type: a.type, primitiveType: 0, protoAny: given };
+    }
+    return undefined;
+  }
+
+  /** Serves host-side services on a new unix socket and announces it over the broker. */
+  async #serve(register: (server: grpc.Server) => void): Promise<number> {
+    const server = new grpc.Server();
+    register(server);
+    const dir = await Deno.makeTempDir({ prefix: "wphost" });
+    const address = join(dir, "s.sock");
+    await new Promise<void>((resolve, reject) =>
+      server.bindAsync(
+        `unix://${address}`,
+        grpc.ServerCredentials.createInsecure(),
+        (err) => err ? reject(err) : resolve(),
+      )
+    );
+    this.#servers.push({ server, dir });
+    const id = ++this.#brokerIds;
+    this.#broker.write({ serviceId: id, network: "unix", address });
+    return id;
+  }
+
+  async #stopServers(): Promise<void> {
+    for (const { server, dir } of this.#servers.splice(0)) {
+      await new Promise<void>((r) => server.tryShutdown(() => r()));
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  }
+
+  /**
+   * Shuts the plugin down as Waypoint does (close the broker, Shutdown, wait
+   * up to 2 s, then kill) and returns whether it exited on its own.
+   */
+  async close(): Promise<{ graceful: boolean; code: number | null }> {
+    this.#broker.end();
+    await this.call("plugin.GRPCController", "Shutdown").catch(() => {});
+    this.#client.close();
+    await this.#stopServers();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const status = await Promise.race([
+      this.#child.status,
+      new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), 2000)),
+    ]);
+    clearTimeout(timer);
+    if (!status) {
+      try {
+        this.#child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      await this.#child.status;
+      await this.#stderrDone;
+      return { graceful: false, code: null };
+    }
+    await this.#stderrDone;
+    return { graceful: true, code: status.code };
+  }
+
+  /** Closes the plugin at the end of a `using`/`await using` block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function withInput(o: CallOptions, input: AnyMessage): CallOptions {
+  return { ...o, inputs: [input, ...(o.inputs ?? [])] };
+}
+
+function tagOf(tag: string, key: string): string | undefined {
+  return new RegExp(`${key}:"([^"]*)"`).exec(tag)?.[1];
+}
+
+/** Encodes `config` for a protostructure struct as Go's encoding/json would. */
+function jsonFor(
+  struct: Struct,
+  config: Record<string, unknown>,
+  path: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const known = new Set<string>();
+  for (const f of struct.fields) {
+    const hcl = (tagOf(f.Tag, "hcl") ?? f.Name).split(",")[0];
+    const key = tagOf(f.Tag, "json")?.split(",")[0] || f.Name;
+    known.add(hcl);
+    const v = config[hcl];
+    const nested = f.type?.struct ?? f.type?.container?.elem?.struct ??
+      f.type?.container?.elem?.container?.elem?.struct;
+    if (v === undefined) {
+      const kind = f.type?.primitive?.kind;
+      out[key] = kind === 24 ? "" : kind === 1 ? false : kind !== undefined ? 0 : null;
+    } else if (nested && Array.isArray(v)) {
+      out[key] = v.map((item) =>
+        jsonFor(nested, item as Record<string, unknown>, `${path}${hcl}.`)
+      );
+    } else if (nested && typeof v === "object" && v !== null) {
+      out[key] = jsonFor(nested, v as Record<string, unknown>, `${path}${hcl}.`);
+    } else {
+      out[key] = v;
+    }
+  }
+  for (const k of Object.keys(config)) {
+    if (!known.has(k)) {
+      throw new Error(
+        `An argument named "${path}${k}" is not expected here: the plugin's config has ${
+          [...known].join(", ")
+        }`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Launches a plugin and completes the handshake.
+ *
+ * @example Test a builder
+ * ```ts ignore
+ * import { launchPlugin } from "@x/waypoint-plugin/testing";
+ * await using plugin = await launchPlugin({ entry: "main.ts" });
+ * await plugin.configure("builder", { source: "./app" });
+ * const { json, ui } = await plugin.build();
+ * ```
+ */
+export async function launchPlugin(options: LaunchOptions = {}): Promise<TestPlugin> {
+  const cwd = options.cwd ?? Deno.cwd();
+  const command = options.command ??
+    [
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--no-prompt",
+      ...permissions(),
+      options.entry ?? join(cwd, "main.ts"),
+    ];
+  const child = new Deno.Command(command[0], {
+    args: command.slice(1),
+    cwd,
+    env: {
+      ...options.env,
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: "1",
+      PLUGIN_MIN_PORT: "10000",
+      PLUGIN_MAX_PORT: "25000",
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+
+  const logs: LogLine[] = [];
+  const stderrDone = (async () => {
+    let partial = "";
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      partial += chunk;
+      const lines = partial.split("\n");
+      partial = lines.pop() ?? "";
+      for (const l of lines) {
+        if (!l.trim()) continue;
+        try {
+          logs.push(JSON.parse(l));
+        } catch {
+          logs.push({ "@message": l });
+        }
+      }
+    }
+  })();
+
+  const reader = child.stdout.getReader();
+  let text = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) =>
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`the plugin printed no handshake line within ${options.timeoutMs ?? 30000} ms`),
+        ),
+      options.timeoutMs ?? 30000,
+    )
+  );
+  try {
+    while (!text.includes("\n")) {
+      const { value, done } = await Promise.race([reader.read(), timeout]);
+      if (done) {
+        await child.status;
+        await stderrDone;
+        throw new Error(
+          `the plugin exited before the handshake: ${logs.map((l) => l["@message"]).join("\n")}`,
+        );
+      }
+      text += decoder.decode(value);
+    }
+  } catch (err) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // gone
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  // Drain the rest of stdout (there should be none) so the pipe never fills.
+  (async () => {
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+  })().catch(() => {});
+  const parts = text.split("\n")[0].trim().split("|");
+  if (parts.length < 5 || parts[0] !== "1" || parts[4] !== "grpc") {
+    child.kill("SIGKILL");
+    throw new Error(`Unrecognized remote plugin message: ${text.split("\n")[0]}`);
+  }
+  return new TestPlugin(child, parts[2], parts[3], stderrDone, logs, cwd);
+}

@@ -1,0 +1,28 @@
+/**
+ * Testing helpers for plugin authors: {@linkcode launchPlugin} runs a plugin
+ * as a child process and drives it over the real protocol.
+ *
+ * @example Build with the plugin under test
+ * ```ts ignore
+ * import { launchPlugin } from "@x/waypoint-plugin/testing";
+ *
+ * Deno.test("build produces a binary", async () => {
+ *   await using plugin = await launchPlugin({ entry: new URL("./main.ts", import.meta.url).pathname });
+ *   await plugin.configure("builder", { source: "./app" });
+ *   const { json, ui } = await plugin.build();
+ *   // json: { location: "./app/app" }; ui: the status lines shown
+ * });
+ * ```
+ *
+ * @module
+ */
+export {
+  type CallOptions,
+  type ComponentName,
+  type LaunchOptions,
+  launchPlugin,
+  type LogLine,
+  type OperationResult,
+  TestPlugin,
+  type UIEvent,
+} from "./host.ts";
