@@ -80,7 +80,6 @@ for (const target of targets) {
   const source = generateProtoModule(target.inputs, {
     includeDirs: target.includeDirs,
     runtimeImport: target.runtimeImport,
-    displayPath: (f) => f.startsWith(repo + "/") ? f.slice(repo.length + 1) : f,
   });
   let current: string | undefined;
   try {
