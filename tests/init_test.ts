@@ -1,0 +1,162 @@
+/**
+ * `init` scaffolds projects that pass their own checks and tests, and works
+ * when run from a URL (it reads nothing of its own package from disk).
+ */
+import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
+import { join } from "./support/path.ts";
+import { exists, REPO, tempDir } from "./support/host.ts";
+import { generateProtoModule } from "../src/codegen/protogen.ts";
+import {
+  ALL_COMPONENTS,
+  outputModule,
+  outputProto,
+  type TemplateParams,
+} from "../src/tools/init_templates.ts";
+import { VERSION } from "../src/version.ts";
+
+const dec = new TextDecoder();
+
+async function deno(args: string[], cwd: string) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+function init(args: string[], cwd: string) {
+  return deno(["run", "-A", join(REPO, "src", "tools", "init.ts"), ...args], cwd);
+}
+
+Deno.test("the generated gen/output.ts of each component is what the proto generator makes", async () => {
+  const dir = await tempDir("initgen-");
+  const params: TemplateParams = {
+    name: "my-plugin",
+    pkg: "my_plugin",
+    components: ALL_COMPONENTS,
+    imports: {},
+    version: VERSION,
+  };
+  for (const c of ALL_COMPONENTS) {
+    const proto = join(dir, `${c}.proto`);
+    await Deno.writeTextFile(proto, outputProto(params, c));
+    const expected = generateProtoModule([proto]).replace(`from ${c}.proto`, "from output.proto");
+    assertEquals(outputModule(params, c), expected, c);
+  }
+});
+
+Deno.test("VERSION matches deno.json", async () => {
+  const json = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
+  assertEquals(VERSION, json.version);
+});
+
+Deno.test("a scaffolded project passes fmt, lint, type check, proto drift and its own tests", async () => {
+  const dir = join(await tempDir("init-"), "plugin");
+  const made = await init(["myplugin", dir, "--toolkit", REPO, "--yes"], REPO);
+  assertEquals(made.code, 0, made.stderr);
+  assertStringIncludes(made.stdout, "Created waypoint-plugin-myplugin");
+  for (
+    const f of [
+      "deno.json",
+      "main.ts",
+      "README.md",
+      ".gitignore",
+      "tests/plugin_test.ts",
+      "builder/builder.ts",
+      "builder/output.proto",
+      "builder/gen/output.ts",
+      "registry/registry.ts",
+      "platform/platform.ts",
+      "release/release.ts",
+    ]
+  ) assert(await exists(join(dir, f)), `missing ${f}`);
+  for (
+    const args of [
+      ["fmt", "--check"],
+      ["lint"],
+      ["check", "main.ts", "tests/"],
+      ["task", "proto", "--check"],
+      ["task", "test"],
+    ]
+  ) {
+    const r = await deno(args, dir);
+    assertEquals(r.code, 0, `deno ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
+  }
+});
+
+Deno.test("a project with only a platform and a release manager takes the build by type name", async () => {
+  const dir = join(await tempDir("init-"), "p");
+  const made = await init(
+    ["deploy-only", dir, "--components", "platform,release", "--toolkit", REPO],
+    REPO,
+  );
+  assertEquals(made.code, 0, made.stderr);
+  assertEquals(await exists(join(dir, "builder")), false);
+  assertStringIncludes(
+    await Deno.readTextFile(join(dir, "platform", "platform.ts")),
+    'input: "deploy_only.builder.Artifact"',
+  );
+  for (const args of [["check", "main.ts", "tests/"], ["task", "test"]]) {
+    const r = await deno(args, dir);
+    assertEquals(r.code, 0, `deno ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
+  }
+});
+
+Deno.test("init reports user mistakes with help and exit status 2", async () => {
+  const dir = await tempDir("initbad-");
+  await Deno.writeTextFile(join(dir, "existing.txt"), "x");
+  const cases: [string[], string][] = [
+    [["Bad Name", "--yes"], 'error: the plugin name "Bad Name" is not valid'],
+    [["ok", "--components", "builder,frobnicator"], 'error: unknown component "frobnicator"'],
+    [["ok", dir], `error: ${dir} is not empty: choose another directory, or pass --force`],
+    [["--yes"], "error: the plugin name is missing"],
+    [["a", "b", "c"], "error: too many arguments: c"],
+    [["ok", "--bogus"], "error: Unknown option '--bogus'"],
+  ];
+  for (const [args, message] of cases) {
+    const r = await init(args, dir);
+    assertEquals(r.code, 2, args.join(" "));
+    assertStringIncludes(r.stderr, "Usage: init [options] <name> [directory]");
+    assertStringIncludes(r.stderr, message);
+  }
+  assertEquals(await exists(join(dir, "ok")), false);
+});
+
+Deno.test("init runs from an http:// URL, reading nothing of its package from disk", async () => {
+  // Serve the repository's files on loopback, as a package registry would.
+  const ac = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen: () => {} },
+    async (req) => {
+      const path = decodeURIComponent(new URL(req.url).pathname);
+      try {
+        return new Response(await Deno.readFile(join(REPO, path)), {
+          headers: { "content-type": "application/typescript" },
+        });
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    },
+  );
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/src/tools/init.ts`;
+    const dir = join(await tempDir("initurl-"), "p");
+    const r = await deno(
+      ["run", "-A", "--reload", url, "urlplugin", dir, "--toolkit", REPO, "--yes"],
+      await tempDir("initcwd-"),
+    );
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(
+      await Deno.readTextFile(join(dir, "main.ts")),
+      'await serve({ builder, registry, platform, releaseManager }, { name: "urlplugin" });',
+    );
+    const t = await deno(["task", "test"], dir);
+    assertEquals(t.code, 0, t.stdout + t.stderr);
+  } finally {
+    ac.abort();
+    await server.finished;
+  }
+});
