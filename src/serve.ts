@@ -95,6 +95,14 @@ export interface ServeOptions {
   name?: string;
   /** `unix` or `tcp`. Default: `unix`, or `tcp` on Windows. `WAYPOINT_PLUGIN_TRANSPORT` overrides it. */
   transport?: Transport;
+  /**
+   * Debug mode: no cookie check; instead of the handshake line, print the
+   * `WP_REATTACH_PLUGINS` value that makes Waypoint attach to this process
+   * (so you can run it under a debugger); keep serving across host
+   * connections; Ctrl-C stops it. Default: `false`, or `true` when the
+   * process was started with `--debug`.
+   */
+  debug?: boolean;
   /** The lowest level logged. Default: `debug`, as Go plugins; `WAYPOINT_PLUGIN_LOG_LEVEL` overrides it. */
   logLevel?: LogLevel;
 }
@@ -171,26 +179,58 @@ export async function serve(
   options: ServeOptions = {},
 ): Promise<void> {
   checkComponents(components);
-  if (Deno.env.get(MAGIC_COOKIE_KEY) !== MAGIC_COOKIE_VALUE) {
+  const debug = options.debug ?? Deno.args.includes("--debug");
+  if (!debug && Deno.env.get(MAGIC_COOKIE_KEY) !== MAGIC_COOKIE_VALUE) {
     writeStderr(new TextEncoder().encode(NOT_A_PLUGIN_MESSAGE));
     Deno.exit(1);
   }
-  const versions = (Deno.env.get("PLUGIN_PROTOCOL_VERSIONS") ?? "1").split(",").map((v) =>
-    v.trim()
-  );
-  if (!versions.includes("1")) {
-    // No overlap: answer our version anyway and let the host report the mismatch, as Go plugins do.
-  }
+  // PLUGIN_PROTOCOL_VERSIONS: the Waypoint SDK has only version 1, so we always answer 1 —
+  // a host without it reports the mismatch itself, as with Go plugins.
   const running = await start(components, {
     ...options,
-    transport: (Deno.env.get("WAYPOINT_PLUGIN_TRANSPORT") as Transport | undefined) ??
-      options.transport,
-    logLevel: (Deno.env.get("WAYPOINT_PLUGIN_LOG_LEVEL") as LogLevel | undefined) ??
+    debug,
+    transport: envChoice("WAYPOINT_PLUGIN_TRANSPORT", ["unix", "tcp"]) ?? options.transport,
+    logLevel: envChoice("WAYPOINT_PLUGIN_LOG_LEVEL", ["trace", "debug", "info", "warn", "error"]) ??
       options.logLevel,
   });
-  writeStdoutOnce(`1|1|${running.network}|${running.address}|grpc|\n`);
+  if (debug) {
+    writeStdoutOnce(reattachInstructions(running, pluginName(options)));
+  } else {
+    writeStdoutOnce(`1|1|${running.network}|${running.address}|grpc|\n`);
+  }
   await running.done;
   Deno.exit(0);
+}
+
+function envChoice<T extends string>(name: string, allowed: T[]): T | undefined {
+  const v = Deno.env.get(name);
+  if (v === undefined || v === "") return undefined;
+  if (!allowed.includes(v as T)) {
+    throw new RangeError(`${name} is "${v}": set it to one of ${allowed.join(", ")}, or unset it`);
+  }
+  return v as T;
+}
+
+/** The `WP_REATTACH_PLUGINS` value that points Waypoint at this running process. */
+export function reattachValue(running: RunningPlugin, name: string): string {
+  return JSON.stringify({
+    [name]: {
+      Protocol: "grpc",
+      ProtocolVersion: 1,
+      Pid: Deno.pid,
+      Test: true,
+      Addr: { Network: running.network, String: running.address },
+    },
+  });
+}
+
+function reattachInstructions(running: RunningPlugin, name: string): string {
+  return `Plugin "${name}" is running in debug mode (pid ${Deno.pid}). To use it, run Waypoint with:
+
+  export WP_REATTACH_PLUGINS='${reattachValue(running, name)}'
+
+It serves until you stop it (Ctrl-C).
+`;
 }
 
 /** Starts serving without the cookie check, handshake line or exit: the testable core of {@linkcode serve}. */
@@ -202,8 +242,6 @@ export async function start(
   const name = pluginName(options);
   const logger = createLogger("plugin", { level: options.logLevel ?? "debug" });
   installStdoutGuard(logger);
-  // Ctrl-C reaches the whole process group; the host decides when we stop.
-  Deno.addSignalListener("SIGINT", () => {});
 
   const server = new grpc.Server(CHANNEL_OPTIONS);
   const broker = new Broker();
@@ -222,7 +260,7 @@ export async function start(
         new Promise<void>((r) => server.tryShutdown(() => r())),
       ]);
       clearTimeout(force);
-      listener.removeSync();
+      listener?.removeSync();
       resolveDone();
     })();
     return stopping;
@@ -231,15 +269,23 @@ export async function start(
   // Kill, Shutdown follows at once; if it does not, the host is gone: exit
   // rather than linger as Go plugins do.
   broker.onEnd = () => {
+    if (options.debug) return; // A debugged plugin outlives its hosts.
     const timer = setTimeout(() => {
       logger.warn("the host closed its connection without shutting the plugin down; exiting");
       void stop();
     }, HOST_GONE_MS);
     done.then(() => clearTimeout(timer));
   };
+  // Ctrl-C reaches the whole process group; the host decides when we stop.
+  // In debug mode the user runs the plugin by hand, and Ctrl-C stops it.
+  const onSigint = options.debug ? () => void stop() : () => {};
+  Deno.addSignalListener("SIGINT", onSigint);
   const onSigterm = () => void stop();
   Deno.addSignalListener("SIGTERM", onSigterm);
-  done.then(() => Deno.removeSignalListener("SIGTERM", onSigterm));
+  done.then(() => {
+    Deno.removeSignalListener("SIGTERM", onSigterm);
+    Deno.removeSignalListener("SIGINT", onSigint);
+  });
 
   addGoPluginServices(server, broker, () => void stop());
   addService(server, "hashicorp.waypoint.sdk.Mapper", mapperHandlers(components.mappers ?? []));
