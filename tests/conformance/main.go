@@ -23,6 +23,12 @@ const usage = `usage:
   wphost docs      -plugin PATH [-plugin-arg ARG]... -component builder|registry|platform|releasemanager
                    -report FILE [-log FILE]
   wphost probe     -plugin PATH [-plugin-arg ARG]... -report FILE [-log FILE]
+  wphost lifecycle -config waypoint.hcl [-app NAME] -plugin NAME=PATH... [-plugin-arg NAME=ARG]...
+                   [-steps build,push,deploy,release,status,exec,logs,destroy] -report FILE [-log FILE]
+                   [-ui plain|console] [-exec-arg ARG]... [-exec-input TEXT] [-exec-tty] [-logs-limit N]
+  wphost task      -plugin PATH [-plugin-arg ARG]... [-config FILE.hcl] -oci-url URL [-arg A]...
+                   [-entrypoint E]... [-env K=V]... [-watch=true] [-stop=true] -report FILE [-log FILE]
+                   [-ui plain|console]
 `
 
 type stringList []string
@@ -69,6 +75,10 @@ func main() {
 		err = cmdDocs(os.Args[2:])
 	case "probe":
 		err = cmdProbe(os.Args[2:])
+	case "lifecycle":
+		err = cmdLifecycle(os.Args[2:])
+	case "task":
+		err = cmdTask(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

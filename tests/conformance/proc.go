@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +13,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
 )
 
 // host is the per-invocation state shared by all scenarios: which plugin to
@@ -22,6 +26,9 @@ type host struct {
 	level      hclog.Level
 	jsonFormat bool
 	logFile    *os.File
+	// recordRPCs adds client interceptors that list each process's calls
+	// in its ProcessReport. They only observe.
+	recordRPCs bool
 }
 
 func newHost(c *common) (*host, error) {
@@ -95,6 +102,39 @@ type proc struct {
 	rpc    plugin.ClientProtocol
 	wl     *watchLogger
 	killed bool
+	rpcMu  sync.Mutex
+}
+
+// rpcRecorder returns dial options whose interceptors append each call to
+// rep.RPCs when it starts, and mark it when it fails.
+func (p *proc) rpcRecorder() []grpc.DialOption {
+	start := func(method string) int {
+		p.rpcMu.Lock()
+		defer p.rpcMu.Unlock()
+		p.rep.RPCs = append(p.rep.RPCs, strings.TrimPrefix(strings.TrimPrefix(method, "/"), "hashicorp.waypoint.sdk."))
+		return len(p.rep.RPCs) - 1
+	}
+	fail := func(i int, err error) {
+		if err == nil {
+			return
+		}
+		p.rpcMu.Lock()
+		defer p.rpcMu.Unlock()
+		p.rep.RPCs[i] += " !" + status.Code(err).String()
+	}
+	unary := func(ctx context.Context, method string, req, reply interface{}, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		i := start(method)
+		err := invoker(ctx, method, req, reply, cc, opts...)
+		fail(i, err)
+		return err
+	}
+	stream := func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		i := start(method)
+		s, err := streamer(ctx, desc, cc, method, opts...)
+		fail(i, err)
+		return s, err
+	}
+	return []grpc.DialOption{grpc.WithChainUnaryInterceptor(unary), grpc.WithChainStreamInterceptor(stream)}
 }
 
 // spawn launches the plugin the way Waypoint's plugin.Factory does: the SDK's
@@ -103,13 +143,22 @@ type proc struct {
 // the returned proc is still non-nil so the caller can Kill it, as Waypoint
 // does.
 func (h *host) spawn(role string, log hclog.Logger) (*proc, error) {
-	cmd := exec.Command(h.plugin, h.pluginArgs...)
+	return h.spawnExe(role, h.plugin, h.pluginArgs, log)
+}
+
+// spawnExe is spawn for an explicit executable: the lifecycle maps each
+// `use` name to its own plugin.
+func (h *host) spawnExe(role, path string, args []string, log hclog.Logger) (*proc, error) {
+	cmd := exec.Command(path, args...)
 	wl := &watchLogger{Logger: log}
 	cfg := pluginclient.ClientConfig(wl, false)
 	cfg.Cmd = cmd
 	cfg.Logger = wl
 
 	p := &proc{rep: &ProcessReport{Role: role}, wl: wl}
+	if h.recordRPCs {
+		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, p.rpcRecorder()...)
+	}
 	start := time.Now()
 	p.client = plugin.NewClient(cfg)
 	rpc, err := p.client.Client()
@@ -166,7 +215,11 @@ type session struct {
 }
 
 func (s *session) spawn(role string, log hclog.Logger) (*proc, error) {
-	p, err := s.h.spawn(role, log)
+	return s.spawnExe(role, s.h.plugin, s.h.pluginArgs, log)
+}
+
+func (s *session) spawnExe(role, path string, args []string, log hclog.Logger) (*proc, error) {
+	p, err := s.h.spawnExe(role, path, args, log)
 	s.rep.Processes = append(s.rep.Processes, p.rep)
 	s.rep.Timings.SpawnToClientMs = append(s.rep.Timings.SpawnToClientMs, p.rep.SpawnToClientMs)
 	s.live = append(s.live, p)

@@ -54,6 +54,11 @@ type ProcessReport struct {
 	Forced          bool    `json:"forced"`
 	// nil for TCP listeners, where there is no socket file.
 	SocketRemovedAfterKill *bool `json:"socketRemovedAfterKill"`
+	// RPCs is every call the host made on the plugin's main connection, in
+	// the order they started ("Service/Method", the SDK's package prefix
+	// dropped; " !Code" appended when it failed). Only lifecycle and task
+	// record it. Calls on broker connections are not included.
+	RPCs []string `json:"rpcs,omitempty"`
 }
 
 type Timings struct {

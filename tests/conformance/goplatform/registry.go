@@ -16,6 +16,9 @@ type RegistryConfig struct {
 	Directory string `hcl:"directory"`
 	// Name of the copy; default: the artifact's base name.
 	Name string `hcl:"name,optional"`
+	// NoAccessInfo makes AccessInfoFunc return nil, to show how
+	// Waypoint's build reacts to a registry without one.
+	NoAccessInfo bool `hcl:"no_access_info,optional"`
 }
 
 // Registry "pushes" a built binary by copying it into a directory.
@@ -29,7 +32,12 @@ func (r *Registry) PushFunc() interface{} { return r.push }
 
 // AccessInfoFunc exists because Waypoint 0.11 fails every build that has a
 // registry whose client reports no AccessInfoFunc.
-func (r *Registry) AccessInfoFunc() interface{} { return r.access }
+func (r *Registry) AccessInfoFunc() interface{} {
+	if r.config.NoAccessInfo {
+		return nil
+	}
+	return r.access
+}
 
 func (r *Registry) access(log hclog.Logger) (*AccessInfo, error) {
 	log.Debug("access info requested")

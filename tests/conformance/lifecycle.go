@@ -1,0 +1,598 @@
+package main
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-argmapper"
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/opaqueany"
+	"github.com/hashicorp/waypoint-plugin-sdk/component"
+	"github.com/hashicorp/waypoint-plugin-sdk/datadir"
+	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
+	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/protomappers"
+	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/gocty"
+)
+
+// stepOrder is the order steps run in, whatever order -steps lists them.
+var stepOrder = []string{"build", "push", "deploy", "release", "status", "exec", "logs", "destroy"}
+
+// stepNeeds names the step whose stored result each step consumes.
+var stepNeeds = map[string]string{
+	"push":    "build",
+	"deploy":  "push",
+	"release": "deploy",
+	"status":  "deploy",
+	"exec":    "deploy",
+	"logs":    "deploy",
+	"destroy": "deploy",
+}
+
+type lifecycleOpts struct {
+	config     string
+	app        string
+	plugins    map[string]string
+	pluginArgs map[string][]string
+	steps      map[string]bool
+	ui         string
+	execArgs   []string
+	execInput  string
+	execTTY    bool
+	logsLimit  int
+}
+
+func cmdLifecycle(args []string) error {
+	var c common
+	var o lifecycleOpts
+	var plugins, pluginArgs, execArgs stringList
+	var steps string
+	fs := flag.NewFlagSet("lifecycle", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	fs.Var(&plugins, "plugin", "NAME=PATH: the executable for `use \"NAME\"` (repeatable)")
+	fs.Var(&pluginArgs, "plugin-arg", "NAME=ARG: an argument for plugin NAME's executable (repeatable)")
+	fs.StringVar(&c.report, "report", "", "where to write the JSON report")
+	fs.StringVar(&c.logFile, "log", "", "host log file (JSON, trace level); default: stderr at warn")
+	fs.StringVar(&o.config, "config", "", "waypoint.hcl")
+	fs.StringVar(&o.app, "app", "", "app name (default: first app)")
+	fs.StringVar(&steps, "steps", strings.Join(stepOrder, ","), "comma-separated steps: "+strings.Join(stepOrder, ","))
+	fs.StringVar(&o.ui, "ui", "plain", "plain (NonInteractiveUI) or console (ConsoleUI)")
+	fs.Var(&execArgs, "exec-arg", "argument for the exec step (repeatable)")
+	fs.StringVar(&o.execInput, "exec-input", "", "stdin text for the exec step")
+	fs.BoolVar(&o.execTTY, "exec-tty", false, "exec with a TTY, as `waypoint exec` on a terminal: term type, initial window, one resize event")
+	fs.IntVar(&o.logsLimit, "logs-limit", 0, "LogViewer.Limit for the logs step")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
+	}
+	if c.report == "" || o.config == "" || len(plugins) == 0 {
+		return usageError{fmt.Errorf("-plugin, -config and -report are required")}
+	}
+	if o.ui != "plain" && o.ui != "console" {
+		return usageError{fmt.Errorf("-ui must be plain or console")}
+	}
+	if o.logsLimit < 0 {
+		return usageError{fmt.Errorf("-logs-limit must be >= 0")}
+	}
+	o.plugins = map[string]string{}
+	for _, p := range plugins {
+		name, path, ok := strings.Cut(p, "=")
+		if !ok || name == "" || path == "" {
+			return usageError{fmt.Errorf("-plugin %q: want NAME=PATH", p)}
+		}
+		if _, dup := o.plugins[name]; dup {
+			return usageError{fmt.Errorf("-plugin %q: NAME given twice", p)}
+		}
+		o.plugins[name] = path
+	}
+	o.pluginArgs = map[string][]string{}
+	for _, p := range pluginArgs {
+		name, arg, ok := strings.Cut(p, "=")
+		if !ok || name == "" {
+			return usageError{fmt.Errorf("-plugin-arg %q: want NAME=ARG", p)}
+		}
+		if _, known := o.plugins[name]; !known {
+			return usageError{fmt.Errorf("-plugin-arg %q: no -plugin %s=PATH", p, name)}
+		}
+		o.pluginArgs[name] = append(o.pluginArgs[name], arg)
+	}
+	o.execArgs = execArgs
+	o.steps = map[string]bool{}
+	for _, s := range strings.Split(steps, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if _, ok := stepNeeds[s]; !ok && s != "build" {
+			return usageError{fmt.Errorf("-steps: unknown step %q (want %s)", s, strings.Join(stepOrder, ","))}
+		}
+		o.steps[s] = true
+	}
+	if len(o.steps) == 0 {
+		return usageError{fmt.Errorf("-steps is empty")}
+	}
+	for _, s := range stepOrder {
+		if need := stepNeeds[s]; o.steps[s] && need != "" && !o.steps[need] {
+			return usageError{fmt.Errorf("-steps: step %q needs the result of %q: add %q to -steps", s, need, need)}
+		}
+	}
+
+	h, err := newHost(&c)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	h.recordRPCs = true
+	return writeJSON(c.report, h.lifecycle(&o))
+}
+
+// record is what Waypoint's server keeps for an operation and hands to the
+// operations after it: the result Any, template data and URL.
+type record struct {
+	any *opaqueany.Any
+	// tpl is the template data as stored: nil when the result does not
+	// implement component.Template.
+	tpl []byte
+	url string
+}
+
+// comp is one running component: Waypoint's core.Component.
+type comp struct {
+	proc   *proc
+	value  interface{}
+	labels map[string]string
+}
+
+// lcRun is one app as Waypoint's runner holds it across operations.
+type lcRun struct {
+	*session
+	o       *lifecycleOpts
+	rep     *LifecycleReport
+	cfg     *lifecycleConfig
+	log     hclog.Logger
+	ui      terminal.UI
+	dir     *datadir.App
+	source  *component.Source
+	job     *component.JobInfo
+	mappers []*argmapper.Func
+	labels  map[string]string
+	stage   string
+	cur     *StepCommon
+
+	// buildComps stay open until App.Build returns, i.e. after push.
+	buildComps []*comp
+
+	build, push, deploy *record
+	release             *record // set once the release step ran
+	deployConfig        *component.DeploymentConfig
+}
+
+func (h *host) lifecycle(o *lifecycleOpts) (rep *LifecycleReport) {
+	start := time.Now()
+	sink := newReport()
+	rep = &LifecycleReport{
+		Plugins:              o.plugins,
+		Mappers:              map[string]int{},
+		ConfigureDiagnostics: []string{},
+		Processes:            []*ProcessReport{},
+		Timings:              LifecycleTimings{StepsMs: map[string]float64{}},
+	}
+	r := &lcRun{session: &session{h: h, rep: sink}, o: o, rep: rep, log: h.logger("wphost")}
+
+	ctx := context.Background()
+	if o.ui == "console" {
+		r.ui = terminal.ConsoleUI(ctx)
+	} else {
+		r.ui = terminal.NonInteractiveUI(ctx)
+	}
+
+	defer func() {
+		if v := recover(); v != nil {
+			err := fmt.Errorf("panic: %v", v)
+			r.failStep(err)
+			rep.Stage, rep.Error = r.stage, err.Error()
+			rep.OK = false
+			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
+		}
+		r.killAll()
+		if c, ok := r.ui.(io.Closer); ok {
+			c.Close()
+		}
+		rep.Processes = sink.Processes
+		rep.Timings.SpawnToClientMs = sink.Timings.SpawnToClientMs
+		rep.Timings.SessionMs = ms(time.Since(start))
+	}()
+
+	if err := r.run(ctx); err != nil {
+		r.failStep(err)
+		rep.Stage, rep.Error = r.stage, err.Error()
+		var e *argmapper.ErrArgumentUnsatisfied
+		if errors.As(err, &e) {
+			rep.MissingArgs = missingArgs(e)
+		}
+		return rep
+	}
+
+	r.stage = "kill"
+	r.killAll()
+	for _, p := range sink.Processes {
+		if !p.Exited {
+			rep.Stage = "kill"
+			rep.Error = fmt.Sprintf("%s process %d still running after Kill", p.Role, p.Pid)
+			return rep
+		}
+	}
+	rep.OK, rep.Stage = true, ""
+	return rep
+}
+
+func (r *lcRun) failStep(err error) {
+	if r.cur != nil && err != nil {
+		r.cur.OK = false
+		r.cur.Error = err.Error()
+	}
+}
+
+func (r *lcRun) run(ctx context.Context) error {
+	r.stage = "config"
+	cfg, err := loadLifecycleConfig(r.o.config, r.o.app)
+	if err != nil {
+		return err
+	}
+	r.cfg, r.rep.App = cfg, cfg.App
+	for _, u := range cfg.uses() {
+		if _, ok := r.o.plugins[u.Name]; !ok {
+			return fmt.Errorf("waypoint.hcl uses plugin %q: pass -plugin %s=PATH", u.Name, u.Name)
+		}
+	}
+	for _, s := range []string{"deploy", "release", "status", "exec", "logs", "destroy"} {
+		if r.o.steps[s] && cfg.Deploy == nil {
+			return fmt.Errorf("step %q needs a deploy stanza in app %q", s, cfg.App)
+		}
+	}
+	r.log = r.h.logger("wphost.app." + cfg.App)
+
+	pdir, err := datadir.NewProject(filepath.Join(cfg.ProjectDir, ".waypoint"))
+	if err != nil {
+		return err
+	}
+	if r.dir, err = pdir.App(cfg.App); err != nil {
+		return err
+	}
+	r.source = &component.Source{App: cfg.App, Path: cfg.AppPath}
+	r.job = &component.JobInfo{
+		Id:        "01WPHOSTCONFORMANCEJOB00",
+		Local:     true,
+		Workspace: workspace,
+		Project:   cfg.Project,
+		App:       cfg.App,
+	}
+	r.mappers, err = argmapper.NewFuncList(protomappers.All, argmapper.Logger(r.log))
+	if err != nil {
+		return err
+	}
+	r.labels = map[string]string{"waypoint/workspace": workspace}
+
+	// App load: every plugin named in a `use` is started as a mapper
+	// plugin; it stays up only if it advertises converters.
+	r.stage = "mapper"
+	seen := map[string]bool{}
+	for _, u := range cfg.uses() {
+		if seen[u.Name] {
+			continue
+		}
+		seen[u.Name] = true
+		p, err := r.spawnExe("mapper."+u.Name, r.o.plugins[u.Name], r.o.pluginArgs[u.Name], r.log.Named("mapper"))
+		if err != nil {
+			return err
+		}
+		ms, err := pluginclient.Mappers(p.client)
+		if err != nil {
+			r.kill(p)
+			return err
+		}
+		r.rep.Mappers[u.Name] = len(ms)
+		if len(ms) == 0 {
+			r.kill(p)
+			continue
+		}
+		r.mappers = append(r.mappers, ms...)
+	}
+
+	steps := map[string]func(context.Context) error{
+		"build":   r.stepBuild,
+		"push":    r.stepPush,
+		"deploy":  r.stepDeploy,
+		"release": r.stepRelease,
+		"status":  r.stepStatus,
+		"exec":    r.stepExec,
+		"logs":    r.stepLogs,
+		"destroy": r.stepDestroy,
+	}
+	for _, name := range stepOrder {
+		if !r.o.steps[name] {
+			continue
+		}
+		r.stage, r.cur = name, nil
+		start := time.Now()
+		err := steps[name](ctx)
+		r.rep.Timings.StepsMs[name] = ms(time.Since(start))
+		if err != nil {
+			return err
+		}
+		if r.cur != nil {
+			r.cur.OK = true
+		}
+		if name == "build" && !r.o.steps["push"] || name == "push" {
+			r.closeBuild()
+		}
+	}
+	return nil
+}
+
+// closeBuild stops the components App.Build created, in the order its
+// deferred Close calls run (registry, then builder).
+func (r *lcRun) closeBuild() {
+	for i := len(r.buildComps) - 1; i >= 0; i-- {
+		r.close(r.buildComps[i])
+	}
+	r.buildComps = nil
+}
+
+func (r *lcRun) close(c *comp) {
+	if c != nil {
+		r.kill(c.proc)
+	}
+}
+
+func (r *lcRun) warn(format string, args ...interface{}) {
+	msg := fmt.Sprintf(format, args...)
+	r.log.Warn(msg)
+	if r.cur == nil {
+		return
+	}
+	for _, w := range r.cur.Warnings {
+		if w == msg {
+			return
+		}
+	}
+	r.cur.Warnings = append(r.cur.Warnings, msg)
+}
+
+// create is componentCreator.create: start the plugin, dispense the
+// component (its client runs the capability probes), list its mappers,
+// then decode the use body with the given variables plus `labels`.
+func (r *lcRun) create(role, typ string, use *useStanza, vars map[string]cty.Value) (*comp, error) {
+	p, err := r.spawnExe(role, r.o.plugins[use.Name], r.o.pluginArgs[use.Name], r.log.Named(typ))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := p.rpc.Dispense(typ)
+	if err != nil {
+		r.kill(p)
+		return nil, err
+	}
+	if _, err := pluginclient.Mappers(p.client); err != nil {
+		r.kill(p)
+		return nil, err
+	}
+	labels := map[string]string{}
+	for k, v := range r.labels {
+		labels[k] = v
+	}
+	ectx := evalContext(vars, labels)
+	diags := component.Configure(raw, use.Body, ectx)
+	for _, d := range diags {
+		s := role + ": " + d.Summary
+		if d.Detail != "" {
+			s += ": " + d.Detail
+		}
+		r.rep.ConfigureDiagnostics = append(r.rep.ConfigureDiagnostics, s)
+	}
+	if diags.HasErrors() {
+		r.kill(p)
+		return nil, diags
+	}
+	return &comp{proc: p, value: raw, labels: labels}, nil
+}
+
+// evalContext nests a `labels` context under the operation's variables, as
+// the component creator does.
+func evalContext(vars map[string]cty.Value, labels map[string]string) *hcl.EvalContext {
+	parent := &hcl.EvalContext{Variables: map[string]cty.Value{}}
+	for k, v := range vars {
+		parent.Variables[k] = v
+	}
+	lv, err := gocty.ToCtyValue(labels, cty.Map(cty.String))
+	if err != nil {
+		panic(err)
+	}
+	child := parent.NewChild()
+	child.Variables = map[string]cty.Value{"labels": lv}
+	return child
+}
+
+func varNames(vars map[string]cty.Value) []string {
+	out := []string{"labels"}
+	for k := range vars {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// call is App.callDynamicFunc: the operation's own args, then the app's
+// converters, the standard typed values and the component's labels.
+func (r *lcRun) call(
+	ctx context.Context,
+	log hclog.Logger,
+	want reflect.Type,
+	c *comp,
+	f interface{},
+	args ...argmapper.Arg,
+) (interface{}, error) {
+	fn, ok := f.(*argmapper.Func)
+	if !ok {
+		var err error
+		if fn, err = argmapper.NewFunc(f, argmapper.Logger(log)); err != nil {
+			return nil, err
+		}
+	}
+	defer r.ui.Status().Close()
+
+	args = append(args,
+		argmapper.ConverterFunc(r.mappers...),
+		argmapper.Typed(ctx, log, r.source, r.job, r.dir, r.ui),
+		argmapper.Named("labels", &component.LabelSet{Labels: c.labels}),
+	)
+	res := fn.Call(args...)
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	raw := res.Out(0)
+	if want == nil {
+		return raw, nil
+	}
+	if t := reflect.TypeOf(raw); t == nil || !t.Implements(want) {
+		return nil, fmt.Errorf("operation expected result type %s, got %T", want, raw)
+	}
+	return raw, nil
+}
+
+// argNamedAny is how Waypoint passes a stored result: named, with the
+// message name as subtype. A nil Any yields a nil Arg, which argmapper
+// rejects with "arg cannot be nil".
+func argNamedAny(name string, v *opaqueany.Any) argmapper.Arg {
+	if v == nil {
+		return nil
+	}
+	return argmapper.NamedSubtype(name, v, string(v.MessageName()))
+}
+
+// recordOf turns an operation result into what the server would store.
+func recordOf(raw interface{}) (*record, error) {
+	a, err := component.ProtoAny(raw)
+	if err != nil {
+		return nil, err
+	}
+	rec := &record{any: a}
+	if t, ok := raw.(component.Template); ok {
+		if rec.tpl, err = json.Marshal(t.TemplateData()); err != nil {
+			return nil, err
+		}
+	}
+	if u, ok := raw.(component.DeploymentWithUrl); ok {
+		rec.url = u.URL()
+	}
+	return rec, nil
+}
+
+// templateVar adds key = <stored template data> to vars, as Waypoint's
+// evalCtxTemplateProto does; on failure Waypoint only logs a warning and
+// the variable is absent.
+func (r *lcRun) templateVar(vars map[string]cty.Value, key string, rec *record) {
+	if rec == nil {
+		return
+	}
+	var raw map[string]interface{}
+	if err := json.Unmarshal(rec.tpl, &raw); err != nil {
+		r.warn("template variables %q not available (Waypoint logs this and continues): decoding stored template data: %s", key, err)
+		return
+	}
+	v, err := ctyObject(raw, key)
+	if err != nil {
+		r.warn("template variables %q not available (Waypoint logs this and continues): %s", key, err)
+		return
+	}
+	vars[key] = v
+}
+
+// entrypointVar is deployEvalContext: entrypoint.env from a deployment
+// config's environment.
+func entrypointVar(vars map[string]cty.Value, dc *component.DeploymentConfig) {
+	env := map[string]cty.Value{}
+	for k, v := range dc.Env() {
+		env[k] = cty.StringVal(v)
+	}
+	vars["entrypoint"] = cty.ObjectVal(map[string]cty.Value{"env": cty.MapVal(env)})
+}
+
+// ctyObject converts decoded JSON the way Waypoint's ctystructure does:
+// objects for maps, lists (all elements of one type) for arrays, numbers as
+// floats.
+func ctyObject(m map[string]interface{}, path string) (cty.Value, error) {
+	attrs := map[string]cty.Value{}
+	for k, v := range m {
+		cv, err := ctyValue(v, path+"."+k)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		attrs[k] = cv
+	}
+	return cty.ObjectVal(attrs), nil
+}
+
+func ctyValue(v interface{}, path string) (cty.Value, error) {
+	switch x := v.(type) {
+	case nil:
+		return cty.NullVal(cty.DynamicPseudoType), nil
+	case string:
+		return cty.StringVal(x), nil
+	case bool:
+		return cty.BoolVal(x), nil
+	case float64:
+		return cty.NumberFloatVal(x), nil
+	case map[string]interface{}:
+		return ctyObject(x, path)
+	case []interface{}:
+		if len(x) == 0 {
+			return cty.NilVal, fmt.Errorf("%s is an empty list: Waypoint 0.11.4's converter calls cty.ListVal with no elements, which panics", path)
+		}
+		vals := make([]cty.Value, len(x))
+		for i, e := range x {
+			ev, err := ctyValue(e, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if i > 0 && !ev.Type().Equals(vals[0].Type()) {
+				return cty.NilVal, fmt.Errorf("%s: all elements in a list must be the same type", path)
+			}
+			vals[i] = ev
+		}
+		return cty.ListVal(vals), nil
+	}
+	return cty.NilVal, fmt.Errorf("%s: unknown kind %T", path, v)
+}
+
+// generationID is the id Waypoint stores for a plugin's generation bytes:
+// a version-5 (SHA-1) UUID in the DNS namespace, hex without dashes.
+func generationID(id []byte) string {
+	if len(id) == 0 {
+		return ""
+	}
+	ns := []byte{0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+	h := sha1.New()
+	h.Write(ns)
+	h.Write(id)
+	u := h.Sum(nil)[:16]
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return hex.EncodeToString(u)
+}
