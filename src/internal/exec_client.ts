@@ -67,11 +67,12 @@ export class BrokerExecSession implements ExecSession {
         self.#inputCall = call;
         call.on("error", () => {}); // cancelled on close; the loop below ends
         for await (const msg of call as AsyncIterable<ExecSession_InputRequest>) {
+          // The oneof's member tells what arrived: Go sends input_closed as `false` (present, zero).
+          const which = (msg as { input?: string }).input;
+          if (which === "inputClosed") return;
           if (msg.windowSize) {
             const size = { height: msg.windowSize.height, width: msg.windowSize.width };
             for (const fn of self.#resize) fn(size);
-          } else if (msg.inputClosed) {
-            return;
           } else if (msg.data) {
             yield new Uint8Array(msg.data);
           }
