@@ -417,3 +417,79 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+Deno.test("gohcl decodes every kind of config field from waypoint.hcl into the typed config", async () => {
+  const p = await project({
+    entry: join(REPO, "tests", "fixtures", "schema_plugin.ts"),
+    name: "schema",
+  });
+  await Deno.writeTextFile(
+    join(p.dir, "waypoint.hcl"),
+    `project = "hello"
+
+app "hello" {
+  build {
+    use "schema" {
+      name     = "web"
+      greeting = ""
+      count    = 7
+      verbose  = true
+      enabled  = false
+      args     = ["-v", "--port=\${8000 + 80}"]
+      ports    = [80, 443]
+      env      = { MODE = "prod", LEVEL = "2" }
+
+      auth {
+        user  = "admin"
+        token = "s3cret"
+      }
+
+      service "api" {
+        port = 8080
+        tags = ["a"]
+      }
+      service "metrics" {
+        port = 9090
+      }
+    }
+  }
+}
+`,
+  );
+  const run = await build(p, "-push=false");
+  assertEquals(run.report.error, "", run.stderr);
+  assertEquals(JSON.parse(run.report.result.fields["1"]), {
+    name: "web",
+    greeting: "", // set explicitly to "": not replaced by the default
+    count: 7,
+    ratio: 0.5,
+    verbose: true,
+    enabled: false,
+    args: ["-v", "--port=8080"],
+    ports: [80, 443],
+    env: { MODE: "prod", LEVEL: "2" },
+    auth: { user: "admin", token: "s3cret" },
+    // tls: an absent optional block is undefined, which JSON drops
+    service: [
+      { name: "api", port: 8080, tags: ["a"] },
+      { name: "metrics", port: 9090, tags: [] },
+    ],
+  });
+});
+
+Deno.test("HCL mistakes are reported by the host with the file position", async () => {
+  const p = await project({
+    entry: join(REPO, "tests", "fixtures", "schema_plugin.ts"),
+    name: "schema",
+  });
+  await Deno.writeTextFile(
+    join(p.dir, "waypoint.hcl"),
+    `app "hello" {\n  build {\n    use "schema" {\n      count = "many"\n      nme = "x"\n    }\n  }\n}\n`,
+  );
+  const { report } = await build(p, "-push=false");
+  assertEquals(report.stage, "configure");
+  const diags = report.configureDiagnostics.join("\n");
+  assertStringIncludes(diags, 'The argument "name" is required');
+  assertStringIncludes(diags, 'An argument named "nme" is not expected here');
+  assertStringIncludes(diags, "a number is required");
+});

@@ -13,6 +13,9 @@ let built: Promise<string> | undefined;
 
 /** Builds the conformance host once per test process (Go's build cache makes repeats cheap). */
 export function hostBinary(): Promise<string> {
+  // WPHOST_BIN: use a host built elsewhere (e.g. from another checkout).
+  const prebuilt = Deno.env.get("WPHOST_BIN");
+  if (prebuilt) return Promise.resolve(prebuilt);
   built ??= (async () => {
     const out = await new Deno.Command("go", {
       args: ["build", "-o", HOST_BIN, "."],
