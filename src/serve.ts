@@ -296,6 +296,7 @@ export async function start(
       (components[key] as { definition: ComponentDefinition }).definition,
       logger,
       name,
+      components.mappers,
     ),
   });
   const services: Record<SdkService, () => Record<string, grpc.UntypedHandleCall>> = {

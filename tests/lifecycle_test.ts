@@ -145,6 +145,8 @@ Deno.test("build → push → deploy → release → status → exec → logs �
     path: ".waypoint/deployments/01DEPLOY/app",
   });
   assertEquals([s.deploy.hasExec, s.deploy.hasLogs], [true, true]);
+  // Generation: the plugin's id (app + digest) is what Waypoint hashes into the generation.
+  assertEquals(s.deploy.generation.id, `hello-${s.push.result.templateData.digest.slice(0, 12)}`);
 
   // Release: the deployment arrived as the target; the link points at it.
   assertEquals(s.release.releaser, "releasemanager");
@@ -183,7 +185,8 @@ Deno.test("build → push → deploy → release → status → exec → logs �
     s.destroy.deployment.destroyedResources.map((d: Report) => d.name),
     ["binary", "run"],
   );
-  assertEquals(await exists(join(p.dir, ".waypoint/deployments/01DEPLOY")), false);
+  assertEquals(s.destroy.deploymentWorkspace.called, true);
+  assertEquals(await exists(join(p.dir, ".waypoint/deployments")), false);
   assertEquals(await exists(join(p.dir, ".waypoint/deployments/current")), false);
 
   assertStringIncludes(run.stdout, " +: Deployed 01DEPLOY (the app exited 0)");
@@ -258,4 +261,43 @@ Deno.test("the conformance host passes its own tests against the Go SDK referenc
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   assertEquals(out.code, 0, text);
   assertStringIncludes(text, "ok  \twpconformance");
+});
+
+Deno.test("waypoint docs describes the registry, platform and release manager, with the plugin's mappers", async () => {
+  const p = await project(BUILD_AND_DEPLOY_ONLY);
+  const plugin = p.plugins[3].split("=")[1];
+  const want: Record<string, [string, string, string, string[]]> = {
+    registry: [
+      "Pushes a built binary into a local directory",
+      "gobuilder.Binary",
+      "localdeploy.Pushed",
+      ["directory"],
+    ],
+    platform: [
+      "Deploys a pushed binary into a local directory and runs it",
+      "localdeploy.Pushed",
+      "localdeploy.Deployment",
+      ["directory"],
+    ],
+    releasemanager: [
+      "Releases a deployment by pointing a `current` link at it",
+      "localdeploy.Deployment",
+      "localdeploy.Release",
+      ["link"],
+    ],
+  };
+  for (const [component, [description, input, output, fields]] of Object.entries(want)) {
+    const { report } = await runHost(["docs", "-plugin", plugin, "-component", component], {
+      cwd: p.dir,
+    });
+    assertEquals(report.error, "", component);
+    const d = report.docs;
+    assertEquals([d.description, d.input, d.output], [description, input, output], component);
+    assertEquals(d.fields.map((f: Report) => f.field), fields, component);
+    assertEquals(
+      d.mappers.map((m: Report) => [m.input, m.output]),
+      [["gobuilder.Binary", "localdeploy.Pushed"]],
+      component,
+    );
+  }
 });

@@ -66,6 +66,22 @@ export const platform = definePlatform({
     ctx.ui.output(`Destroyed ${ctx.deployment.id}`);
   },
 
+  // Removes the deployments directory once no deployment is left in it.
+  async destroyWorkspace(ctx) {
+    const left = [];
+    try {
+      for await (const e of Deno.readDir(ctx.config.directory)) {
+        if (e.name !== "current") left.push(e.name);
+      }
+    } catch {
+      return; // already gone
+    }
+    if (left.length === 0) {
+      await Deno.remove(ctx.config.directory, { recursive: true }).catch(() => {});
+      ctx.ui.output(`Removed ${ctx.config.directory}`);
+    }
+  },
+
   async status(ctx) {
     let ok = true;
     try {

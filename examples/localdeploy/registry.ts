@@ -34,6 +34,28 @@ export const registry = defineRegistry({
     return Pushed.create({ path, digest });
   },
 
+  // "Authentication" for a local directory: it must exist and be writable.
+  auth: {
+    async auth(ctx) {
+      await Deno.mkdir(ctx.config.directory, { recursive: true });
+      ctx.ui.output(`Created ${ctx.config.directory}`);
+      return true;
+    },
+    async validateAuth(ctx) {
+      const probe = join(ctx.config.directory, ".write-test");
+      try {
+        await Deno.writeTextFile(probe, "");
+        await Deno.remove(probe);
+      } catch (err) {
+        throw new Error(
+          `cannot write to the registry directory "${ctx.config.directory}": ${
+            (err as Error).message
+          }; run \`waypoint auth\` to create it`,
+        );
+      }
+    },
+  },
+
   access(ctx) {
     return AccessInfo.create({ directory: ctx.config.directory });
   },

@@ -4,6 +4,7 @@
  * Configure, Documentation).
  */
 import type { ComponentDocs } from "../components/component.ts";
+import type { Mapper } from "../components/mapper.ts";
 import type { Schema } from "../config/schema.ts";
 import { Code, PluginError } from "../errors.ts";
 import type {
@@ -22,9 +23,14 @@ export interface ComponentDefinition {
   configSet?(config: unknown, ctx: { logger: Logger }): void | Promise<void>;
   docs?: ComponentDocs;
   output?: MessageType<object>;
+  input?: MessageType<object> | string;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
+
+function inputName(input: MessageType<object> | string | undefined): string {
+  return input === undefined ? "" : typeof input === "string" ? input : input.typeName;
+}
 
 /** Config state and config RPCs of one component in this process. */
 export class ComponentRuntime {
@@ -36,8 +42,18 @@ export class ComponentRuntime {
   /** The current config: defaults until `Configure` runs. */
   config: unknown;
 
-  constructor(kind: string, definition: ComponentDefinition, logger: Logger, pluginName: string) {
+  /** The plugin's mappers, documented with every component. */
+  readonly mappers: Mapper[];
+
+  constructor(
+    kind: string,
+    definition: ComponentDefinition,
+    logger: Logger,
+    pluginName: string,
+    mappers: Mapper[] = [],
+  ) {
     this.kind = kind;
+    this.mappers = mappers;
     this.definition = definition;
     this.logger = logger;
     this.pluginName = pluginName;
@@ -107,10 +123,14 @@ export class ComponentRuntime {
     return {
       description: d.description ?? "",
       example: d.example ?? "",
-      input: d.input ?? "",
+      input: d.input ?? inputName(this.definition.input),
       output: d.output ?? this.definition.output?.typeName ?? "",
       fields: this.definition.config ? fieldDocs(this.definition.config.shape) : {},
-      mappers: [],
+      mappers: this.mappers.map((m) => ({
+        input: m.definition.input.typeName,
+        output: m.definition.output.typeName,
+        description: m.definition.description ?? "",
+      })),
       templateFields: this.#templateFields(),
       requestFields: {},
     };

@@ -113,6 +113,7 @@ export function platformHandlers(
           rm.definition as never,
           env.runtime.logger.named("releaser"),
           env.runtime.pluginName,
+          env.runtime.mappers,
         );
         return await env.broker.serve((server: grpc.Server) => {
           addService(
