@@ -173,6 +173,8 @@ Deno.test("a plugin that writes to stdout in build still loads; its lines reach 
       "console.info from build",
       "Deno.stdout from build",
       "process.stdout from build",
+      "child spawned with inherited stdout",
+      "child output with stdout inherit",
     ]
   ) {
     assert(messages.includes(m), `host log lacks ${JSON.stringify(m)}`);

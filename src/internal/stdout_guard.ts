@@ -48,10 +48,63 @@ export function installStdoutGuard(logger: Logger): void {
   const stdout = Deno.stdout as unknown as Record<string, unknown>;
   stdout.writeSync = sink;
   stdout.write = (bytes: Uint8Array) => Promise.resolve(sink(bytes));
+  guardChildProcesses(log);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     sink(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
     const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
     cb?.();
     return true;
   }) as typeof process.stdout.write;
+}
+
+/**
+ * A child started with `Deno.Command` inherits fd 1 by default on `spawn()`
+ * (and on request with `stdout: "inherit"`): that would write to the host's
+ * handshake pipe. Such children get a pipe instead, read into the log.
+ */
+function guardChildProcesses(log: Logger): void {
+  const Original = Deno.Command;
+  const pump = async (stream: ReadableStream<Uint8Array>, cmd: string) => {
+    let partial = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      partial += chunk;
+      const lines = partial.split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) log.info(line, { command: cmd });
+    }
+    if (partial) log.info(partial, { command: cmd });
+  };
+  class GuardedCommand extends Original {
+    #cmd: string;
+    #inherit: boolean;
+    #explicit: boolean;
+    constructor(command: string | URL, options?: Deno.CommandOptions) {
+      const inherit = options?.stdout === undefined || options.stdout === "inherit";
+      super(command, inherit ? { ...options, stdout: "piped" } : options);
+      this.#cmd = String(command);
+      this.#inherit = inherit;
+      this.#explicit = options?.stdout === "inherit";
+    }
+    override spawn(): Deno.ChildProcess {
+      const child = super.spawn();
+      // spawn() inherits by default; output() pipes by default.
+      if (this.#inherit) pump(child.stdout, this.#cmd).catch(() => {});
+      return child;
+    }
+    override async output(): Promise<Deno.CommandOutput> {
+      const out = await super.output();
+      if (this.#explicit) await pump(ReadableStream.from([out.stdout]), this.#cmd);
+      return out;
+    }
+    override outputSync(): Deno.CommandOutput {
+      const out = super.outputSync();
+      if (this.#explicit) {
+        for (const line of decoder.decode(out.stdout).split("\n").filter(Boolean)) {
+          log.info(line, { command: this.#cmd });
+        }
+      }
+      return out;
+    }
+  }
+  (Deno as unknown as { Command: typeof Deno.Command }).Command = GuardedCommand;
 }
