@@ -5,7 +5,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import type { ConnInfo } from "../gen/wire.ts";
-import { CHANNEL_OPTIONS } from "./grpc.ts";
+import { CHANNEL_OPTIONS, DecodeFailure } from "./grpc.ts";
 import { listen, type Listener } from "./listener.ts";
 
 /** How long `dial` waits for the host's ConnInfo, as Go's broker does. */
@@ -36,7 +36,8 @@ export class Broker {
   attach(call: grpc.ServerDuplexStream<ConnInfo, ConnInfo>): void {
     this.#stream = call;
     for (const info of this.#queued.splice(0)) call.write(info);
-    call.on("data", (info: ConnInfo) => {
+    call.on("data", (info: ConnInfo | DecodeFailure) => {
+      if (info instanceof DecodeFailure) return; // Not a ConnInfo: nothing to dial.
       const id = info.serviceId;
       this.#infos.set(id, info);
       const waiting = this.#waiters.get(id);

@@ -5,7 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type protobuf from "protobufjs/light.js";
 import { file } from "../gen/wire.ts";
-import { PluginError } from "../errors.ts";
+import { Code, PluginError } from "../errors.ts";
 
 /** Largest message grpc-js may send or receive: the Go host allows 2^31-1 both ways. */
 export const MAX_MESSAGE = 2 ** 31 - 1;
@@ -15,6 +15,22 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_receive_message_length": MAX_MESSAGE,
   "grpc.max_send_message_length": MAX_MESSAGE,
 };
+
+/**
+ * A request that could not be decoded. grpc-js would answer a throwing
+ * deserializer with a bare INTERNAL "Error deserializing request"; handing
+ * the handler this instead lets it answer INVALID_ARGUMENT and say why.
+ */
+export class DecodeFailure {
+  constructor(readonly typeName: string, readonly reason: string) {}
+  /** The error for the host. */
+  toError(): PluginError {
+    return new PluginError(
+      `the request is not a valid ${this.typeName} message: ${this.reason}`,
+      Code.INVALID_ARGUMENT,
+    );
+  }
+}
 
 type Codec = {
   serialize: (value: unknown) => Buffer;
@@ -30,7 +46,13 @@ export function codec(typeName: string): Codec {
     const type = file.root.lookupType(typeName);
     c = {
       serialize: (value) => Buffer.from(type.encode(type.fromObject(value as object)).finish()),
-      deserialize: (bytes) => type.decode(bytes),
+      deserialize: (bytes) => {
+        try {
+          return type.decode(bytes);
+        } catch (err) {
+          return new DecodeFailure(typeName, (err as Error).message);
+        }
+      },
     };
     codecs.set(typeName, c);
   }
@@ -85,6 +107,10 @@ export function unary(handler: Unary): grpc.handleUnaryCall<unknown, unknown> {
       settled = true;
       callback(err as grpc.ServiceError | null, value);
     };
+    if (call.request instanceof DecodeFailure) {
+      done(toStatus(call.request.toError()));
+      return;
+    }
     try {
       Promise.resolve(handler(call.request, call)).then(
         (value) => done(null, value ?? {}),
