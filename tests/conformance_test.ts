@@ -495,3 +495,23 @@ Deno.test("HCL mistakes are reported by the host with the file position", async 
   assertStringIncludes(diags, 'An argument named "nme" is not expected here');
   assertStringIncludes(diags, "a number is required");
 });
+
+Deno.test("100 000 UI lines reach the Go host's UI, all of them, in order", async () => {
+  const p = await showcase("      lines = 100000");
+  const run = await build(p, "-push=false");
+  assertEquals(run.report.error, "");
+  const lines = run.stdout.split("\n").filter((l) => l.startsWith("line "));
+  assertEquals(lines.length, 100000);
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== `line ${i + 1}`) throw new Error(`line ${i + 1} is "${lines[i]}"`);
+  }
+});
+
+Deno.test("a UI line over the host's 4 MiB message limit arrives whole, split into lines", async () => {
+  const p = await showcase(`      big_line = ${6 * 1024 * 1024}`);
+  const run = await build(p, "-push=false");
+  assertEquals(run.report.error, "");
+  const bs = run.stdout.split("\n").filter((l) => /^b+$/.test(l));
+  assert(bs.length >= 2, `expected the line split, got ${bs.length} parts`);
+  assertEquals(bs.join("").length, 6 * 1024 * 1024);
+});

@@ -25,6 +25,51 @@ const SERVICE = "/hashicorp.waypoint.sdk.TerminalUIService";
 const MAX_CHUNK = 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 30_000;
 
+/**
+ * Characters of text per event: after `%` escaping (at most doubling) and
+ * UTF-8 (at most 3 bytes per UTF-16 unit) an event stays under 4 MiB, the
+ * most the host's broker server accepts.
+ */
+const CHUNK_CHARS = 512 * 1024;
+
+/** Splits `s` into pieces of at most `n` UTF-16 units, never inside a surrogate pair. */
+export function chunks(s: string, n: number = CHUNK_CHARS): string[] {
+  if (s.length <= n) return [s];
+  const out: string[] = [];
+  for (let i = 0; i < s.length;) {
+    let end = Math.min(i + n, s.length);
+    const c = s.charCodeAt(end - 1);
+    if (end < s.length && c >= 0xd800 && c <= 0xdbff) end--; // keep the pair together
+    out.push(s.slice(i, end));
+    i = end;
+  }
+  return out;
+}
+
+/** Cuts text that cannot be split (a status or step text) to what fits in one event. */
+function fit(s: string): string {
+  return s.length <= CHUNK_CHARS ? s : `${chunks(s)[0]}… (${s.length} characters, cut)`;
+}
+
+/** Groups items into batches whose text adds up to at most CHUNK_CHARS. */
+function batches<T>(items: T[], size: (t: T) => number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let total = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (current.length > 0 && total + n > CHUNK_CHARS) {
+      out.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(item);
+    total += n;
+  }
+  if (current.length > 0 || out.length === 0) out.push(current);
+  return out;
+}
+
 /** The host formats these strings with Go's fmt.Sprintf: a literal `%` must be doubled. */
 export function escapePercent(s: string): string {
   return s.replaceAll("%", "%%");
@@ -119,27 +164,38 @@ export class BrokerUI implements TerminalUI {
   }
 
   output(message: string, options?: { style?: Style }): void {
-    this.send({ line: { msg: escapePercent(message), style: options?.style ?? "" } });
+    // A line longer than one event allows is sent as several lines.
+    for (const part of chunks(message)) {
+      this.send({ line: { msg: escapePercent(part), style: options?.style ?? "" } });
+    }
   }
 
   namedValues(values: Record<string, string> | { name: string; value: string }[]): void {
     const list = Array.isArray(values)
       ? values
       : Object.entries(values).map(([name, value]) => ({ name, value }));
-    this.send({ namedValues: { values: list } });
+    const pieces = list.flatMap(({ name, value }) =>
+      chunks(value).map((v) => ({ name: fit(name), value: v }))
+    );
+    for (const batch of batches(pieces, (v) => v.name.length + v.value.length)) {
+      this.send({ namedValues: { values: batch } });
+    }
   }
 
   table(headers: string[], rows: (string | TableEntry)[][]): void {
-    this.send({
-      table: {
-        headers,
-        rows: rows.map((r) => ({
-          entries: r.map((e) =>
-            typeof e === "string" ? { value: e, color: "" } : { color: "", ...e }
-          ),
-        })),
-      },
-    });
+    const entries = rows.map((r) => ({
+      entries: r.map((e) =>
+        typeof e === "string"
+          ? { value: fit(e), color: "" }
+          : { color: "", ...e, value: fit(e.value) }
+      ),
+    }));
+    const size = (r: { entries: { value: string }[] }) =>
+      r.entries.reduce((n, e) => n + e.value.length + 8, 0);
+    // A table too large for one event is sent as several, each with the headers.
+    for (const batch of batches(entries, size)) {
+      this.send({ table: { headers: headers.map(fit), rows: batch } });
+    }
   }
 
   raw(data: string | Uint8Array, options?: { stderr?: boolean }): void {
@@ -186,7 +242,9 @@ export class BrokerUI implements TerminalUI {
       );
     }
     const answer = new Promise<string>((resolve, reject) => this.#inputs.push({ resolve, reject }));
-    this.send({ input: { prompt, style: options?.style ?? "", secret: !!options?.secret } });
+    this.send({
+      input: { prompt: fit(prompt), style: options?.style ?? "", secret: !!options?.secret },
+    });
     return await answer;
   }
 
@@ -224,11 +282,11 @@ class BrokerStatus implements Status {
     this.#ui = ui;
   }
   update(message: string): void {
-    this.#ui.send({ status: { msg: message, status: "", step: false } });
+    this.#ui.send({ status: { msg: fit(message), status: "", step: false } });
     this.#open = true;
   }
   step(status: StepStatus, message: string): void {
-    this.#ui.send({ status: { msg: message, status, step: true } });
+    this.#ui.send({ status: { msg: fit(message), status, step: true } });
   }
   close(): void {
     if (!this.#open) return;
@@ -281,7 +339,7 @@ class BrokerStep implements Step {
     this.#ui = ui;
     this.#group = group;
     this.#id = id;
-    this.#send({ msg: escapePercent(message) });
+    this.#send({ msg: escapePercent(fit(message)) });
   }
   #send(fields: { msg?: string; status?: string; output?: Uint8Array; close?: boolean }): void {
     if (this.#done) return;
@@ -297,7 +355,7 @@ class BrokerStep implements Step {
     });
   }
   update(message: string): void {
-    this.#send({ msg: escapePercent(message) });
+    this.#send({ msg: escapePercent(fit(message)) });
   }
   status(status: StepStatus): void {
     this.#send({ status });
