@@ -14,6 +14,7 @@ import type { ReleaseManager } from "./components/release_manager.ts";
 import type { TaskLauncher } from "./components/task_launcher.ts";
 import { Broker } from "./internal/broker.ts";
 import { abortAll } from "./internal/inflight.ts";
+import { handshakeCert, startMtls } from "./internal/mtls.ts";
 import { type ComponentDefinition, ComponentRuntime } from "./internal/component_runtime.ts";
 import { addService, CHANNEL_OPTIONS } from "./internal/grpc.ts";
 import { listen, type Transport } from "./internal/listener.ts";
@@ -155,6 +156,8 @@ export interface RunningPlugin {
   network: string;
   /** Where the plugin listens. */
   address: string;
+  /** With AutoMTLS: our certificate for handshake field 6 (base64 DER, no padding). */
+  serverCert?: string;
   /** Stops serving and removes the socket. */
   stop(): Promise<void>;
   /** Resolves when the plugin has stopped. */
@@ -196,7 +199,9 @@ export async function serve(
   if (debug) {
     writeStdoutOnce(reattachInstructions(running, pluginName(options)));
   } else {
-    writeStdoutOnce(`1|1|${running.network}|${running.address}|grpc|\n`);
+    writeStdoutOnce(
+      `1|1|${running.network}|${running.address}|grpc|${running.serverCert ?? ""}\n`,
+    );
   }
   await running.done;
   Deno.exit(0);
@@ -243,6 +248,8 @@ export async function start(
   const logger = createLogger("plugin", { level: options.logLevel ?? "debug" });
   installStdoutGuard(logger);
 
+  // A go-plugin host with AutoMTLS passes its certificate; then every connection is mutual TLS.
+  const mtls = await startMtls(Deno.env.get("PLUGIN_CLIENT_CERT"));
   const server = new grpc.Server(CHANNEL_OPTIONS);
   const broker = new Broker();
   let resolveDone!: () => void;
@@ -328,5 +335,11 @@ export async function start(
     address: listener.address,
     plugin: name,
   });
-  return { network: listener.network, address: listener.address, stop, done };
+  return {
+    network: listener.network,
+    address: listener.address,
+    serverCert: mtls ? handshakeCert(mtls.own.der) : undefined,
+    stop,
+    done,
+  };
 }

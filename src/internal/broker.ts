@@ -7,6 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { ConnInfo } from "../gen/wire.ts";
 import { CHANNEL_OPTIONS, DecodeFailure } from "./grpc.ts";
 import { listen, type Listener } from "./listener.ts";
+import { clientCredentials } from "./mtls.ts";
 
 /** How long `dial` waits for the host's ConnInfo, as Go's broker does. */
 export const DIAL_TIMEOUT_MS = 5000;
@@ -93,7 +94,8 @@ export class Broker {
   /** Dials host-served id `id` and returns a client for it; close it when done. */
   async dial(id: number, signal?: AbortSignal): Promise<grpc.Client> {
     const t = await this.resolve(id, signal);
-    return new grpc.Client(t, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    const { creds, options } = clientCredentials();
+    return new grpc.Client(t, creds, { ...CHANNEL_OPTIONS, ...options });
   }
 
   /**

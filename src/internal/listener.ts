@@ -5,6 +5,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { join } from "node:path";
+import { serverCredentials } from "./mtls.ts";
 
 /** A bound listener and how to undo it. */
 export interface Listener {
@@ -30,7 +31,7 @@ export function setTransport(t: Transport): void {
 
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+    server.bindAsync(address, serverCredentials(), (err, port) => {
       if (err) reject(err);
       else resolve(port);
     });
