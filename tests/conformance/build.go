@@ -31,6 +31,10 @@ type buildOpts struct {
 	push        bool
 	ui          string
 	cancelAfter time.Duration
+	// customUI replaces the -ui choice (uibench's counting UI);
+	// onCallStart runs right before the Build call (after BuildSpec).
+	customUI    terminal.UI
+	onCallStart func()
 }
 
 const workspace = "default"
@@ -55,7 +59,9 @@ func (h *host) build(o *buildOpts) (rep *Report) {
 	r := &buildRun{session: &session{h: h, rep: rep}, o: o, log: h.logger("wphost")}
 
 	ctx := context.Background()
-	if o.ui == "console" {
+	if o.customUI != nil {
+		r.ui = o.customUI
+	} else if o.ui == "console" {
 		r.ui = terminal.ConsoleUI(ctx)
 	} else {
 		r.ui = terminal.NonInteractiveUI(ctx)
@@ -88,7 +94,7 @@ func (h *host) build(o *buildOpts) (rep *Report) {
 	r.stage = "kill"
 	r.killAll()
 	for _, p := range rep.Processes {
-		if !p.Exited {
+		if p.leaked() {
 			rep.fail("kill", fmt.Errorf("%s process %d still running after Kill", p.Role, p.Pid))
 			return rep
 		}
@@ -246,6 +252,9 @@ func (r *buildRun) callBuild(ctx context.Context, b *builderInstance) error {
 		if fn, err = argmapper.NewFunc(f, argmapper.Logger(log)); err != nil {
 			return err
 		}
+	}
+	if r.o.onCallStart != nil {
+		r.o.onCallStart()
 	}
 	res := fn.Call(
 		argmapper.Named("HasRegistry", false),

@@ -85,7 +85,7 @@ func (h *host) docsScenario(name string) (rep *DocsReport) {
 		}
 		if p != nil {
 			p.kill()
-			if rep.OK && !p.rep.Exited {
+			if rep.OK && p.rep.leaked() {
 				rep.OK, rep.Stage = false, "kill"
 				rep.Error = fmt.Sprintf("process %d still running after Kill", p.rep.Pid)
 			}

@@ -60,12 +60,13 @@ type lifecycleOpts struct {
 func cmdLifecycle(args []string) error {
 	var c common
 	var o lifecycleOpts
-	var plugins, pluginArgs, execArgs stringList
+	var plugins, pluginArgs, execArgs, reattach stringList
 	var steps string
 	fs := flag.NewFlagSet("lifecycle", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	fs.Var(&plugins, "plugin", "NAME=PATH: the executable for `use \"NAME\"` (repeatable)")
 	fs.Var(&pluginArgs, "plugin-arg", "NAME=ARG: an argument for plugin NAME's executable (repeatable)")
+	fs.Var(&reattach, "reattach", "NAME: connect to the running plugin NAME from "+reattachEnv+" instead of a -plugin (repeatable)")
 	fs.StringVar(&c.report, "report", "", "where to write the JSON report")
 	fs.StringVar(&c.logFile, "log", "", "host log file (JSON, trace level); default: stderr at warn")
 	fs.StringVar(&o.config, "config", "", "waypoint.hcl")
@@ -82,8 +83,8 @@ func cmdLifecycle(args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
 	}
-	if c.report == "" || o.config == "" || len(plugins) == 0 {
-		return usageError{fmt.Errorf("-plugin, -config and -report are required")}
+	if c.report == "" || o.config == "" || len(plugins)+len(reattach) == 0 {
+		return usageError{fmt.Errorf("-plugin (or -reattach), -config and -report are required")}
 	}
 	if o.ui != "plain" && o.ui != "console" {
 		return usageError{fmt.Errorf("-ui must be plain or console")}
@@ -113,6 +114,12 @@ func cmdLifecycle(args []string) error {
 		}
 		o.pluginArgs[name] = append(o.pluginArgs[name], arg)
 	}
+	for _, name := range reattach {
+		if _, dup := o.plugins[name]; dup {
+			return usageError{fmt.Errorf("-reattach %s: NAME already has a -plugin or -reattach", name)}
+		}
+		o.plugins[name] = reattachPath(name)
+	}
 	o.execArgs = execArgs
 	o.steps = map[string]bool{}
 	for _, s := range strings.Split(steps, ",") {
@@ -140,6 +147,9 @@ func cmdLifecycle(args []string) error {
 	}
 	defer h.close()
 	h.recordRPCs = true
+	if h.reattach, err = reattachTargets(reattach); err != nil {
+		return usageError{err}
+	}
 	return writeJSON(c.report, h.lifecycle(&o))
 }
 
@@ -233,7 +243,7 @@ func (h *host) lifecycle(o *lifecycleOpts) (rep *LifecycleReport) {
 	r.stage = "kill"
 	r.killAll()
 	for _, p := range sink.Processes {
-		if !p.Exited {
+		if p.leaked() {
 			rep.Stage = "kill"
 			rep.Error = fmt.Sprintf("%s process %d still running after Kill", p.Role, p.Pid)
 			return rep

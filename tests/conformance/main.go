@@ -18,17 +18,31 @@ import (
 const usage = `usage:
   wphost build     -plugin PATH [-plugin-arg ARG]... -config waypoint.hcl [-app NAME]
                    -report FILE [-push=true] [-ui plain|console] [-cancel-after DUR] [-log FILE]
+                   [-automtls | -reattach NAME]
   wphost kill      -plugin PATH [-plugin-arg ARG]... -report FILE [-log FILE]
+                   [-automtls [-bad-client-cert] | -reattach NAME]
   wphost handshake -plugin PATH [-plugin-arg ARG]... [-n 20] -report FILE [-log FILE]
   wphost docs      -plugin PATH [-plugin-arg ARG]... -component builder|registry|platform|releasemanager
                    -report FILE [-log FILE]
-  wphost probe     -plugin PATH [-plugin-arg ARG]... -report FILE [-log FILE]
+  wphost probe     -plugin PATH [-plugin-arg ARG]... -report FILE [-log FILE] [-automtls | -reattach NAME]
   wphost lifecycle -config waypoint.hcl [-app NAME] -plugin NAME=PATH... [-plugin-arg NAME=ARG]...
-                   [-steps build,push,deploy,release,status,exec,logs,destroy] -report FILE [-log FILE]
-                   [-ui plain|console] [-exec-arg ARG]... [-exec-input TEXT] [-exec-tty] [-logs-limit N]
+                   [-reattach NAME]... [-steps build,push,deploy,release,status,exec,logs,destroy]
+                   -report FILE [-log FILE] [-ui plain|console] [-exec-arg ARG]... [-exec-input TEXT]
+                   [-exec-tty] [-logs-limit N]
   wphost task      -plugin PATH [-plugin-arg ARG]... [-config FILE.hcl] -oci-url URL [-arg A]...
                    [-entrypoint E]... [-env K=V]... [-watch=true] [-stop=true] -report FILE [-log FILE]
                    [-ui plain|console]
+  wphost auth      -plugin PATH [-plugin-arg ARG]... -component builder|registry|platform|releasemanager
+                   [-config waypoint.hcl [-app NAME]] [-auth-mode always|needed|never] -report FILE
+                   [-log FILE] [-ui plain|console] [-automtls | -reattach NAME]
+  wphost rpcbench  -plugin PATH [-plugin-arg ARG]... [-n 1000] [-concurrency 1] [-warmup 0]
+                   [-component builder|registry|platform|releasemanager] [-rpc spec|isauthenticator|health]
+                   -report FILE [-log FILE] [-automtls | -reattach NAME]
+  wphost uibench   -plugin PATH [-plugin-arg ARG]... -config waypoint.hcl [-app NAME] -lines N
+                   -report FILE [-log FILE] [-automtls | -reattach NAME]
+
+-reattach NAME connects to the running plugin NAME from WP_REATTACH_PLUGINS
+instead of spawning one (no -plugin then).
 `
 
 type stringList []string
@@ -79,6 +93,12 @@ func main() {
 		err = cmdLifecycle(os.Args[2:])
 	case "task":
 		err = cmdTask(os.Args[2:])
+	case "auth":
+		err = cmdAuth(os.Args[2:])
+	case "rpcbench":
+		err = cmdRPCBench(os.Args[2:])
+	case "uibench":
+		err = cmdUIBench(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -112,8 +132,74 @@ func parse(fs *flag.FlagSet, c *common, args []string) error {
 	return nil
 }
 
+// spawnFlags are the connection modes build, kill, probe, auth and the
+// benchmarks share.
+type spawnFlags struct {
+	reattach string
+	autoMTLS bool
+}
+
+func (f *spawnFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.reattach, "reattach", "", "connect to plugin NAME from "+reattachEnv+" instead of spawning -plugin")
+	fs.BoolVar(&f.autoMTLS, "automtls", false, "turn on go-plugin AutoMTLS (PLUGIN_CLIENT_CERT, TLS on every connection)")
+}
+
+// parseSpawn is parse for commands with spawnFlags: -reattach replaces
+// -plugin.
+func parseSpawn(fs *flag.FlagSet, c *common, f *spawnFlags, args []string) error {
+	fs.SetOutput(os.Stderr)
+	c.register(fs)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
+	}
+	if f.reattach == "" {
+		return wrapUsage(c.check())
+	}
+	switch {
+	case c.report == "":
+		return usageError{fmt.Errorf("-report is required")}
+	case c.plugin != "" || len(c.pluginArgs) > 0:
+		return usageError{fmt.Errorf("-reattach replaces -plugin and -plugin-arg")}
+	case f.autoMTLS:
+		// go-plugin only negotiates AutoMTLS for processes it starts.
+		return usageError{fmt.Errorf("-automtls cannot be combined with -reattach")}
+	}
+	return nil
+}
+
+func wrapUsage(err error) error {
+	if err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// newSpawnHost is newHost plus the connection mode.
+func newSpawnHost(c *common, f *spawnFlags) (*host, error) {
+	if f.reattach != "" {
+		c.plugin = reattachPath(f.reattach)
+	}
+	h, err := newHost(c)
+	if err != nil {
+		return nil, err
+	}
+	h.autoMTLS = f.autoMTLS
+	if f.reattach != "" {
+		if h.reattach, err = reattachTargets([]string{f.reattach}); err != nil {
+			h.close()
+			return nil, usageError{err}
+		}
+	}
+	return h, nil
+}
+
 func cmdBuild(args []string) error {
 	var c common
+	var sf spawnFlags
 	var o buildOpts
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.StringVar(&o.config, "config", "", "waypoint.hcl")
@@ -121,7 +207,7 @@ func cmdBuild(args []string) error {
 	fs.BoolVar(&o.push, "push", true, "also run the push step (spawns a second builder)")
 	fs.StringVar(&o.ui, "ui", "plain", "plain (NonInteractiveUI) or console (ConsoleUI)")
 	fs.DurationVar(&o.cancelAfter, "cancel-after", 0, "cancel the build call's context after this long")
-	if err := parse(fs, &c, args); err != nil {
+	if err := parseSpawn(fs, &c, &sf, args); err != nil {
 		return err
 	}
 	if o.config == "" {
@@ -130,7 +216,7 @@ func cmdBuild(args []string) error {
 	if o.ui != "plain" && o.ui != "console" {
 		return usageError{fmt.Errorf("-ui must be plain or console")}
 	}
-	h, err := newHost(&c)
+	h, err := newSpawnHost(&c, &sf)
 	if err != nil {
 		return err
 	}
@@ -140,16 +226,25 @@ func cmdBuild(args []string) error {
 
 func cmdKill(args []string) error {
 	var c common
+	var sf spawnFlags
+	var badCert bool
 	fs := flag.NewFlagSet("kill", flag.ContinueOnError)
-	if err := parse(fs, &c, args); err != nil {
+	fs.BoolVar(&badCert, "bad-client-cert", false, "with AutoMTLS (implied), check that the plugin refuses connections without the host's client cert")
+	if err := parseSpawn(fs, &c, &sf, args); err != nil {
 		return err
 	}
-	h, err := newHost(&c)
+	if badCert {
+		if sf.reattach != "" {
+			return usageError{fmt.Errorf("-bad-client-cert needs AutoMTLS, which -reattach cannot do")}
+		}
+		sf.autoMTLS = true
+	}
+	h, err := newSpawnHost(&c, &sf)
 	if err != nil {
 		return err
 	}
 	defer h.close()
-	return writeReport(c.report, h.killScenario())
+	return writeReport(c.report, h.killScenario(badCert))
 }
 
 func cmdHandshake(args []string) error {
@@ -196,11 +291,12 @@ func cmdDocs(args []string) error {
 
 func cmdProbe(args []string) error {
 	var c common
+	var sf spawnFlags
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
-	if err := parse(fs, &c, args); err != nil {
+	if err := parseSpawn(fs, &c, &sf, args); err != nil {
 		return err
 	}
-	h, err := newHost(&c)
+	h, err := newSpawnHost(&c, &sf)
 	if err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func (h *host) probeScenario() (rep *ProbeReport) {
 		}
 		if p != nil {
 			p.kill()
-			if rep.OK && !p.rep.Exited {
+			if rep.OK && p.rep.leaked() {
 				rep.OK, rep.Stage = false, "kill"
 				rep.Error = fmt.Sprintf("process %d still running after Kill", p.rep.Pid)
 			}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -14,6 +17,8 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 )
 
@@ -29,6 +34,13 @@ type host struct {
 	// recordRPCs adds client interceptors that list each process's calls
 	// in its ProcessReport. They only observe.
 	recordRPCs bool
+	// reattach maps a pseudo executable path (reattachPath(NAME)) to the
+	// WP_REATTACH_PLUGINS entry for NAME: spawning it connects to that
+	// running process instead of starting one.
+	reattach map[string]*plugin.ReattachConfig
+	// autoMTLS turns on go-plugin's AutoMTLS for spawned processes
+	// (Waypoint leaves it off).
+	autoMTLS bool
 }
 
 func newHost(c *common) (*host, error) {
@@ -103,6 +115,12 @@ type proc struct {
 	wl     *watchLogger
 	killed bool
 	rpcMu  sync.Mutex
+	// tlsConfig is the client TLS config go-plugin built for AutoMTLS (nil
+	// otherwise); go-plugin's broker uses the same pointer.
+	tlsConfig *tls.Config
+	// peer is the TLS state of the first successful unary call (AutoMTLS).
+	peerMu sync.Mutex
+	peer   *credentials.TLSInfo
 }
 
 // rpcRecorder returns dial options whose interceptors append each call to
@@ -137,34 +155,70 @@ func (p *proc) rpcRecorder() []grpc.DialOption {
 	return []grpc.DialOption{grpc.WithChainUnaryInterceptor(unary), grpc.WithChainStreamInterceptor(stream)}
 }
 
-// spawn launches the plugin the way Waypoint's plugin.Factory does: the SDK's
-// client config (handshake cookie, plugin set, gRPC only, AutoMTLS off), a
-// bare exec.Cmd, then Client() to run the handshake and connect. On error
-// the returned proc is still non-nil so the caller can Kill it, as Waypoint
-// does.
+// spawn launches the plugin the way Waypoint's plugin.Factory does: the
+// SDK's client config (handshake cookie, plugin set, gRPC only, AutoMTLS off
+// unless -automtls), a bare exec.Cmd, then Client() to run the handshake and
+// connect. On error the returned proc is still non-nil so the caller can
+// Kill it, as Waypoint does.
 func (h *host) spawn(role string, log hclog.Logger) (*proc, error) {
 	return h.spawnExe(role, h.plugin, h.pluginArgs, log)
 }
 
 // spawnExe is spawn for an explicit executable: the lifecycle maps each
-// `use` name to its own plugin.
+// `use` name to its own plugin. A path registered in h.reattach connects to
+// an already running process the way Waypoint's ReattachPluginFactory does:
+// the same client config with Reattach set instead of Cmd, and the plugin set
+// of the declared protocol version as Plugins.
 func (h *host) spawnExe(role, path string, args []string, log hclog.Logger) (*proc, error) {
-	cmd := exec.Command(path, args...)
 	wl := &watchLogger{Logger: log}
 	cfg := pluginclient.ClientConfig(wl, false)
-	cfg.Cmd = cmd
 	cfg.Logger = wl
 
 	p := &proc{rep: &ProcessReport{Role: role}, wl: wl}
+	var cmd *exec.Cmd
+	var setupErr error
+	rc, reattached := h.reattach[path]
+	if reattached {
+		p.rep.Reattached, p.rep.ReattachTest = true, rc.Test
+		p.rep.Pid, p.rep.Network, p.rep.Address = rc.Pid, rc.Addr.Network(), rc.Addr.String()
+		cfg.Reattach = rc
+		if ps, ok := cfg.VersionedPlugins[rc.ProtocolVersion]; ok {
+			cfg.Plugins = ps
+		} else {
+			setupErr = fmt.Errorf("no plugins found for requested protocol version number %d", rc.ProtocolVersion)
+		}
+		// go-plugin's reattach SIGKILLs the recorded pid when it cannot
+		// connect (whatever Test says). With a stale WP_REATTACH_PLUGINS
+		// that pid may be anyone's, so wphost checks the address first and
+		// does not hand an unreachable one to go-plugin.
+		if setupErr == nil {
+			if c, err := net.DialTimeout(rc.Addr.Network(), rc.Addr.String(), 5*time.Second); err != nil {
+				setupErr = fmt.Errorf("reattach: cannot connect to %s %s: %w (go-plugin would now SIGKILL pid %d; wphost did not)",
+					rc.Addr.Network(), rc.Addr.String(), err, rc.Pid)
+			} else {
+				c.Close()
+			}
+		}
+	} else {
+		cmd = exec.Command(path, args...)
+		cfg.Cmd = cmd
+		cfg.AutoMTLS = h.autoMTLS
+	}
 	if h.recordRPCs {
 		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, p.rpcRecorder()...)
 	}
+	if h.autoMTLS {
+		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, grpc.WithChainUnaryInterceptor(p.peerRecorder))
+	}
 	start := time.Now()
 	p.client = plugin.NewClient(cfg)
+	if setupErr != nil {
+		return p, setupErr
+	}
 	rpc, err := p.client.Client()
 	p.rep.SpawnToClientMs = ms(time.Since(start))
 
-	if cmd.Process != nil {
+	if cmd != nil && cmd.Process != nil {
 		p.rep.Pid = cmd.Process.Pid
 	}
 	if rc := p.client.ReattachConfig(); rc != nil && rc.Addr != nil {
@@ -172,11 +226,36 @@ func (h *host) spawnExe(role, path string, args []string, log hclog.Logger) (*pr
 		p.rep.Network = rc.Addr.Network()
 		p.rep.Address = rc.Addr.String()
 	}
+	// go-plugin fills cfg.TLSConfig during Start when AutoMTLS is on (the
+	// client cert; RootCAs once the handshake line carried a server cert)
+	// and dials with TLS exactly when it is non-nil.
+	p.tlsConfig = cfg.TLSConfig
+	p.rep.TLS = cfg.TLSConfig != nil
+	if h.autoMTLS && !reattached {
+		p.rep.MTLS = newMTLSReport(cmd, cfg.TLSConfig)
+	}
 	if err != nil {
 		return p, err
 	}
 	p.rpc = rpc
 	return p, nil
+}
+
+// peerRecorder keeps the TLS state of the first unary call that succeeds:
+// the certificate the plugin actually presented on the main connection.
+func (p *proc) peerRecorder(ctx context.Context, method string, req, reply interface{}, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	var pr peer.Peer
+	err := invoker(ctx, method, req, reply, cc, append(opts, grpc.Peer(&pr))...)
+	if err == nil {
+		if ti, ok := pr.AuthInfo.(credentials.TLSInfo); ok {
+			p.peerMu.Lock()
+			if p.peer == nil {
+				p.peer = &ti
+			}
+			p.peerMu.Unlock()
+		}
+	}
+	return err
 }
 
 // kill stops the process with go-plugin's Kill (broker close, Shutdown RPC,
@@ -187,10 +266,27 @@ func (p *proc) kill() {
 	}
 	p.killed = true
 
+	if p.rep.MTLS != nil {
+		p.peerMu.Lock()
+		if p.peer != nil {
+			p.rep.MTLS.Connection = tlsConnInfo(p.peer)
+		}
+		p.peerMu.Unlock()
+	}
+
 	start := time.Now()
 	p.client.Kill()
 	p.rep.KillMs = ms(time.Since(start))
 	p.rep.Forced = p.wl.forced.Load() || p.rep.KillMs >= 2000
+	if p.rep.Reattached {
+		// With Test=true go-plugin recorded no process, so Kill returned at
+		// once without even closing the connection. Either way the process
+		// and its socket belong to whoever started it: no socket check.
+		alive := p.rep.Pid > 0 && !processGone(p.rep.Pid)
+		p.rep.AliveAfterKill = &alive
+		p.rep.Exited = !alive
+		return
+	}
 	// Pid 0: the command never started, so nothing can be left running.
 	p.rep.Exited = p.rep.Pid == 0 || (p.client.Exited() && processGone(p.rep.Pid))
 

@@ -28,6 +28,10 @@ type Report struct {
 	Mappers              int              `json:"mappers"`
 	Processes            []*ProcessReport `json:"processes"`
 	Timings              Timings          `json:"timings"`
+	// kill -bad-client-cert: the foreign-cert and no-cert connections were
+	// both refused; MTLSChecks has every attempt.
+	ForeignClientRefused *bool       `json:"foreignClientRefused,omitempty"`
+	MTLSChecks           *MTLSChecks `json:"mtlsChecks,omitempty"`
 }
 
 type Result struct {
@@ -59,6 +63,24 @@ type ProcessReport struct {
 	// dropped; " !Code" appended when it failed). Only lifecycle and task
 	// record it. Calls on broker connections are not included.
 	RPCs []string `json:"rpcs,omitempty"`
+	// TLS: the host dialed the main connection (and serves/dials broker
+	// connections) with TLS, i.e. go-plugin's AutoMTLS was on (-automtls).
+	TLS bool `json:"tls"`
+	// MTLS details the AutoMTLS exchange (only with -automtls).
+	MTLS *MTLSReport `json:"mtls,omitempty"`
+	// Reattached: connected through WP_REATTACH_PLUGINS (-reattach) instead
+	// of spawning; ReattachTest is the entry's Test flag. With Test=true
+	// Kill leaves the process alone. AliveAfterKill says whether it still
+	// runs; Exited is its negation.
+	Reattached     bool  `json:"reattached,omitempty"`
+	ReattachTest   bool  `json:"reattachTest,omitempty"`
+	AliveAfterKill *bool `json:"aliveAfterKill,omitempty"`
+}
+
+// leaked reports a process that should have exited but did not. A process
+// reattached in test mode is expected to stay up: Waypoint never stops it.
+func (p *ProcessReport) leaked() bool {
+	return !p.Exited && !(p.Reattached && p.ReattachTest)
 }
 
 type Timings struct {

@@ -6,8 +6,9 @@ import (
 )
 
 // killScenario measures one plugin shutdown after a builder dispense (which
-// has already run the IsAuthenticator probe).
-func (h *host) killScenario() *Report {
+// has already run the IsAuthenticator probe). With mtlsChecks (AutoMTLS on)
+// it first tries foreign connections to the plugin's address.
+func (h *host) killScenario(mtlsChecks bool) *Report {
 	start := time.Now()
 	rep := newReport()
 	s := &session{h: h, rep: rep}
@@ -17,12 +18,24 @@ func (h *host) killScenario() *Report {
 	if err == nil {
 		_, err = p.rpc.Dispense("builder")
 	}
+	if err == nil && mtlsChecks {
+		var c *MTLSChecks
+		if c, err = runMTLSChecks(p.rep.Network, p.rep.Address, p.tlsConfig); err == nil {
+			rep.MTLSChecks = c
+			refused := c.ForeignCert.Refused && c.NoCert.Refused
+			rep.ForeignClientRefused = &refused
+		} else {
+			s.killAll()
+			rep.fail("mtls", err)
+			return rep
+		}
+	}
 	s.killAll()
 	if err != nil {
 		rep.fail("dispense", err)
 		return rep
 	}
-	if !p.rep.Exited {
+	if p.rep.leaked() {
 		rep.fail("kill", fmt.Errorf("process %d still running after Kill", p.rep.Pid))
 		return rep
 	}
@@ -48,7 +61,7 @@ func (h *host) handshakeScenario(n int) *Report {
 			rep.fail("dispense", fmt.Errorf("round %d: %w", i+1, err))
 			break
 		}
-		if !p.rep.Exited {
+		if p.rep.leaked() {
 			rep.fail("kill", fmt.Errorf("round %d: process %d still running after Kill", i+1, p.rep.Pid))
 			break
 		}

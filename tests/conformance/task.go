@@ -177,7 +177,7 @@ func (h *host) task(o *taskOpts) (rep *TaskReport) {
 	r.stage = "kill"
 	r.killAll()
 	for _, p := range sink.Processes {
-		if !p.Exited {
+		if p.leaked() {
 			rep.Stage = "kill"
 			rep.Error = fmt.Sprintf("%s process %d still running after Kill", p.Role, p.Pid)
 			return rep

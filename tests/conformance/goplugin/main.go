@@ -1,6 +1,12 @@
 // Command goplugin is a minimal Waypoint builder plugin written with the real
 // Go SDK. It is the reference the conformance host is validated against and
 // the Go baseline for benchmarks of the TypeScript toolkit.
+//
+// Arguments (none is what Waypoint passes):
+//
+//	-auth        serve a builder that also implements component.Authenticator
+//	-debug NAME  run as a debug server (sdk.Debug): print the
+//	             WP_REATTACH_PLUGINS line for NAME and serve until SIGINT
 package main
 
 import (
@@ -8,7 +14,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/hashicorp/go-hclog"
 	sdk "github.com/hashicorp/waypoint-plugin-sdk"
@@ -19,6 +27,9 @@ import (
 type BuildConfig struct {
 	OutputName string `hcl:"output_name,optional"`
 	Source     string `hcl:"source,optional"`
+	// Lines > 0 makes the build print that many ui.Output lines first
+	// (the Go baseline of `wphost uibench`).
+	Lines int `hcl:"lines,optional"`
 }
 
 type Builder struct {
@@ -40,6 +51,9 @@ func (b *Builder) ConfigSet(raw interface{}) error {
 	if c.Source == "" {
 		c.Source = "./"
 	}
+	if c.Lines < 0 {
+		return fmt.Errorf("lines must be >= 0")
+	}
 	if _, err := os.Stat(c.Source); err != nil {
 		return fmt.Errorf("source folder does not exist: %s", c.Source)
 	}
@@ -55,6 +69,10 @@ func (b *Builder) build(
 	src *component.Source,
 	log hclog.Logger,
 ) (*Binary, error) {
+	for i := 1; i <= b.config.Lines; i++ {
+		ui.Output("line %d of %d", i, b.config.Lines)
+	}
+
 	st := ui.Status()
 	defer st.Close()
 
@@ -78,5 +96,34 @@ func (b *Builder) build(
 }
 
 func main() {
-	sdk.Main(sdk.WithComponents(&Builder{}))
+	var comp interface{} = &Builder{}
+	debugName := ""
+	args := os.Args[1:]
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "-auth":
+			comp = &AuthBuilder{Builder: &Builder{}}
+		case "-debug":
+			if i+1 >= len(args) {
+				fmt.Fprintln(os.Stderr, "-debug needs a plugin name")
+				os.Exit(2)
+			}
+			i++
+			debugName = args[i]
+		default:
+			fmt.Fprintf(os.Stderr, "unknown argument %q\n", args[i])
+			os.Exit(2)
+		}
+	}
+	if debugName == "" {
+		sdk.Main(sdk.WithComponents(comp))
+		return
+	}
+	// sdk.Debug stops on SIGINT; SIGTERM too so test harnesses can end it.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	if err := sdk.Debug(ctx, debugName, sdk.WithComponents(comp)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 }
