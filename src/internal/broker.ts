@@ -35,6 +35,9 @@ export class Broker {
 
   /** Serves `StartStream`: keeps it open, buffers the host's ConnInfos by id. */
   attach(call: grpc.ServerDuplexStream<ConnInfo, ConnInfo>): void {
+    // A new host connection (debug mode serves one after another) numbers its ids from 1 again:
+    // what the previous host announced is gone with it.
+    if (this.#stream !== undefined || this.#infos.size > 0) this.#infos.clear();
     this.#stream = call;
     for (const info of this.#queued.splice(0)) call.write(info);
     call.on("data", (info: ConnInfo | DecodeFailure) => {
