@@ -334,6 +334,8 @@ export async function start(
     network: listener.network,
     address: listener.address,
     plugin: name,
+    // Milliseconds since the process started: what start-up costs before the handshake.
+    startup_ms: Math.round(performance.now() * 10) / 10,
   });
   return {
     network: listener.network,

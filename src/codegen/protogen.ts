@@ -84,6 +84,30 @@ export function generateProtoModule(
     `export const file: ProtoFile = protoFile(${JSON.stringify(stripComments(root.toJSON()))});`,
     "",
   );
+  const services = collectServices(root);
+  if (services.length > 0) {
+    const table: Record<string, Record<string, [string, string, boolean, boolean]>> = {};
+    for (const svc of services) {
+      const methods: Record<string, [string, string, boolean, boolean]> = {};
+      for (const m of svc.methodsArray) {
+        m.resolve();
+        methods[m.name] = [
+          m.resolvedRequestType!.fullName.slice(1),
+          m.resolvedResponseType!.fullName.slice(1),
+          !!m.requestStream,
+          !!m.responseStream,
+        ];
+      }
+      table[svc.fullName.slice(1)] = methods;
+    }
+    lines.push(
+      "/** Each service's methods: request type, response type, client streaming, server streaming. */",
+      `export const services: Record<string, Record<string, [string, string, boolean, boolean]>> = ${
+        JSON.stringify(table)
+      };`,
+      "",
+    );
+  }
   for (const e of enums) {
     const name = names.get(e)!;
     lines.push(`/** Enum \`${e.fullName.slice(1)}\`. */`);
@@ -136,6 +160,17 @@ function collect(
     else if (child instanceof protobuf.Enum) enums.push(child);
     if (child instanceof protobuf.Namespace) collect(child, types, enums);
   }
+}
+
+function collectServices(
+  ns: protobuf.NamespaceBase,
+  out: protobuf.Service[] = [],
+): protobuf.Service[] {
+  for (const child of ns.nestedArray) {
+    if (child instanceof protobuf.Service) out.push(child);
+    else if (child instanceof protobuf.Namespace) collectServices(child, out);
+  }
+  return out;
 }
 
 function packageOf(obj: protobuf.ReflectionObject): string {

@@ -4,7 +4,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import type protobuf from "protobufjs/light.js";
-import { file } from "../gen/wire.ts";
+import { file, services } from "../gen/wire.ts";
 import { Code, PluginError } from "../errors.ts";
 
 /** Largest message grpc-js may send or receive: the Go host allows 2^31-1 both ways. */
@@ -43,12 +43,14 @@ const codecs = new Map<string, Codec>();
 export function codec(typeName: string): Codec {
   let c = codecs.get(typeName);
   if (!c) {
-    const type = file.root.lookupType(typeName);
+    // The descriptor is looked at on the first message, not when services are registered.
+    let type: protobuf.Type | undefined;
+    const t = () => type ??= file.root.lookupType(typeName);
     c = {
-      serialize: (value) => Buffer.from(type.encode(type.fromObject(value as object)).finish()),
+      serialize: (value) => Buffer.from(t().encode(t().fromObject(value as object)).finish()),
       deserialize: (bytes) => {
         try {
-          return type.decode(bytes);
+          return t().decode(bytes);
         } catch (err) {
           return new DecodeFailure(typeName, (err as Error).message);
         }
@@ -59,23 +61,31 @@ export function codec(typeName: string): Codec {
   return c;
 }
 
+function methodsOf(name: string): Record<string, [string, string, boolean, boolean]> {
+  const methods = services[name];
+  if (!methods) throw new TypeError(`No service ${name} in the wire protocol`);
+  return methods;
+}
+
 /** The grpc-js definition of service `name` (full proto name). */
 export function serviceDefinition(name: string): grpc.ServiceDefinition {
-  const service = file.root.lookupService(name);
   const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const method of service.methodsArray) {
-    method.resolve();
-    const req = codec(method.resolvedRequestType!.fullName.slice(1));
-    const res = codec(method.resolvedResponseType!.fullName.slice(1));
-    def[method.name] = {
-      path: `/${name}/${method.name}`,
-      requestStream: !!method.requestStream,
-      responseStream: !!method.responseStream,
+  for (
+    const [method, [reqType, resType, clientStream, serverStream]] of Object.entries(
+      methodsOf(name),
+    )
+  ) {
+    const req = codec(reqType);
+    const res = codec(resType);
+    def[method] = {
+      path: `/${name}/${method}`,
+      requestStream: clientStream,
+      responseStream: serverStream,
       requestSerialize: req.serialize,
       requestDeserialize: req.deserialize,
       responseSerialize: res.serialize,
       responseDeserialize: res.deserialize,
-      originalName: method.name,
+      originalName: method,
     };
   }
   return def as grpc.ServiceDefinition;
@@ -83,7 +93,7 @@ export function serviceDefinition(name: string): grpc.ServiceDefinition {
 
 /** The method names of service `name`. */
 export function methodNames(name: string): string[] {
-  return file.root.lookupService(name).methodsArray.map((m: protobuf.Method) => m.name);
+  return Object.keys(methodsOf(name));
 }
 
 /** A unary handler: takes the decoded request and the call, returns the response object. */

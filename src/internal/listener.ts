@@ -3,7 +3,7 @@
  * macOS, in a directory only this user can enter; TCP on 127.0.0.1 within
  * PLUGIN_MIN_PORT..PLUGIN_MAX_PORT on Windows or when asked.
  */
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { join } from "node:path";
 import { serverCredentials } from "./mtls.ts";
 

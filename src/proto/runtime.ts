@@ -59,7 +59,7 @@ export interface ProtoFile {
 
 const TYPE_TAG: unique symbol = Symbol.for("waypoint-plugin.messageType");
 const protoNames = new WeakMap<protobuf.Field, string>();
-const reflected = new WeakMap<MessageType<object>, protobuf.Type>();
+const reflected = new WeakMap<MessageType<object>, () => protobuf.Type>();
 
 /** The message type a value was created or decoded with, if any. */
 export function messageTypeOf(
@@ -82,25 +82,37 @@ export function messageTypeOf(
  * ```
  */
 export function protoFile(json: ProtoJson): ProtoFile {
-  const root = protobuf.Root.fromJSON(camelize(json) as protobuf.INamespace);
-  root.resolveAll();
-  recordProtoNames(root, json);
+  // Built on first use: a plugin starts (and answers its handshake) without
+  // paying for descriptors it has not needed yet.
+  let root: protobuf.Root | undefined;
+  const getRoot = (): protobuf.Root => {
+    if (!root) {
+      root = protobuf.Root.fromJSON(camelize(json) as protobuf.INamespace);
+      root.resolveAll();
+      recordProtoNames(root, json);
+    }
+    return root;
+  };
   const cache = new Map<string, MessageType<object>>();
   return {
-    root,
+    get root(): protobuf.Root {
+      return getRoot();
+    },
     has(name: string): boolean {
-      return root.lookup(name) instanceof protobuf.Type;
+      return getRoot().lookup(name) instanceof protobuf.Type;
     },
     message<T extends object>(name: string): MessageType<T> {
       let type = cache.get(name);
       if (!type) {
-        const found = root.lookup(name);
-        if (!(found instanceof protobuf.Type)) {
-          throw new RangeError(
-            `Cannot find message "${name}" in the descriptor: check the package and message name in the .proto file`,
-          );
-        }
-        type = new Message(found);
+        type = new Message(name, () => {
+          const found = getRoot().lookup(name);
+          if (!(found instanceof protobuf.Type)) {
+            throw new RangeError(
+              `Cannot find message "${name}" in the descriptor: check the package and message name in the .proto file`,
+            );
+          }
+          return found;
+        });
         cache.set(name, type);
       }
       return type as MessageType<T>;
@@ -111,13 +123,18 @@ export function protoFile(json: ProtoJson): ProtoFile {
 class Message<T extends object> implements MessageType<T> {
   readonly typeName: string;
   readonly typeUrl: string;
-  #type: protobuf.Type;
+  #resolve: () => protobuf.Type;
+  #resolved: protobuf.Type | undefined;
 
-  constructor(type: protobuf.Type) {
-    this.#type = type;
-    this.typeName = type.fullName.slice(1);
+  constructor(name: string, resolve: () => protobuf.Type) {
+    this.typeName = name.replace(/^\./, "");
     this.typeUrl = `type.googleapis.com/${this.typeName}`;
-    reflected.set(this as MessageType<object>, type);
+    this.#resolve = resolve;
+    reflected.set(this as MessageType<object>, () => this.#type);
+  }
+
+  get #type(): protobuf.Type {
+    return this.#resolved ??= this.#resolve();
   }
 
   create(init?: MessageInit<T>): T {
@@ -184,7 +201,7 @@ export function messageFields(
 
 /** The protobufjs type behind a {@linkcode MessageType}, for the runtime's glue. */
 export function reflectType(type: MessageType<object>): protobuf.Type {
-  const found = reflected.get(type);
+  const found = reflected.get(type)?.();
   if (!found) {
     throw new TypeError(
       `"${type.typeName}" is not a message type loaded by protoFile()`,
