@@ -47,7 +47,9 @@ export function codec(typeName: string): Codec {
     let type: protobuf.Type | undefined;
     const t = () => type ??= file.root.lookupType(typeName);
     c = {
-      serialize: (value) => Buffer.from(t().encode(t().fromObject(value as object)).finish()),
+      // Our wire objects already hold protobufjs' types (numbers, Uint8Arrays, plain
+      // objects): encode them directly, without a fromObject copy per message.
+      serialize: (value) => Buffer.from(t().encode(value as object).finish()),
       deserialize: (bytes) => {
         try {
           return t().decode(bytes);

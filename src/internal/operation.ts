@@ -55,6 +55,7 @@ export const STANDARD_ARGS = {
     what: "terminal UI",
     make: (m: { streamId: number }, s: Scope) => {
       const ui = new BrokerUI(s.broker, m.streamId, s.signal);
+      ui.open();
       s.closers.push(() => ui.close());
       return ui;
     },

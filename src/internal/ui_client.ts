@@ -97,6 +97,9 @@ export class BrokerUI implements TerminalUI {
   #groups: BrokerStepGroup[] = [];
   #nextGroup = 0;
   #closed = false;
+  #lines: string[] = [];
+  #lineChars = 0;
+  #flushQueued = false;
 
   constructor(broker: Broker, id: number, signal?: AbortSignal) {
     this.#broker = broker;
@@ -104,11 +107,25 @@ export class BrokerUI implements TerminalUI {
     this.#signal = signal;
   }
 
+  /**
+   * Dials the host's UI and opens the Events stream now, while the author's
+   * code starts, so the first line does not wait for a connection (the Go SDK
+   * connects while mapping arguments, too).
+   */
+  open(): void {
+    void this.#connect();
+  }
+
   /** Sends one event, opening the stream first if needed. */
   send(event: TerminalUI_Event): void {
     if (this.#closed) {
       throw new Error("the terminal UI was used after its operation returned");
     }
+    this.#flushLines();
+    this.#write(event);
+  }
+
+  #write(event: TerminalUI_Event): void {
     if (this.#stream) {
       this.#stream.write(event);
       return;
@@ -164,10 +181,34 @@ export class BrokerUI implements TerminalUI {
   }
 
   output(message: string, options?: { style?: Style }): void {
+    const style = options?.style ?? "";
+    if (style === "" && message.length < CHUNK_CHARS) {
+      // Plain lines written back to back travel as one event of several lines: the host prints
+      // it exactly as it would print them one by one, and each event costs a gRPC message.
+      if (this.#closed) throw new Error("the terminal UI was used after its operation returned");
+      if (this.#lineChars + message.length + 1 > CHUNK_CHARS) this.#flushLines();
+      this.#lines.push(escapePercent(message));
+      this.#lineChars += message.length + 1;
+      if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        queueMicrotask(() => this.#flushLines());
+      }
+      return;
+    }
     // A line longer than one event allows is sent as several lines.
     for (const part of chunks(message)) {
-      this.send({ line: { msg: escapePercent(part), style: options?.style ?? "" } });
+      this.send({ line: { msg: escapePercent(part), style } });
     }
+  }
+
+  /** Sends the buffered plain lines as one Line event, before anything that follows them. */
+  #flushLines(): void {
+    this.#flushQueued = false;
+    if (this.#lines.length === 0) return;
+    const msg = this.#lines.join("\n");
+    this.#lines = [];
+    this.#lineChars = 0;
+    this.#write({ line: { msg, style: "" } });
   }
 
   namedValues(values: Record<string, string> | { name: string; value: string }[]): void {
@@ -257,6 +298,7 @@ export class BrokerUI implements TerminalUI {
     if (this.#closed) return;
     this.#status?.close();
     for (const g of this.#groups) g.wait();
+    this.#flushLines();
     this.#closed = true;
     if (this.#connecting) {
       await this.#connecting;

@@ -343,17 +343,20 @@ func (h *host) uiBench(o *buildOpts, lines int) *UIBenchReport {
 		OK: b.OK, Stage: b.Stage, Error: b.Error,
 		Lines:       lines,
 		Received:    &ui.n,
-		Complete:    ui.n.Lines >= lines,
+		Complete:    ui.n.TextLines >= lines,
 		FirstLine:   ui.firstLine,
 		LastLine:    ui.lastLine,
 		BuildCallMs: b.Timings.BuildCallMs,
 		Build:       b,
 	}
-	if !t0.IsZero() && ui.n.Lines > 0 {
+	// Lines are counted as text lines: one Output call may carry several
+	// (a plugin may batch consecutive lines into one event; the host prints
+	// them the same way).
+	if !t0.IsZero() && ui.n.TextLines > 0 {
 		rep.FirstLineMs = ms(ui.firstAt.Sub(t0))
 		rep.LastLineMs = ms(ui.lastAt.Sub(t0))
 		if d := ui.lastAt.Sub(t0).Seconds(); d > 0 {
-			rep.LinesPerSec = math.Round(float64(ui.n.Lines) / d)
+			rep.LinesPerSec = math.Round(float64(ui.n.TextLines) / d)
 		}
 	}
 	return rep
@@ -383,12 +386,13 @@ func (u *countingUI) Output(msg string, _ ...interface{}) {
 	now := time.Now()
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	text := strings.Split(strings.TrimSuffix(msg, "\n"), "\n")
 	if u.n.Lines == 0 {
-		u.firstLine, u.firstAt = msg, now
+		u.firstLine, u.firstAt = text[0], now
 	}
 	u.n.Lines++
-	u.n.TextLines += strings.Count(strings.TrimSuffix(msg, "\n"), "\n") + 1
-	u.lastLine, u.lastAt = msg, now
+	u.n.TextLines += len(text)
+	u.lastLine, u.lastAt = text[len(text)-1], now
 }
 
 func (u *countingUI) NamedValues([]terminal.NamedValue, ...terminal.Option) {
