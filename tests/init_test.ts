@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { exists, REPO, tempDir } from "./support/host.ts";
+import { exists, REPO, runHost, tempDir } from "./support/host.ts";
 import { generateProtoModule } from "../src/codegen/protogen.ts";
 import {
   ALL_COMPONENTS,
@@ -159,4 +159,40 @@ Deno.test("init runs from an http:// URL, reading nothing of its package from di
     ac.abort();
     await server.finished;
   }
+});
+
+Deno.test("init, install --dev, and the Go host finds the plugin by name as Waypoint does", async () => {
+  const root = await tempDir("newcomer-");
+  const home = join(root, "home");
+  await Deno.mkdir(home);
+  const pluginDir = join(root, "waypoint-plugin-hello");
+  const made = await init(["hello", pluginDir, "--toolkit", REPO, "--yes"], root);
+  assertEquals(made.code, 0, made.stderr);
+  const env = { ...Deno.env.toObject(), HOME: home, XDG_CONFIG_HOME: "" };
+  const installed = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "install", "--dev"],
+    cwd: pluginDir,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = dec.decode(installed.stdout) + dec.decode(installed.stderr);
+  assertEquals(installed.code, 0, out);
+  assert(await exists(join(home, ".config", "waypoint", "plugins", "waypoint-plugin-hello")), out);
+
+  // A Waypoint project elsewhere, using the plugin by name.
+  const project = join(root, "project");
+  await Deno.mkdir(join(project, "src"), { recursive: true });
+  await Deno.writeTextFile(join(project, "src", "index.html"), "<h1>hello</h1>");
+  await Deno.writeTextFile(
+    join(project, "waypoint.hcl"),
+    `app "web" {\n  build {\n    use "hello" {\n      source = "./src"\n    }\n  }\n}\n`,
+  );
+  const run = await runHost(
+    ["build", "-discover", "hello", "-config", join(project, "waypoint.hcl"), "-ui", "plain"],
+    { cwd: project, env: { HOME: home, XDG_CONFIG_HOME: "" } },
+  );
+  assertEquals(run.report.error, "", run.stdout + run.stderr);
+  assertEquals(run.report.result.typeUrl, "type.googleapis.com/hello.builder.Artifact");
+  assertStringIncludes(run.stdout, "Application built successfully (1 files)");
 });

@@ -52,6 +52,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // common holds the flags every subcommand shares.
 type common struct {
+	discover   string
 	plugin     string
 	pluginArgs stringList
 	report     string
@@ -60,12 +61,23 @@ type common struct {
 
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.plugin, "plugin", "", "plugin executable")
+	fs.StringVar(&c.discover, "discover", "", "find waypoint-plugin-NAME as Waypoint does, instead of -plugin")
 	fs.Var(&c.pluginArgs, "plugin-arg", "argument for the plugin executable (repeatable)")
 	fs.StringVar(&c.report, "report", "", "where to write the JSON report")
 	fs.StringVar(&c.logFile, "log", "", "host log file (JSON, trace level); default: stderr at warn")
 }
 
 func (c *common) check() error {
+	if c.discover != "" {
+		if c.plugin != "" {
+			return fmt.Errorf("-discover replaces -plugin")
+		}
+		p, _, err := discoverPlugin(c.discover)
+		if err != nil {
+			return err
+		}
+		c.plugin = p
+	}
 	if c.plugin == "" || c.report == "" {
 		return fmt.Errorf("-plugin and -report are required")
 	}
