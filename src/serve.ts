@@ -287,9 +287,21 @@ export async function start(
   // In debug mode the user runs the plugin by hand, and Ctrl-C stops it.
   const onSigint = options.debug ? () => void stop() : () => {};
   Deno.addSignalListener("SIGINT", onSigint);
+  // A promise the author forgot to await must not take the plugin down mid-operation (and leave
+  // its socket behind): log it and keep serving.
+  const onRejection = (e: PromiseRejectionEvent) => {
+    e.preventDefault();
+    logger.error("unhandled promise rejection in the plugin", { error: String(e.reason) });
+  };
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  // Whatever ends the process, the socket and its directory go with it.
+  const onUnload = () => listener?.removeSync();
+  globalThis.addEventListener("unload", onUnload);
   const onSigterm = () => void stop();
   Deno.addSignalListener("SIGTERM", onSigterm);
   done.then(() => {
+    globalThis.removeEventListener("unhandledrejection", onRejection);
+    globalThis.removeEventListener("unload", onUnload);
     Deno.removeSignalListener("SIGTERM", onSigterm);
     Deno.removeSignalListener("SIGINT", onSigint);
   });

@@ -181,6 +181,11 @@ Deno.test("a plugin that writes to stdout in build still loads; its lines reach 
   }
   const line = run.log.find((l) => l["@message"] === "console.log from build 42")!;
   assertEquals(line["@level"], "info");
+  const rejection = run.log.find((l) =>
+    l["@message"] === "unhandled promise rejection in the plugin"
+  );
+  assertEquals(rejection?.error, "Error: forgotten promise");
+  for (const proc of run.report.processes) assertEquals([proc.exited, proc.forced], [true, false]);
 });
 
 Deno.test("cancelling the build RPC kills the running go build and answers Canceled", async () => {
@@ -514,4 +519,14 @@ Deno.test("a UI line over the host's 4 MiB message limit arrives whole, split in
   const bs = run.stdout.split("\n").filter((l) => /^b+$/.test(l));
   assert(bs.length >= 2, `expected the line split, got ${bs.length} parts`);
   assertEquals(bs.join("").length, 6 * 1024 * 1024);
+});
+
+Deno.test("a thousand concurrent RPCs on one plugin process are all answered", async () => {
+  const p = await project();
+  const { report } = await runHost(
+    ["rpcbench", "-plugin", p.plugin, "-n", "1000", "-concurrency", "250"],
+    { cwd: p.dir },
+  );
+  assertEquals([report.ok, report.errors, report.firstError], [true, 0, ""]);
+  assertEquals(report.n, 1000);
 });

@@ -103,3 +103,22 @@ Deno.test("localdeploy pushes, deploys, releases, reports status and destroys th
   const closed = await plugin.close();
   assertEquals(closed.graceful, true);
 });
+
+Deno.test("a broker id announced after the call started is waited for; one never announced fails after 5 s", async () => {
+  const dir = await helloProject();
+  await using plugin = await launchPlugin({
+    cwd: dir,
+    entry: join(REPO, "tests", "fixtures", "showcase_plugin.ts"),
+  });
+  await plugin.configure("builder", {});
+  const late = await plugin.build({ brokerDelayMs: 1500 });
+  assert(late.ui.some((e) => e.kind === "line" && e.text === "header line"));
+  const started = performance.now();
+  await assertRejects(
+    () => plugin.build({ brokerDelayMs: Infinity }),
+    Error,
+    "Cannot reach the host's terminal UI (broker id 2): timeout waiting for connection info for broker id 2",
+  );
+  const waited = performance.now() - started;
+  assert(waited >= 4500 && waited < 9000, `waited ${waited.toFixed(0)} ms`);
+});

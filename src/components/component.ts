@@ -100,8 +100,18 @@ export function checkMessageType(
 ): void {
   if (value === undefined && optional) return;
   const ok = typeof value === "string"
-    ? /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(value)
+    ? key === "input" && /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(value)
     : !!value && typeof value === "object" && "typeName" in value && "decode" in value;
+  const name = typeof value === "string"
+    ? value
+    : (value as { typeName?: string } | undefined)?.typeName;
+  if (ok && key === "input" && name?.startsWith("hashicorp.waypoint.sdk.")) {
+    // Waypoint supplies the SDK's standard arguments itself (on ctx); as an input the host
+    // could never satisfy them (DataDir.Project, DataDir.Component are never sent at all).
+    throw new TypeError(
+      `The ${kind}'s input is "${name}", one of Waypoint's own argument types: Waypoint never passes it as a previous stage's output. Take the previous stage's message type instead; source, job, labels and the app's data directory are on ctx`,
+    );
+  }
   if (!ok) {
     throw new TypeError(
       `The ${kind}'s ${key} must be a message type from a module \`deno task proto\` generated${

@@ -71,6 +71,12 @@ export interface CallOptions {
   };
   /** Messages from earlier stages, matched by type (what Waypoint passes as `artifact`, `target` …). */
   inputs?: AnyMessage[];
+  /**
+   * Announce host-served broker ids (the UI) this long after the call starts,
+   * to test a plugin against a slow host; `Infinity` never announces them.
+   * Default: 0 (before the call, as Waypoint usually does).
+   */
+  brokerDelayMs?: number;
 }
 
 /** What an operation returned. */
@@ -331,7 +337,7 @@ export class TestPlugin {
           ...o.task,
         });
       case `${sdk}Args.TerminalUI`: {
-        const id = await this.#serve((server) => ui.register(server));
+        const id = await this.#serve((server) => ui.register(server), o.brokerDelayMs ?? 0);
         return any(a.type, { streamId: id });
       }
     }
@@ -343,7 +349,7 @@ export class TestPlugin {
   }
 
   /** Serves host-side services on a new unix socket and announces it over the broker. */
-  async #serve(register: (server: grpc.Server) => void): Promise<number> {
+  async #serve(register: (server: grpc.Server) => void, delayMs = 0): Promise<number> {
     const server = new grpc.Server();
     register(server);
     const dir = await Deno.makeTempDir({ prefix: "wphost" });
@@ -357,11 +363,16 @@ export class TestPlugin {
     );
     this.#servers.push({ server, dir });
     const id = ++this.#brokerIds;
-    this.#broker.write({ serviceId: id, network: "unix", address });
+    const announce = () => this.#broker.write({ serviceId: id, network: "unix", address });
+    if (delayMs <= 0) announce();
+    else if (Number.isFinite(delayMs)) this.#timers.push(setTimeout(announce, delayMs));
     return id;
   }
 
+  #timers: ReturnType<typeof setTimeout>[] = [];
+
   async #stopServers(): Promise<void> {
+    for (const t of this.#timers.splice(0)) clearTimeout(t);
     for (const { server, dir } of this.#servers.splice(0)) {
       await new Promise<void>((r) => server.tryShutdown(() => r()));
       await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -39,7 +39,7 @@ function toEvent(e: TerminalUI_Event): UIEvent | undefined {
       values: e.namedValues.values.map((v) => ({ name: v.name, value: v.value })),
     };
   }
-  if (e.raw) return { kind: "raw", data: new Uint8Array(e.raw.data), stderr: e.raw.stderr };
+  if (e.raw) return { kind: "raw", data: new Uint8Array(e.raw.data ?? []), stderr: !!e.raw.stderr };
   if (e.table) {
     return {
       kind: "table",
@@ -55,7 +55,7 @@ function toEvent(e: TerminalUI_Event): UIEvent | undefined {
       id: e.step.id,
       text: unescape(e.step.msg),
       status: e.step.status,
-      output: decoder.decode(e.step.output),
+      output: decoder.decode(new Uint8Array(e.step.output ?? [])),
       close: e.step.close,
     };
   }
