@@ -5,6 +5,9 @@
 // Arguments (none is what Waypoint passes):
 //
 //	-auth        serve a builder that also implements component.Authenticator
+//	-noop        serve NoopBuilder: no config, a build that returns at once
+//	             (the Go baseline of scripts/bench.ts)
+//	-lines N     with -noop: the build prints N ui.Output lines first
 //	-debug NAME  run as a debug server (sdk.Debug): print the
 //	             WP_REATTACH_PLUGINS line for NAME and serve until SIGINT
 package main
@@ -16,6 +19,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 
 	"github.com/hashicorp/go-hclog"
@@ -98,11 +102,27 @@ func (b *Builder) build(
 func main() {
 	var comp interface{} = &Builder{}
 	debugName := ""
+	noop, lines := false, 0
 	args := os.Args[1:]
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
 		case "-auth":
 			comp = &AuthBuilder{Builder: &Builder{}}
+		case "-noop":
+			noop = true
+		case "-lines":
+			n := -1
+			if i+1 < len(args) {
+				i++
+				if v, err := strconv.Atoi(args[i]); err == nil {
+					n = v
+				}
+			}
+			if n < 0 {
+				fmt.Fprintln(os.Stderr, "-lines needs a count >= 0")
+				os.Exit(2)
+			}
+			lines = n
 		case "-debug":
 			if i+1 >= len(args) {
 				fmt.Fprintln(os.Stderr, "-debug needs a plugin name")
@@ -114,6 +134,13 @@ func main() {
 			fmt.Fprintf(os.Stderr, "unknown argument %q\n", args[i])
 			os.Exit(2)
 		}
+	}
+	switch {
+	case noop:
+		comp = &NoopBuilder{Lines: lines}
+	case lines > 0:
+		fmt.Fprintln(os.Stderr, "-lines is for -noop (the builder takes `lines` from its config)")
+		os.Exit(2)
 	}
 	if debugName == "" {
 		sdk.Main(sdk.WithComponents(comp))
