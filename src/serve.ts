@@ -257,16 +257,27 @@ export async function start(
   let stopping: Promise<void> | undefined;
   // deno-lint-ignore prefer-const
   let listener: Awaited<ReturnType<typeof listen>>;
-  const stop = (): Promise<void> => {
+  /**
+   * Stops serving. The host's Shutdown asks for it at once (as a Go plugin's
+   * server.Stop() does: the host is closing the connection anyway, and every
+   * millisecond here is paid per plugin process); SIGTERM lets RPCs in flight
+   * finish for up to half a second.
+   */
+  const stop = (how: "now" | "graceful" = "graceful"): Promise<void> => {
     stopping ??= (async () => {
       // Abort operations in flight so their child processes die with us.
       await abortAll("the plugin is shutting down", 1000);
-      const force = setTimeout(() => server.forceShutdown(), 500);
-      await Promise.all([
-        broker.close(),
-        new Promise<void>((r) => server.tryShutdown(() => r())),
-      ]);
-      clearTimeout(force);
+      if (how === "now") {
+        server.forceShutdown();
+        broker.closeNow();
+      } else {
+        const force = setTimeout(() => server.forceShutdown(), 500);
+        await Promise.all([
+          broker.close(),
+          new Promise<void>((r) => server.tryShutdown(() => r())),
+        ]);
+        clearTimeout(force);
+      }
       listener?.removeSync();
       resolveDone();
     })();
@@ -295,7 +306,10 @@ export async function start(
   };
   globalThis.addEventListener("unhandledrejection", onRejection);
   // Whatever ends the process, the socket and its directory go with it.
-  const onUnload = () => listener?.removeSync();
+  const onUnload = () => {
+    listener?.removeSync();
+    broker.closeNow();
+  };
   globalThis.addEventListener("unload", onUnload);
   const onSigterm = () => void stop();
   Deno.addSignalListener("SIGTERM", onSigterm);
@@ -306,7 +320,7 @@ export async function start(
     Deno.removeSignalListener("SIGINT", onSigint);
   });
 
-  addGoPluginServices(server, broker, () => void stop());
+  addGoPluginServices(server, broker, () => void stop("now"));
   addService(server, "hashicorp.waypoint.sdk.Mapper", mapperHandlers(components.mappers ?? []));
   const env = (key: keyof typeof KINDS): ServiceEnv => ({
     broker,

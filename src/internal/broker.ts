@@ -127,4 +127,10 @@ export class Broker {
     this.#closed = true;
     await Promise.all(this.#listeners.map((l) => l.close()));
   }
+
+  /** Stops every server this broker started at once and removes their sockets. */
+  closeNow(): void {
+    this.#closed = true;
+    for (const l of this.#listeners) l.closeNow();
+  }
 }

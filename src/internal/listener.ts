@@ -17,6 +17,8 @@ export interface Listener {
   close(): Promise<void>;
   /** Removes the socket and its directory at once (for exit paths that cannot wait). */
   removeSync(): void;
+  /** Stops the server at once, dropping connections, and removes the socket. */
+  closeNow(): void;
 }
 
 /** Which transport to listen on. */
@@ -65,6 +67,7 @@ async function listenTcp(server: grpc.Server): Promise<Listener> {
         address: `127.0.0.1:${bound}`,
         close: () => shutdown(server),
         removeSync: () => {},
+        closeNow: () => server.forceShutdown(),
       };
     } catch (err) {
       last = err;
@@ -98,6 +101,10 @@ async function listenUnix(server: grpc.Server): Promise<Listener> {
       removeSync();
     },
     removeSync,
+    closeNow: () => {
+      server.forceShutdown();
+      removeSync();
+    },
   };
 }
 
