@@ -302,7 +302,11 @@ export class BrokerUI implements TerminalUI {
     this.#closed = true;
     if (this.#connecting) {
       await this.#connecting;
-      if (this.#stream) {
+      if (this.#stream && this.#signal?.aborted) {
+        // Cancelled (or the plugin is stopping because the host went away): nobody is waiting
+        // for the rest of the output, so don't wait for the host to end the stream either.
+        this.#stream.cancel();
+      } else if (this.#stream) {
         this.#stream.end();
         let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
