@@ -106,6 +106,12 @@ export type {
   TaskLaunchInfo,
 } from "./src/components/context.ts";
 export type { ResourceCategory, Resources, ResourceSpec } from "./src/components/resources.ts";
+export {
+  defineResources,
+  type ResourceDefinition,
+  type ResourceManager,
+  type ResourceStates,
+} from "./src/components/resource_manager.ts";
 export type { Health, StatusReport, StatusResource } from "./src/components/status.ts";
 export type { ExecSession, LogEvent, LogViewer, WindowSize } from "./src/components/sessions.ts";
 

@@ -181,9 +181,10 @@ Deno.test("build → push → deploy → release → status → exec → logs �
     s.destroy.release.destroyedResources.map((d: Report) => d.name),
     ["current"],
   );
+  // Destroyed in the reverse of the order they were created.
   assertEquals(
     s.destroy.deployment.destroyedResources.map((d: Report) => d.name),
-    ["binary", "run"],
+    ["run", "binary"],
   );
   assertEquals(s.destroy.deploymentWorkspace.called, true);
   assertEquals(await exists(join(p.dir, ".waypoint/deployments")), false);

@@ -96,7 +96,7 @@ Deno.test("localdeploy pushes, deploys, releases, reports status and destroys th
   const destroyed = await plugin.destroy("platform", deployed.result!);
   const gone = (destroyed.response.destroyedResources as { destroyedResources: { name: string }[] })
     .destroyedResources.map((r) => r.name);
-  assertEquals(gone, ["binary", "run"]);
+  assertEquals(gone, ["run", "binary"]);
   const after = await plugin.status("platform", deployed.result!);
   assertEquals(after.response.health, 5); // MISSING
 

@@ -3,10 +3,50 @@
  * once (its output is the deployment's log), and supports destroy, status,
  * exec, logs, generation and a default releaser.
  */
-import { config, definePlatform } from "@x/waypoint-plugin";
+import { config, definePlatform, defineResources } from "@x/waypoint-plugin";
 import { Deployment, Pushed } from "./gen/output.ts";
 import { releaseManager } from "./release.ts";
 import { join, resolve } from "node:path";
+
+interface Target {
+  deployment: { id: string; directory: string; binary: string; logFile: string };
+  source: string;
+  signal: AbortSignal;
+}
+
+/** A deployment is its copied binary and one run of it; created in order, destroyed in reverse. */
+const resources = defineResources<Target>()({
+  binary: {
+    type: "file",
+    platform: "local",
+    category: "function",
+    async create({ deployment: d, source }): Promise<{ path: string }> {
+      await Deno.mkdir(d.directory, { recursive: true });
+      await Deno.copyFile(source, d.binary);
+      await Deno.chmod(d.binary, 0o755);
+      return { path: d.binary };
+    },
+    async destroy(_ctx, state: { path: string }) {
+      await Deno.remove(join(state.path, ".."), { recursive: true }).catch(() => {});
+    },
+  },
+  run: {
+    type: "process",
+    platform: "local",
+    category: "instance",
+    async create({ deployment: d, signal }): Promise<{ exitCode: number }> {
+      const run = await new Deno.Command(resolve(d.binary), {
+        cwd: d.directory,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal,
+      }).output();
+      await Deno.writeFile(d.logFile, run.stdout);
+      return { exitCode: run.code };
+    },
+  },
+});
 
 /** The localdeploy Platform. */
 export const platform = definePlatform({
@@ -31,38 +71,22 @@ export const platform = definePlatform({
     const logFile = join(directory, "output.log");
     using status = ctx.ui.status();
     status.update(`Deploying ${id}`);
-    await Deno.mkdir(directory, { recursive: true });
-    await Deno.copyFile(ctx.artifact.path, binary);
-    await Deno.chmod(binary, 0o755);
-    ctx.resources.declare({
-      name: "binary",
-      type: "file",
-      platform: "local",
-      category: "function",
-      state: { path: binary },
+    const states = await resources.createAll({
+      ...ctx,
+      deployment: { id, directory, binary, logFile },
+      source: ctx.artifact.path,
     });
-    const run = await new Deno.Command(resolve(binary), {
-      cwd: directory,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: ctx.signal,
-    }).output();
-    await Deno.writeFile(logFile, run.stdout);
-    ctx.resources.declare({
-      name: "run",
-      type: "process",
-      platform: "local",
-      category: "instance",
-    });
-    status.step(run.success ? "ok" : "error", `Deployed ${id} (the app exited ${run.code})`);
+    const code = states.run?.exitCode ?? -1;
+    status.step(code === 0 ? "ok" : "error", `Deployed ${id} (the app exited ${code})`);
     return Deployment.create({ id, directory, binary, logFile });
   },
 
   async destroy(ctx) {
-    await Deno.remove(ctx.deployment.directory, { recursive: true }).catch(() => {});
-    ctx.resources.destroy({ name: "binary", type: "file", platform: "local" });
-    ctx.resources.destroy({ name: "run", type: "process", platform: "local" });
+    // The states are what deploy recorded; here they follow from the deployment itself.
+    await resources.destroyAll({ ...ctx, source: "" }, {
+      binary: { path: ctx.deployment.binary },
+      run: { exitCode: 0 },
+    });
     ctx.ui.output(`Destroyed ${ctx.deployment.id}`);
   },
 
