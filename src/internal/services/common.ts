@@ -6,6 +6,7 @@ import type { Config_ConfigureRequest, StatusReport } from "../../gen/wire.ts";
 import type { Broker } from "../broker.ts";
 import type { ComponentRuntime } from "../component_runtime.ts";
 import { unary } from "../grpc.ts";
+import { warmOperationPath } from "../warm.ts";
 import {
   funcSpec,
   LIFECYCLE_ARGS,
@@ -24,7 +25,12 @@ export interface ServiceEnv {
 export function configHandlers(runtime: ComponentRuntime): Record<string, grpc.UntypedHandleCall> {
   return {
     ConfigStruct: unary(() => runtime.configStruct()),
-    Configure: unary((req) => runtime.configure(req as Config_ConfigureRequest).then(() => ({}))),
+    Configure: unary((req) =>
+      runtime.configure(req as Config_ConfigureRequest).then(() => {
+        warmOperationPath();
+        return {};
+      })
+    ),
     Documentation: unary(() => runtime.documentation()),
   };
 }
