@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { REPO } from "./support/host.ts";
+import { PLUGIN_PERMISSIONS, REPO } from "./support/host.ts";
 import { hostTarget } from "../src/tools/compile.ts";
 import {
   installNames,
@@ -19,14 +19,7 @@ import {
 
 const dec = new TextDecoder();
 const TOOL = join(REPO, "src", "tools", "install.ts");
-const PERMS = [
-  "--allow-env",
-  "--allow-read",
-  "--allow-write",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
+const PERMS = PLUGIN_PERMISSIONS;
 
 interface Fixture {
   root: string;

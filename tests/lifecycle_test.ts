@@ -14,26 +14,11 @@ interface Project {
   plugins: string[];
 }
 
-const WITH_REGISTRY_AND_RELEASE = `project = "hello"
-
-app "hello" {
-  build {
-    use "gobuilder" {
-      output_name = "app"
-      source      = "./app"
-    }
-    registry {
-      use "localdeploy" {}
-    }
-  }
-  deploy {
-    use "localdeploy" {}
-  }
-  release {
-    use "localdeploy" {}
-  }
-}
-`;
+// The localdeploy example's own waypoint.hcl: gobuilder, then localdeploy as registry, platform
+// and release manager.
+const WITH_REGISTRY_AND_RELEASE = await Deno.readTextFile(
+  join(REPO, "examples", "localdeploy", "waypoint.hcl"),
+);
 
 const BUILD_AND_DEPLOY_ONLY = `project = "hello"
 

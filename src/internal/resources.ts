@@ -3,7 +3,8 @@ import type { Resources, ResourceSpec } from "../components/resources.ts";
 import type { DeclaredResource, DestroyedResource } from "../gen/wire.ts";
 import { messageTypeOf } from "../proto/runtime.ts";
 
-const CATEGORIES = {
+/** Waypoint's ResourceCategoryDisplayHint values, by the names authors use. */
+export const CATEGORIES = {
   unknown: 0,
   other: 1,
   instance: 2,

@@ -16,6 +16,7 @@ import { codec, MAX_MESSAGE } from "../internal/grpc.ts";
 import type { AnyMessage } from "../components/context.ts";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../serve.ts";
 import { RecordingUI, type UIEvent } from "./recording_ui.ts";
+import { DEFAULT_PERMISSIONS } from "../tools/compile.ts";
 
 export type { UIEvent } from "./recording_ui.ts";
 
@@ -95,15 +96,9 @@ export interface OperationResult {
 
 const decoder = new TextDecoder();
 
+/** What a compiled plugin bakes in by default (see `compile`). */
 function permissions(): string[] {
-  return [
-    "--allow-env",
-    "--allow-read",
-    "--allow-write",
-    "--allow-net",
-    "--allow-run",
-    "--allow-sys",
-  ];
+  return DEFAULT_PERMISSIONS.map((p) => `--allow-${p}`);
 }
 
 /** A running plugin under test. */

@@ -3,6 +3,7 @@
  * waypoint-plugin-sdk client code, launching our plugin as Waypoint does.
  */
 import { dirname, fromFileUrl, join } from "./path.ts";
+import { DEFAULT_PERMISSIONS } from "../../src/tools/compile.ts";
 
 export const REPO = join(dirname(fromFileUrl(import.meta.url)), "..", "..");
 export const WORK = join(REPO, "tests", ".work");
@@ -12,24 +13,24 @@ const HOST_BIN = join(WORK, "bin", Deno.build.os === "windows" ? "wphost.exe" : 
 let built: Promise<string> | undefined;
 
 /** Builds the conformance host once per test process (Go's build cache makes repeats cheap). */
+async function goBuild(pkg: string, out: string, what: string): Promise<string> {
+  const res = await new Deno.Command("go", {
+    args: ["build", "-o", out, pkg],
+    cwd: HOST_DIR,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!res.success) {
+    throw new Error(`go build of ${what} failed:\n${new TextDecoder().decode(res.stderr)}`);
+  }
+  return out;
+}
+
 export function hostBinary(): Promise<string> {
   // WPHOST_BIN: use a host built elsewhere (e.g. from another checkout).
   const prebuilt = Deno.env.get("WPHOST_BIN");
   if (prebuilt) return Promise.resolve(prebuilt);
-  built ??= (async () => {
-    const out = await new Deno.Command("go", {
-      args: ["build", "-o", HOST_BIN, "."],
-      cwd: HOST_DIR,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      throw new Error(
-        `go build of the conformance host failed:\n${new TextDecoder().decode(out.stderr)}`,
-      );
-    }
-    return HOST_BIN;
-  })();
+  built ??= goBuild(".", HOST_BIN, "the conformance host");
   return built;
 }
 
@@ -37,33 +38,16 @@ let goPlugin: Promise<string> | undefined;
 
 /** Builds the reference gobuilder written in Go with the real SDK (tests/conformance/goplugin). */
 export function goPluginBinary(): Promise<string> {
-  goPlugin ??= (async () => {
-    const bin = join(WORK, "bin", "waypoint-plugin-gobuild");
-    const out = await new Deno.Command("go", {
-      args: ["build", "-o", bin, "./goplugin"],
-      cwd: HOST_DIR,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      throw new Error(
-        `go build of the Go reference plugin failed:\n${new TextDecoder().decode(out.stderr)}`,
-      );
-    }
-    return bin;
-  })();
+  goPlugin ??= goBuild(
+    "./goplugin",
+    join(WORK, "bin", "waypoint-plugin-gobuild"),
+    "the Go reference plugin",
+  );
   return goPlugin;
 }
 
 /** Permissions a plugin launched by `deno run` gets: what a compiled plugin bakes in. */
-export const PLUGIN_PERMISSIONS = [
-  "--allow-env",
-  "--allow-read",
-  "--allow-write",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
+export const PLUGIN_PERMISSIONS: string[] = DEFAULT_PERMISSIONS.map((p) => `--allow-${p}`);
 
 /**
  * Writes an executable `waypoint-plugin-<name>` in `dir` that runs `entry`

@@ -7,6 +7,7 @@ import type { Broker } from "../broker.ts";
 import type { ComponentRuntime } from "../component_runtime.ts";
 import { unary } from "../grpc.ts";
 import { warmOperationPath } from "../warm.ts";
+import { CATEGORIES } from "../resources.ts";
 import {
   funcSpec,
   LIFECYCLE_ARGS,
@@ -94,17 +95,6 @@ export function implementsHandler(has: boolean): grpc.UntypedHandleCall {
 }
 
 const HEALTH = { unknown: 0, alive: 1, ready: 2, down: 3, partial: 4, missing: 5 } as const;
-const CATEGORY = {
-  unknown: 0,
-  other: 1,
-  instance: 2,
-  "instance-manager": 3,
-  router: 4,
-  policy: 5,
-  config: 6,
-  function: 7,
-  storage: 8,
-} as const;
 
 function timestamp(d: Date | undefined): { seconds: number; nanos: number } | undefined {
   if (!d) return undefined;
@@ -141,7 +131,7 @@ export function statusToWire(r: PublicStatus, operation: string): StatusReport {
       platform: res.platform ?? "",
       type: res.type ?? "",
       platformUrl: res.platformUrl ?? "",
-      categoryDisplayHint: CATEGORY[res.category ?? "unknown"] ?? 0,
+      categoryDisplayHint: CATEGORIES[res.category ?? "unknown"] ?? 0,
       createdTime: timestamp(res.createdTime),
       stateJson: res.state === undefined ? "" : JSON.stringify(res.state),
       declaredResource: res.declaredResource ? { name: res.declaredResource } : undefined,
