@@ -51,20 +51,39 @@ async function project(
   return { dir, plugin };
 }
 
+/** `wphost build` arguments for a project (without -report and -log). */
+function buildArgs(p: Project, ...extra: string[]): string[] {
+  return [
+    "build",
+    "-plugin",
+    p.plugin,
+    "-config",
+    join(p.dir, "waypoint.hcl"),
+    "-ui",
+    "plain",
+    ...extra,
+  ];
+}
+
 function build(p: Project, ...extra: string[]) {
-  return runHost(
-    [
-      "build",
-      "-plugin",
-      p.plugin,
-      "-config",
-      join(p.dir, "waypoint.hcl"),
-      "-ui",
-      "plain",
-      ...extra,
-    ],
-    { cwd: p.dir },
+  return runHost(buildArgs(p, ...extra), { cwd: p.dir });
+}
+
+/**
+ * A `go` that writes `$$ $PPID` (its pid, and the plugin's) to the returned
+ * file and then sleeps: a build that runs until something kills it. Returns
+ * the PATH that puts it first.
+ */
+async function sleepingGo(p: Project): Promise<{ path: string; pidFile: string }> {
+  const fakeBin = join(p.dir, "fakebin");
+  const pidFile = join(p.dir, "go.pid");
+  await Deno.mkdir(fakeBin);
+  await Deno.writeTextFile(
+    join(fakeBin, "go"),
+    `#!/bin/sh\necho "$$ $PPID" > "${pidFile}"\nexec sleep 60\n`,
   );
+  await Deno.chmod(join(fakeBin, "go"), 0o755);
+  return { path: `${fakeBin}:${Deno.env.get("PATH")}`, pidFile };
 }
 
 Deno.test("the Go SDK host builds the hello app with the gobuilder plugin", async () => {
@@ -190,33 +209,16 @@ Deno.test("a plugin that writes to stdout in build still loads; its lines reach 
 
 Deno.test("cancelling the build RPC kills the running go build and answers Canceled", async () => {
   const p = await project();
-  const fakeBin = join(p.dir, "fakebin");
-  const pidFile = join(p.dir, "go.pid");
-  await Deno.mkdir(fakeBin);
-  await Deno.writeTextFile(
-    join(fakeBin, "go"),
-    `#!/bin/sh\necho $$ > "${pidFile}"\nexec sleep 60\n`,
-  );
-  await Deno.chmod(join(fakeBin, "go"), 0o755);
+  const { path, pidFile } = await sleepingGo(p);
   const started = performance.now();
-  const run = await runHost(
-    [
-      "build",
-      "-plugin",
-      p.plugin,
-      "-config",
-      join(p.dir, "waypoint.hcl"),
-      "-ui",
-      "plain",
-      "-cancel-after",
-      "2s",
-    ],
-    { cwd: p.dir, env: { PATH: `${fakeBin}:${Deno.env.get("PATH")}` } },
-  );
+  const run = await runHost(buildArgs(p, "-cancel-after", "2s"), {
+    cwd: p.dir,
+    env: { PATH: path },
+  });
   assert(performance.now() - started < 20_000, "the cancelled build did not end promptly");
   assertEquals(run.report.stage, "build");
   assertStringIncludes(run.report.error, "code = Canceled");
-  const pid = Number((await Deno.readTextFile(pidFile)).trim());
+  const pid = Number((await Deno.readTextFile(pidFile)).trim().split(" ")[0]);
   assert(pid > 0);
   // The fake `go` (sleep 60) must be gone: signal 0 fails for a dead process.
   let alive = true;
@@ -368,31 +370,13 @@ Deno.test("waypoint docs shows the builder's description, fields with defaults, 
 
 Deno.test("when the host dies mid-build, the plugin exits within seconds, kills go build, removes its socket", async () => {
   const p = await project();
-  const fakeBin = join(p.dir, "fakebin");
   const tmp = join(p.dir, "tmp");
-  const pidFile = join(p.dir, "go.pid");
-  await Deno.mkdir(fakeBin);
   await Deno.mkdir(tmp);
-  // The fake `go` records its own pid and its parent's (the plugin process).
-  await Deno.writeTextFile(
-    join(fakeBin, "go"),
-    `#!/bin/sh\necho "$$ $PPID" > "${pidFile}"\nexec sleep 60\n`,
-  );
-  await Deno.chmod(join(fakeBin, "go"), 0o755);
+  const { path, pidFile } = await sleepingGo(p);
   const host = new Deno.Command(await hostBinary(), {
-    args: [
-      "build",
-      "-plugin",
-      p.plugin,
-      "-config",
-      join(p.dir, "waypoint.hcl"),
-      "-ui",
-      "plain",
-      "-report",
-      join(p.dir, "r.json"),
-    ],
+    args: [...buildArgs(p), "-report", join(p.dir, "r.json")],
     cwd: p.dir,
-    env: { PATH: `${fakeBin}:${Deno.env.get("PATH")}`, TMPDIR: tmp },
+    env: { PATH: path, TMPDIR: tmp },
     stdin: "null",
     stdout: "null",
     stderr: "null",
