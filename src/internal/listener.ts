@@ -24,12 +24,8 @@ export interface Listener {
 /** Which transport to listen on. */
 export type Transport = "unix" | "tcp";
 
-let defaultTransport: Transport = Deno.build.os === "windows" ? "tcp" : "unix";
+const defaultTransport: Transport = Deno.build.os === "windows" ? "tcp" : "unix";
 
-/** Sets the transport later listeners use. */
-export function setTransport(t: Transport): void {
-  defaultTransport = t;
-}
 
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {

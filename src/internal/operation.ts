@@ -19,7 +19,6 @@ import {
   Args_Source,
   Args_TaskLaunchInfo,
   Args_TerminalUI,
-  file,
   type FuncSpec,
   type FuncSpec_Args,
   type FuncSpec_Value,
@@ -360,9 +359,4 @@ export function encodeResult(
       ? new Uint8Array()
       : new TextEncoder().encode(JSON.stringify(template)),
   };
-}
-
-/** Whether `name` is a message of the wire protocol (decoded by the runtime itself). */
-export function isWireType(name: string): boolean {
-  return file.has(name);
 }
