@@ -5,22 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"reflect"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-argmapper"
-	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
-	"github.com/hashicorp/waypoint-plugin-sdk/datadir"
-	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
-	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/protomappers"
-	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
 	"google.golang.org/grpc/status"
 )
 
@@ -37,9 +29,7 @@ type authOpts struct {
 // component could not be created (stage config|mapper|dispense|configure),
 // the host panicked, or a process outlived Kill (stage kill).
 type AuthReport struct {
-	OK                   bool     `json:"ok"`
-	Stage                string   `json:"stage"`
-	Error                string   `json:"error"`
+	verdict
 	Panic                string   `json:"panic,omitempty"`
 	Component            string   `json:"component"`
 	Mode                 string   `json:"mode"`
@@ -107,190 +97,110 @@ func cmdAuth(args []string) error {
 	if err := parseSpawn(fs, &c, &sf, args); err != nil {
 		return err
 	}
-	valid := false
-	for _, n := range componentNames {
-		valid = valid || n == o.component
-	}
-	if !valid {
-		return usageError{fmt.Errorf("-component must be one of %s", strings.Join(componentNames, ", "))}
+	if err := checkComponent(o.component); err != nil {
+		return err
 	}
 	if o.mode != "always" && o.mode != "needed" && o.mode != "never" {
 		return usageError{fmt.Errorf("-auth-mode must be always, needed or never")}
 	}
-	if o.ui != "plain" && o.ui != "console" {
-		return usageError{fmt.Errorf("-ui must be plain or console")}
-	}
-	h, err := newSpawnHost(&c, &sf)
-	if err != nil {
+	if err := checkUI(o.ui); err != nil {
 		return err
 	}
-	defer h.close()
-	h.recordRPCs = true
-	return writeJSON(c.report, h.auth(&o))
+	return runReport(&c, &sf, func(h *host) interface{} {
+		h.recordRPCs = true
+		return h.auth(&o)
+	})
 }
 
 // authRun is the runner's auth job for one component: the app is loaded
 // (mapper plugins first), the component is created without configuration
 // (CreateNoConfig), and ValidateAuth/Auth go through App.callDynamicFunc.
 type authRun struct {
-	*session
-	o       *authOpts
-	rep     *AuthReport
-	log     hclog.Logger
-	ui      terminal.UI
-	source  *component.Source
-	job     *component.JobInfo
-	dir     *datadir.App
-	mappers []*argmapper.Func
-	labels  map[string]string
-	stage   string
+	appRun
+	o   *authOpts
+	rep *AuthReport
 }
 
-func (h *host) auth(o *authOpts) (rep *AuthReport) {
+func (h *host) auth(o *authOpts) *AuthReport {
 	start := time.Now()
-	sink := newReport()
-	rep = &AuthReport{
+	rep := &AuthReport{
 		Component:            o.component,
 		Mode:                 o.mode,
 		ConfigureDiagnostics: []string{},
 		Processes:            []*ProcessReport{},
 		Timings:              LifecycleTimings{StepsMs: map[string]float64{}},
 	}
-	r := &authRun{session: &session{h: h, rep: sink}, o: o, rep: rep, log: h.logger("wphost")}
 	ctx := context.Background()
-	if o.ui == "console" {
-		r.ui = terminal.ConsoleUI(ctx)
-	} else {
-		r.ui = terminal.NonInteractiveUI(ctx)
-	}
-
-	defer func() {
-		if v := recover(); v != nil {
-			rep.OK, rep.Stage = false, r.stage
-			rep.Error = fmt.Sprintf("panic: %v", v)
-			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
-		}
-		r.killAll()
-		if c, ok := r.ui.(io.Closer); ok {
-			c.Close()
-		}
-		rep.Processes = sink.Processes
-		rep.Timings.SpawnToClientMs = sink.Timings.SpawnToClientMs
-		rep.Timings.SessionMs = ms(time.Since(start))
-	}()
-
-	if err := r.run(ctx); err != nil {
-		rep.OK, rep.Stage, rep.Error = false, r.stage, err.Error()
-		return rep
-	}
-	r.stage = "kill"
-	r.killAll()
-	for _, p := range sink.Processes {
-		if p.leaked() {
-			rep.Stage = "kill"
-			rep.Error = fmt.Sprintf("%s process %d still running after Kill", p.Role, p.Pid)
-			return rep
-		}
-	}
-	rep.OK, rep.Stage = true, ""
+	r := &authRun{o: o, rep: rep}
+	r.scenario = h.newScenario(newUI(ctx, o.ui), &rep.Processes, &rep.Timings.SpawnToClientMs)
+	r.execute(&rep.verdict, &rep.Panic, nil, func() error { return r.run(ctx) })
+	rep.Timings.SessionMs = ms(time.Since(start))
 	return rep
+}
+
+// config is the app and, with -config, the use body of the component.
+func (r *authRun) config() (*appInfo, hcl.Body, error) {
+	if r.o.config == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, nil, err
+		}
+		info := &appInfo{Project: "wphost", ProjectDir: wd, App: r.o.app, AppPath: wd}
+		if info.App == "" {
+			info.App = "app"
+		}
+		return info, nil, nil
+	}
+	cfg, err := loadLifecycleConfig(r.o.config, r.o.app)
+	if err != nil {
+		return nil, nil, err
+	}
+	use := map[string]*useStanza{
+		"builder": cfg.Build, "registry": cfg.Registry,
+		"platform": cfg.Deploy, "releasemanager": cfg.Release,
+	}[r.o.component]
+	if use == nil {
+		return nil, nil, fmt.Errorf("app %q has no use stanza for a %s", cfg.App, r.o.component)
+	}
+	r.rep.Use = use.Name
+	return &cfg.appInfo, use.Body, nil
 }
 
 func (r *authRun) run(ctx context.Context) error {
 	r.stage = "config"
-	var body hcl.Body
-	var cfg *lifecycleConfig
-	if r.o.config != "" {
-		var err error
-		if cfg, err = loadLifecycleConfig(r.o.config, r.o.app); err != nil {
-			return err
-		}
-		use := map[string]*useStanza{
-			"builder": cfg.Build, "registry": cfg.Registry,
-			"platform": cfg.Deploy, "releasemanager": cfg.Release,
-		}[r.o.component]
-		if use == nil {
-			return fmt.Errorf("app %q has no use stanza for a %s", cfg.App, r.o.component)
-		}
-		r.rep.Use, body = use.Name, use.Body
-	} else {
-		wd, err := os.Getwd()
-		if err != nil {
-			return err
-		}
-		cfg = &lifecycleConfig{Project: "wphost", ProjectDir: wd, App: r.o.app, AppPath: wd}
-		if cfg.App == "" {
-			cfg.App = "app"
-		}
-	}
-	r.rep.App = cfg.App
-	r.log = r.h.logger("wphost.app." + cfg.App)
-
-	pdir, err := datadir.NewProject(filepath.Join(cfg.ProjectDir, ".waypoint"))
+	info, body, err := r.config()
 	if err != nil {
 		return err
 	}
-	if r.dir, err = pdir.App(cfg.App); err != nil {
+	r.rep.App = info.App
+	if err := r.loadApp(info); err != nil {
 		return err
 	}
-	r.source = &component.Source{App: cfg.App, Path: cfg.AppPath}
-	r.job = &component.JobInfo{
-		Id:        "01WPHOSTCONFORMANCEJOB00",
-		Local:     true,
-		Workspace: workspace,
-		Project:   cfg.Project,
-		App:       cfg.App,
-	}
-	if r.mappers, err = argmapper.NewFuncList(protomappers.All, argmapper.Logger(r.log)); err != nil {
-		return err
-	}
-	r.labels = map[string]string{"waypoint/workspace": workspace}
 
 	// App load: the plugin is started once as a mapper plugin and kept only
 	// if it advertises converters.
 	r.stage = "mapper"
-	mp, err := r.spawn("mapper", r.log.Named("mapper"))
-	if err != nil {
+	if _, err := r.loadMappers("mapper", r.h.plugin, r.h.pluginArgs); err != nil {
 		return err
-	}
-	ms, err := pluginclient.Mappers(mp.client)
-	if err != nil {
-		return err
-	}
-	if len(ms) == 0 {
-		r.kill(mp)
-	} else {
-		r.mappers = append(r.mappers, ms...)
 	}
 
 	// App.Components: the component, created without configuration.
 	r.stage = "dispense"
 	p, err := r.spawn("auth", r.log.Named(r.o.component))
 	r.rep.Process = p.rep
-	if err != nil {
-		return err
+	var raw interface{}
+	if err == nil {
+		raw, err = p.dispense(r.o.component)
 	}
-	raw, err := p.rpc.Dispense(r.o.component)
 	if err != nil {
-		return err
-	}
-	if _, err := pluginclient.Mappers(p.client); err != nil {
 		return err
 	}
 
 	if body != nil {
 		r.stage = "configure"
 		r.rep.Configured = true
-		diags := component.Configure(raw, body, evalContext(nil, r.labels))
-		for _, d := range diags {
-			s := d.Summary
-			if d.Detail != "" {
-				s += ": " + d.Detail
-			}
-			r.rep.ConfigureDiagnostics = append(r.rep.ConfigureDiagnostics, s)
-		}
-		if diags.HasErrors() {
-			return diags
+		if err := configure(raw, body, evalContext(nil, r.labels), "", &r.rep.ConfigureDiagnostics); err != nil {
+			return err
 		}
 	}
 
@@ -308,17 +218,17 @@ func (r *authRun) run(ctx context.Context) error {
 		return nil
 	}
 
-	r.rep.Validate = r.call(ctx, "validate_auth", auth.ValidateAuthFunc, false)
+	r.rep.Validate = r.callAuth(ctx, "validate_auth", auth.ValidateAuthFunc, false)
 	res.CheckResult, res.CheckError = r.rep.Validate.OK, r.rep.Validate.Error
 	r.rep.WaypointCallsAuth = !r.rep.Validate.OK && r.o.mode != "never"
 	if r.o.mode == "never" || r.o.mode == "needed" && r.rep.Validate.OK {
 		return nil
 	}
 
-	r.rep.Auth = r.call(ctx, "auth", auth.AuthFunc, true)
+	r.rep.Auth = r.callAuth(ctx, "auth", auth.AuthFunc, true)
 	authed := r.rep.Auth.Authenticated != nil && *r.rep.Auth.Authenticated
 	if authed {
-		r.rep.Revalidate = r.call(ctx, "validate_auth", auth.ValidateAuthFunc, false)
+		r.rep.Revalidate = r.callAuth(ctx, "validate_auth", auth.ValidateAuthFunc, false)
 	}
 	// The job result only reflects calls Waypoint's runner makes.
 	if r.rep.WaypointCallsAuth {
@@ -331,35 +241,16 @@ func (r *authRun) run(ctx context.Context) error {
 	return nil
 }
 
-// call is App.callDynamicFunc with no expected result type and no extra
-// arguments: the func the SDK client built from the *Spec RPC, called with
-// the default values (ctx, logger, source, job info, app data dir, UI,
-// named labels). The status is closed after the call, as Waypoint does.
-func (r *authRun) call(ctx context.Context, logName string, get func() interface{}, isAuth bool) *AuthCall {
+// callAuth is App.callDynamicFunc with no expected result type and no extra
+// arguments, on the func the SDK client built from the *Spec RPC.
+func (r *authRun) callAuth(ctx context.Context, logName string, get func() interface{}, isAuth bool) *AuthCall {
 	ac := &AuthCall{}
 	start := time.Now()
 	defer func() { ac.Ms = ms(time.Since(start)) }()
 	log := r.log.Named(logName)
 
 	out, err := safeCall(func() (interface{}, error) {
-		f := get()
-		fn, ok := f.(*argmapper.Func)
-		if !ok {
-			var err error
-			if fn, err = argmapper.NewFunc(f, argmapper.Logger(log)); err != nil {
-				return nil, err
-			}
-		}
-		defer r.ui.Status().Close()
-		res := fn.Call(
-			argmapper.ConverterFunc(r.mappers...),
-			argmapper.Typed(ctx, log, r.source, r.job, r.dir, r.ui),
-			argmapper.Named("labels", &component.LabelSet{Labels: r.labels}),
-		)
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-		return res.Out(0), nil
+		return r.call(ctx, log, nil, r.labels, get())
 	})
 	ac.OK = err == nil
 	ac.Error = errText(err)

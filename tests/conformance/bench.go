@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -25,10 +24,9 @@ import (
 )
 
 // RPCBenchReport is the result of `wphost rpcbench`.
+// Its stage is spawn|dispense|bench|kill, "" when ok.
 type RPCBenchReport struct {
-	OK          bool   `json:"ok"`
-	Stage       string `json:"stage"` // spawn|dispense|bench|kill, "" when ok
-	Error       string `json:"error"`
+	verdict
 	Panic       string `json:"panic,omitempty"`
 	Component   string `json:"component"`
 	RPC         string `json:"rpc"`
@@ -147,13 +145,10 @@ func cmdRPCBench(args []string) error {
 	if err := parseSpawn(fs, &c, &sf, args); err != nil {
 		return err
 	}
-	valid := false
-	for _, n := range componentNames {
-		valid = valid || n == o.component
+	if err := checkComponent(o.component); err != nil {
+		return err
 	}
 	switch {
-	case !valid:
-		return usageError{fmt.Errorf("-component must be one of %s", strings.Join(componentNames, ", "))}
 	case o.rpc != "spec" && o.rpc != "isauthenticator" && o.rpc != "health":
 		return usageError{fmt.Errorf("-rpc must be spec, isauthenticator or health")}
 	case o.n < 1:
@@ -163,54 +158,39 @@ func cmdRPCBench(args []string) error {
 	case o.warmup < 0:
 		return usageError{fmt.Errorf("-warmup must be >= 0")}
 	}
-	h, err := newSpawnHost(&c, &sf)
-	if err != nil {
-		return err
-	}
-	defer h.close()
-	return writeJSON(c.report, h.rpcBench(&o))
+	return runReport(&c, &sf, func(h *host) interface{} { return h.rpcBench(&o) })
 }
 
-func (h *host) rpcBench(o *rpcBenchOpts) (rep *RPCBenchReport) {
-	start := time.Now()
-	rep = &RPCBenchReport{Component: o.component, N: o.n, Concurrency: o.concurrency, Warmup: o.warmup}
-	stage := "spawn"
-	var p *proc
-	defer func() {
-		if v := recover(); v != nil {
-			rep.OK, rep.Stage = false, stage
-			rep.Error = fmt.Sprintf("panic: %v", v)
-			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
+func (h *host) rpcBench(o *rpcBenchOpts) *RPCBenchReport {
+	rep := &RPCBenchReport{Component: o.component, N: o.n, Concurrency: o.concurrency, Warmup: o.warmup}
+	runSolo(&rep.verdict, &rep.Panic, &rep.Timings.SessionMs, "spawn", func(s *solo) {
+		var err error
+		s.p, err = h.spawn("rpcbench", h.logger("wphost.rpcbench"))
+		rep.Process = s.p.rep
+		if err != nil {
+			s.fail(err)
+			return
 		}
-		if p != nil {
-			p.kill()
-			if rep.OK && p.rep.leaked() {
-				rep.OK, rep.Stage = false, "kill"
-				rep.Error = fmt.Sprintf("process %d still running after Kill", p.rep.Pid)
-			}
+		s.stage = "dispense"
+		if _, err := s.p.rpc.Dispense(o.component); err != nil {
+			s.fail(err)
+			return
 		}
-		rep.Timings.SessionMs = ms(time.Since(start))
-	}()
-	fail := func(err error) *RPCBenchReport {
-		rep.OK, rep.Stage, rep.Error = false, stage, err.Error()
-		return rep
-	}
+		g, ok := s.p.rpc.(*plugin.GRPCClient)
+		if !ok {
+			s.fail(fmt.Errorf("client is %T, not a gRPC client", s.p.rpc))
+			return
+		}
+		s.stage = "bench"
+		bench(rep, o, g.Conn)
+		rep.OK = true
+	})
+	return rep
+}
 
-	p, err := h.spawn("rpcbench", h.logger("wphost.rpcbench"))
-	rep.Process = p.rep
-	if err != nil {
-		return fail(err)
-	}
-	stage = "dispense"
-	if _, err := p.rpc.Dispense(o.component); err != nil {
-		return fail(err)
-	}
-	g, ok := p.rpc.(*plugin.GRPCClient)
-	if !ok {
-		return fail(fmt.Errorf("client is %T, not a gRPC client", p.rpc))
-	}
-	stage = "bench"
-	name, call := benchRPC(o.rpc, o.component, g.Conn)
+// bench makes the warmup calls, then the N timed ones.
+func bench(rep *RPCBenchReport, o *rpcBenchOpts, conn *grpc.ClientConn) {
+	name, call := benchRPC(o.rpc, o.component, conn)
 	rep.RPC = name
 	ctx := context.Background()
 	for i := 0; i < o.warmup; i++ {
@@ -251,16 +231,11 @@ func (h *host) rpcBench(o *rpcBenchOpts) (rep *RPCBenchReport) {
 	rep.LatencyUs = latencySummary(lat)
 	rep.WallMs = ms(wall)
 	rep.CallsPerSec = math.Round(float64(o.n) / wall.Seconds())
-	stage = "kill"
-	rep.OK = true
-	return rep
 }
 
 // UIBenchReport is the result of `wphost uibench`.
 type UIBenchReport struct {
-	OK    bool   `json:"ok"`
-	Stage string `json:"stage"`
-	Error string `json:"error"`
+	verdict
 	// Lines is -lines, what the plugin was configured to print.
 	Lines int `json:"lines"`
 	// Received counts what reached the host's terminal.UI. It includes the
@@ -317,12 +292,7 @@ func cmdUIBench(args []string) error {
 	if lines < 0 {
 		return usageError{fmt.Errorf("-lines must be >= 0")}
 	}
-	h, err := newSpawnHost(&c, &sf)
-	if err != nil {
-		return err
-	}
-	defer h.close()
-	return writeJSON(c.report, h.uiBench(&o, lines))
+	return runReport(&c, &sf, func(h *host) interface{} { return h.uiBench(&o, lines) })
 }
 
 func (h *host) uiBench(o *buildOpts, lines int) *UIBenchReport {
@@ -340,7 +310,7 @@ func (h *host) uiBench(o *buildOpts, lines int) *UIBenchReport {
 	ui.mu.Lock()
 	defer ui.mu.Unlock()
 	rep := &UIBenchReport{
-		OK: b.OK, Stage: b.Stage, Error: b.Error,
+		verdict:     b.verdict,
 		Lines:       lines,
 		Received:    &ui.n,
 		Complete:    ui.n.TextLines >= lines,

@@ -9,39 +9,65 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// appConfig is the slice of waypoint.hcl a build needs. Only the structure
-// around `build { use "x" { ... } }` is read; everything else in the file is
-// tolerated and ignored.
-type appConfig struct {
+// appInfo is what every command reads of the app in waypoint.hcl.
+type appInfo struct {
 	Project    string
 	ProjectDir string // directory holding waypoint.hcl (Waypoint's path.project)
 	App        string
 	AppPath    string // absolute, as Waypoint puts it in component.Source.Path
-	Use        string
-	Body       hcl.Body // the use body: the plugin's configuration
+}
+
+// appConfig is the slice of waypoint.hcl a build needs. Only the structure
+// around `build { use "x" { ... } }` is read; everything else in the file is
+// tolerated and ignored.
+type appConfig struct {
+	appInfo
+	Use  string
+	Body hcl.Body // the use body: the plugin's configuration
 }
 
 func loadConfig(path, appName string) (*appConfig, error) {
-	abs, err := filepath.Abs(path)
+	info, blocks, err := parseApp(path, appName, "build")
 	if err != nil {
 		return nil, err
 	}
-	f, diags := hclparse.NewParser().ParseHCLFile(abs)
+	if len(blocks) == 0 {
+		return nil, fmt.Errorf("app %q has no build block", info.App)
+	}
+	bc, _, diags := blocks[0].Body.PartialContent(useSchema())
 	if diags.HasErrors() {
 		return nil, diags
+	}
+	if len(bc.Blocks) == 0 {
+		return nil, fmt.Errorf("app %q: build has no use block", info.App)
+	}
+	return &appConfig{appInfo: *info, Use: bc.Blocks[0].Labels[0], Body: bc.Blocks[0].Body}, nil
+}
+
+// parseApp reads waypoint.hcl up to the app named appName (the first app
+// when appName is ""): the project name, the app's path, and the app's
+// blocks of the given types.
+func parseApp(path, appName string, blockTypes ...string) (*appInfo, []*hcl.Block, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, diags := hclparse.NewParser().ParseHCLFile(abs)
+	if diags.HasErrors() {
+		return nil, nil, diags
 	}
 	root, _, diags := f.Body.PartialContent(&hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "project"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "app", LabelNames: []string{"name"}}},
 	})
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, nil, diags
 	}
 
-	c := &appConfig{ProjectDir: filepath.Dir(abs), Project: "wphost"}
+	info := &appInfo{ProjectDir: filepath.Dir(abs), Project: "wphost"}
 	if a, ok := root.Attributes["project"]; ok {
-		if c.Project, err = stringAttr(a); err != nil {
-			return nil, err
+		if info.Project, err = stringAttr(a); err != nil {
+			return nil, nil, err
 		}
 	}
 
@@ -54,46 +80,42 @@ func loadConfig(path, appName string) (*appConfig, error) {
 	}
 	if app == nil {
 		if appName == "" {
-			return nil, fmt.Errorf("%s: no app block", path)
+			return nil, nil, fmt.Errorf("%s: no app block", path)
 		}
-		return nil, fmt.Errorf("%s: no app %q", path, appName)
+		return nil, nil, fmt.Errorf("%s: no app %q", path, appName)
 	}
-	c.App = app.Labels[0]
+	info.App = app.Labels[0]
 
-	ac, _, diags := app.Body.PartialContent(&hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "path"}},
-		Blocks:     []hcl.BlockHeaderSchema{{Type: "build"}},
-	})
-	if diags.HasErrors() {
-		return nil, diags
+	schema := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "path"}}}
+	for _, t := range blockTypes {
+		schema.Blocks = append(schema.Blocks, hcl.BlockHeaderSchema{Type: t})
 	}
-	c.AppPath = c.ProjectDir
+	ac, _, diags := app.Body.PartialContent(schema)
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	info.AppPath = info.ProjectDir
 	if a, ok := ac.Attributes["path"]; ok {
 		p, err := stringAttr(a)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !filepath.IsAbs(p) {
-			p = filepath.Join(c.ProjectDir, p)
+			p = filepath.Join(info.ProjectDir, p)
 		}
-		c.AppPath = p
+		info.AppPath = p
 	}
-	if len(ac.Blocks) == 0 {
-		return nil, fmt.Errorf("app %q has no build block", c.App)
-	}
+	return info, ac.Blocks, nil
+}
 
-	bc, _, diags := ac.Blocks[0].Body.PartialContent(&hcl.BodySchema{
-		Blocks: []hcl.BlockHeaderSchema{{Type: "use", LabelNames: []string{"type"}}},
-	})
-	if diags.HasErrors() {
-		return nil, diags
+// useSchema asks for `use "NAME" { ... }` blocks, plus blocks of the other
+// given types.
+func useSchema(more ...string) *hcl.BodySchema {
+	s := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "use", LabelNames: []string{"type"}}}}
+	for _, t := range more {
+		s.Blocks = append(s.Blocks, hcl.BlockHeaderSchema{Type: t})
 	}
-	if len(bc.Blocks) == 0 {
-		return nil, fmt.Errorf("app %q: build has no use block", c.App)
-	}
-	c.Use = bc.Blocks[0].Labels[0]
-	c.Body = bc.Blocks[0].Body
-	return c, nil
+	return s
 }
 
 func stringAttr(a *hcl.Attribute) (string, error) {

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"fmt"
-	"runtime/debug"
 	"time"
 
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
 	"github.com/hashicorp/waypoint-plugin-sdk/docs"
-	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
 )
 
 // componentNames are the dispense names Waypoint uses for the four app
@@ -15,10 +12,9 @@ import (
 var componentNames = []string{"builder", "registry", "platform", "releasemanager"}
 
 // DocsReport is the result of `wphost docs`.
+// Its stage is dispense|docs|kill, "" when ok.
 type DocsReport struct {
-	OK        bool   `json:"ok"`
-	Stage     string `json:"stage"` // dispense|docs|kill, "" when ok
-	Error     string `json:"error"`
+	verdict
 	Panic     string `json:"panic,omitempty"`
 	Component string `json:"component"`
 	// Documented says whether the dispensed client implements
@@ -71,58 +67,35 @@ type MapperOut struct {
 // (spawn, dispense the component type, list mappers) and asks it for its
 // documentation through component.Documentation, which is the call both the
 // runner's docs operation and the CLI make on a dispensed component.
-func (h *host) docsScenario(name string) (rep *DocsReport) {
-	start := time.Now()
-	rep = &DocsReport{Component: name}
-	stage := "dispense"
-	var p *proc
-
-	defer func() {
-		if v := recover(); v != nil {
-			rep.OK, rep.Stage = false, stage
-			rep.Error = fmt.Sprintf("panic: %v", v)
-			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
+func (h *host) docsScenario(name string) *DocsReport {
+	rep := &DocsReport{Component: name}
+	runSolo(&rep.verdict, &rep.Panic, &rep.Timings.SessionMs, "dispense", func(s *solo) {
+		var err error
+		s.p, err = h.spawn(name, h.logger("wphost."+name))
+		rep.Process = s.p.rep
+		var raw interface{}
+		if err == nil {
+			raw, err = s.p.dispense(name)
 		}
-		if p != nil {
-			p.kill()
-			if rep.OK && p.rep.leaked() {
-				rep.OK, rep.Stage = false, "kill"
-				rep.Error = fmt.Sprintf("process %d still running after Kill", p.rep.Pid)
-			}
+		if err != nil {
+			s.fail(err)
+			return
 		}
-		rep.Timings.SessionMs = ms(time.Since(start))
-	}()
+		_, rep.Documented = raw.(component.Documented)
 
-	fail := func(err error) *DocsReport {
-		rep.OK, rep.Stage, rep.Error = false, stage, err.Error()
-		return rep
-	}
-
-	p, err := h.spawn(name, h.logger("wphost."+name))
-	rep.Process = p.rep
-	if err != nil {
-		return fail(err)
-	}
-	raw, err := p.rpc.Dispense(name)
-	if err != nil {
-		return fail(err)
-	}
-	if _, err := pluginclient.Mappers(p.client); err != nil {
-		return fail(err)
-	}
-	_, rep.Documented = raw.(component.Documented)
-
-	stage = "docs"
-	t := time.Now()
-	d, err := component.Documentation(raw)
-	rep.Timings.DocsCallMs = ms(time.Since(t))
-	if err != nil {
-		return fail(err)
-	}
-	if d != nil {
-		rep.Docs = docsOut(d)
-	}
-	rep.OK = true
+		s.stage = "docs"
+		t := time.Now()
+		d, err := component.Documentation(raw)
+		rep.Timings.DocsCallMs = ms(time.Since(t))
+		if err != nil {
+			s.fail(err)
+			return
+		}
+		if d != nil {
+			rep.Docs = docsOut(d)
+		}
+		rep.OK = true
+	})
 	return rep
 }
 

@@ -5,29 +5,18 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
+	"maps"
 	"os"
-	"path/filepath"
-	"reflect"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-argmapper"
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/opaqueany"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
-	"github.com/hashicorp/waypoint-plugin-sdk/datadir"
-	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
-	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/protomappers"
-	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/gocty"
 )
 
 // stepOrder is the order steps run in, whatever order -steps lists them.
@@ -86,8 +75,8 @@ func cmdLifecycle(args []string) error {
 	if c.report == "" || o.config == "" || len(plugins)+len(reattach) == 0 {
 		return usageError{fmt.Errorf("-plugin (or -reattach), -config and -report are required")}
 	}
-	if o.ui != "plain" && o.ui != "console" {
-		return usageError{fmt.Errorf("-ui must be plain or console")}
+	if err := checkUI(o.ui); err != nil {
+		return err
 	}
 	if o.logsLimit < 0 {
 		return usageError{fmt.Errorf("-logs-limit must be >= 0")}
@@ -163,28 +152,12 @@ type record struct {
 	url string
 }
 
-// comp is one running component: Waypoint's core.Component.
-type comp struct {
-	proc   *proc
-	value  interface{}
-	labels map[string]string
-}
-
 // lcRun is one app as Waypoint's runner holds it across operations.
 type lcRun struct {
-	*session
-	o       *lifecycleOpts
-	rep     *LifecycleReport
-	cfg     *lifecycleConfig
-	log     hclog.Logger
-	ui      terminal.UI
-	dir     *datadir.App
-	source  *component.Source
-	job     *component.JobInfo
-	mappers []*argmapper.Func
-	labels  map[string]string
-	stage   string
-	cur     *StepCommon
+	appRun
+	o   *lifecycleOpts
+	rep *LifecycleReport
+	cfg *lifecycleConfig
 
 	// buildComps stay open until App.Build returns, i.e. after push.
 	buildComps []*comp
@@ -194,70 +167,21 @@ type lcRun struct {
 	deployConfig        *component.DeploymentConfig
 }
 
-func (h *host) lifecycle(o *lifecycleOpts) (rep *LifecycleReport) {
+func (h *host) lifecycle(o *lifecycleOpts) *LifecycleReport {
 	start := time.Now()
-	sink := newReport()
-	rep = &LifecycleReport{
+	rep := &LifecycleReport{
 		Plugins:              o.plugins,
 		Mappers:              map[string]int{},
 		ConfigureDiagnostics: []string{},
 		Processes:            []*ProcessReport{},
 		Timings:              LifecycleTimings{StepsMs: map[string]float64{}},
 	}
-	r := &lcRun{session: &session{h: h, rep: sink}, o: o, rep: rep, log: h.logger("wphost")}
-
 	ctx := context.Background()
-	if o.ui == "console" {
-		r.ui = terminal.ConsoleUI(ctx)
-	} else {
-		r.ui = terminal.NonInteractiveUI(ctx)
-	}
-
-	defer func() {
-		if v := recover(); v != nil {
-			err := fmt.Errorf("panic: %v", v)
-			r.failStep(err)
-			rep.Stage, rep.Error = r.stage, err.Error()
-			rep.OK = false
-			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
-		}
-		r.killAll()
-		if c, ok := r.ui.(io.Closer); ok {
-			c.Close()
-		}
-		rep.Processes = sink.Processes
-		rep.Timings.SpawnToClientMs = sink.Timings.SpawnToClientMs
-		rep.Timings.SessionMs = ms(time.Since(start))
-	}()
-
-	if err := r.run(ctx); err != nil {
-		r.failStep(err)
-		rep.Stage, rep.Error = r.stage, err.Error()
-		var e *argmapper.ErrArgumentUnsatisfied
-		if errors.As(err, &e) {
-			rep.MissingArgs = missingArgs(e)
-		}
-		return rep
-	}
-
-	r.stage = "kill"
-	r.killAll()
-	for _, p := range sink.Processes {
-		if p.leaked() {
-			rep.Stage = "kill"
-			rep.Error = fmt.Sprintf("%s process %d still running after Kill", p.Role, p.Pid)
-			return rep
-		}
-	}
-	rep.OK, rep.Stage = true, ""
+	r := &lcRun{o: o, rep: rep}
+	r.scenario = h.newScenario(newUI(ctx, o.ui), &rep.Processes, &rep.Timings.SpawnToClientMs)
+	r.execute(&rep.verdict, &rep.Panic, &rep.MissingArgs, func() error { return r.run(ctx) })
+	rep.Timings.SessionMs = ms(time.Since(start))
 	return rep
-}
-
-func (r *lcRun) failStep(err error) {
-	if r.cur != nil && err != nil {
-		r.cur.OK = false
-		r.cur.Error = err.Error()
-	}
 }
 
 func (r *lcRun) run(ctx context.Context) error {
@@ -277,28 +201,9 @@ func (r *lcRun) run(ctx context.Context) error {
 			return fmt.Errorf("step %q needs a deploy stanza in app %q", s, cfg.App)
 		}
 	}
-	r.log = r.h.logger("wphost.app." + cfg.App)
-
-	pdir, err := datadir.NewProject(filepath.Join(cfg.ProjectDir, ".waypoint"))
-	if err != nil {
+	if err := r.loadApp(&cfg.appInfo); err != nil {
 		return err
 	}
-	if r.dir, err = pdir.App(cfg.App); err != nil {
-		return err
-	}
-	r.source = &component.Source{App: cfg.App, Path: cfg.AppPath}
-	r.job = &component.JobInfo{
-		Id:        "01WPHOSTCONFORMANCEJOB00",
-		Local:     true,
-		Workspace: workspace,
-		Project:   cfg.Project,
-		App:       cfg.App,
-	}
-	r.mappers, err = argmapper.NewFuncList(protomappers.All, argmapper.Logger(r.log))
-	if err != nil {
-		return err
-	}
-	r.labels = map[string]string{"waypoint/workspace": workspace}
 
 	// App load: every plugin named in a `use` is started as a mapper
 	// plugin; it stays up only if it advertises converters.
@@ -309,21 +214,11 @@ func (r *lcRun) run(ctx context.Context) error {
 			continue
 		}
 		seen[u.Name] = true
-		p, err := r.spawnExe("mapper."+u.Name, r.o.plugins[u.Name], r.o.pluginArgs[u.Name], r.log.Named("mapper"))
+		n, err := r.loadMappers("mapper."+u.Name, r.o.plugins[u.Name], r.o.pluginArgs[u.Name])
 		if err != nil {
 			return err
 		}
-		ms, err := pluginclient.Mappers(p.client)
-		if err != nil {
-			r.kill(p)
-			return err
-		}
-		r.rep.Mappers[u.Name] = len(ms)
-		if len(ms) == 0 {
-			r.kill(p)
-			continue
-		}
-		r.mappers = append(r.mappers, ms...)
+		r.rep.Mappers[u.Name] = n
 	}
 
 	steps := map[string]func(context.Context) error{
@@ -391,52 +286,19 @@ func (r *lcRun) warn(format string, args ...interface{}) {
 // then decode the use body with the given variables plus `labels`.
 func (r *lcRun) create(role, typ string, use *useStanza, vars map[string]cty.Value) (*comp, error) {
 	p, err := r.spawnExe(role, r.o.plugins[use.Name], r.o.pluginArgs[use.Name], r.log.Named(typ))
+	var raw interface{}
+	if err == nil {
+		raw, err = p.dispense(typ)
+	}
+	labels := maps.Clone(r.labels)
+	if err == nil {
+		err = configure(raw, use.Body, evalContext(vars, labels), role+": ", &r.rep.ConfigureDiagnostics)
+	}
 	if err != nil {
-		return nil, err
-	}
-	raw, err := p.rpc.Dispense(typ)
-	if err != nil {
 		r.kill(p)
 		return nil, err
-	}
-	if _, err := pluginclient.Mappers(p.client); err != nil {
-		r.kill(p)
-		return nil, err
-	}
-	labels := map[string]string{}
-	for k, v := range r.labels {
-		labels[k] = v
-	}
-	ectx := evalContext(vars, labels)
-	diags := component.Configure(raw, use.Body, ectx)
-	for _, d := range diags {
-		s := role + ": " + d.Summary
-		if d.Detail != "" {
-			s += ": " + d.Detail
-		}
-		r.rep.ConfigureDiagnostics = append(r.rep.ConfigureDiagnostics, s)
-	}
-	if diags.HasErrors() {
-		r.kill(p)
-		return nil, diags
 	}
 	return &comp{proc: p, value: raw, labels: labels}, nil
-}
-
-// evalContext nests a `labels` context under the operation's variables, as
-// the component creator does.
-func evalContext(vars map[string]cty.Value, labels map[string]string) *hcl.EvalContext {
-	parent := &hcl.EvalContext{Variables: map[string]cty.Value{}}
-	for k, v := range vars {
-		parent.Variables[k] = v
-	}
-	lv, err := gocty.ToCtyValue(labels, cty.Map(cty.String))
-	if err != nil {
-		panic(err)
-	}
-	child := parent.NewChild()
-	child.Variables = map[string]cty.Value{"labels": lv}
-	return child
 }
 
 func varNames(vars map[string]cty.Value) []string {
@@ -446,44 +308,6 @@ func varNames(vars map[string]cty.Value) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// call is App.callDynamicFunc: the operation's own args, then the app's
-// converters, the standard typed values and the component's labels.
-func (r *lcRun) call(
-	ctx context.Context,
-	log hclog.Logger,
-	want reflect.Type,
-	c *comp,
-	f interface{},
-	args ...argmapper.Arg,
-) (interface{}, error) {
-	fn, ok := f.(*argmapper.Func)
-	if !ok {
-		var err error
-		if fn, err = argmapper.NewFunc(f, argmapper.Logger(log)); err != nil {
-			return nil, err
-		}
-	}
-	defer r.ui.Status().Close()
-
-	args = append(args,
-		argmapper.ConverterFunc(r.mappers...),
-		argmapper.Typed(ctx, log, r.source, r.job, r.dir, r.ui),
-		argmapper.Named("labels", &component.LabelSet{Labels: c.labels}),
-	)
-	res := fn.Call(args...)
-	if err := res.Err(); err != nil {
-		return nil, err
-	}
-	raw := res.Out(0)
-	if want == nil {
-		return raw, nil
-	}
-	if t := reflect.TypeOf(raw); t == nil || !t.Implements(want) {
-		return nil, fmt.Errorf("operation expected result type %s, got %T", want, raw)
-	}
-	return raw, nil
 }
 
 // argNamedAny is how Waypoint passes a stored result: named, with the

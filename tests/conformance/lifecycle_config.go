@@ -2,10 +2,8 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 )
 
 // useStanza is one `use "NAME" { ... }` block: the plugin name Waypoint
@@ -26,14 +24,11 @@ type useStanza struct {
 // Everything else (hooks, labels, workspace scopes, url, config) is
 // tolerated and ignored.
 type lifecycleConfig struct {
-	Project    string
-	ProjectDir string
-	App        string
-	AppPath    string
-	Build      *useStanza
-	Registry   *useStanza
-	Deploy     *useStanza
-	Release    *useStanza
+	appInfo
+	Build    *useStanza
+	Registry *useStanza
+	Deploy   *useStanza
+	Release  *useStanza
 }
 
 // uses lists the stanzas in the order Waypoint's config tracks plugins
@@ -49,64 +44,12 @@ func (c *lifecycleConfig) uses() []*useStanza {
 }
 
 func loadLifecycleConfig(path, appName string) (*lifecycleConfig, error) {
-	abs, err := filepath.Abs(path)
+	info, blocks, err := parseApp(path, appName, "build", "deploy", "release")
 	if err != nil {
 		return nil, err
 	}
-	f, diags := hclparse.NewParser().ParseHCLFile(abs)
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	root, _, diags := f.Body.PartialContent(&hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "project"}},
-		Blocks:     []hcl.BlockHeaderSchema{{Type: "app", LabelNames: []string{"name"}}},
-	})
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	c := &lifecycleConfig{ProjectDir: filepath.Dir(abs), Project: "wphost"}
-	if a, ok := root.Attributes["project"]; ok {
-		if c.Project, err = stringAttr(a); err != nil {
-			return nil, err
-		}
-	}
-	var app *hcl.Block
-	for _, b := range root.Blocks {
-		if appName == "" || b.Labels[0] == appName {
-			app = b
-			break
-		}
-	}
-	if app == nil {
-		if appName == "" {
-			return nil, fmt.Errorf("%s: no app block", path)
-		}
-		return nil, fmt.Errorf("%s: no app %q", path, appName)
-	}
-	c.App = app.Labels[0]
-
-	ac, _, diags := app.Body.PartialContent(&hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "path"}},
-		Blocks: []hcl.BlockHeaderSchema{
-			{Type: "build"}, {Type: "deploy"}, {Type: "release"},
-		},
-	})
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	c.AppPath = c.ProjectDir
-	if a, ok := ac.Attributes["path"]; ok {
-		p, err := stringAttr(a)
-		if err != nil {
-			return nil, err
-		}
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(c.ProjectDir, p)
-		}
-		c.AppPath = p
-	}
-
-	for _, b := range ac.Blocks {
+	c := &lifecycleConfig{appInfo: *info}
+	for _, b := range blocks {
 		var target **useStanza
 		switch b.Type {
 		case "build":
@@ -119,9 +62,9 @@ func loadLifecycleConfig(path, appName string) (*lifecycleConfig, error) {
 		if *target != nil {
 			return nil, fmt.Errorf("%s: app %q has more than one %s block", b.DefRange, c.App, b.Type)
 		}
-		schema := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "use", LabelNames: []string{"type"}}}}
+		schema := useSchema()
 		if b.Type == "build" {
-			schema.Blocks = append(schema.Blocks, hcl.BlockHeaderSchema{Type: "registry"})
+			schema = useSchema("registry")
 		}
 		bc, _, diags := b.Body.PartialContent(schema)
 		if diags.HasErrors() {
@@ -135,9 +78,7 @@ func loadLifecycleConfig(path, appName string) (*lifecycleConfig, error) {
 				}
 				*target = &useStanza{Name: inner.Labels[0], Body: inner.Body}
 			case "registry":
-				rc, _, diags := inner.Body.PartialContent(&hcl.BodySchema{
-					Blocks: []hcl.BlockHeaderSchema{{Type: "use", LabelNames: []string{"type"}}},
-				})
+				rc, _, diags := inner.Body.PartialContent(useSchema())
 				if diags.HasErrors() {
 					return nil, diags
 				}

@@ -12,12 +12,11 @@ import (
 )
 
 // LifecycleReport is the result of `wphost lifecycle`.
+//
+// Its stage is the failing step (build|push|deploy|release|status|exec|
+// logs|destroy), or config|mapper|kill; "" when ok.
 type LifecycleReport struct {
-	OK bool `json:"ok"`
-	// Stage is the failing step (build|push|deploy|release|status|exec|
-	// logs|destroy), or config|mapper|kill; "" when ok.
-	Stage       string   `json:"stage"`
-	Error       string   `json:"error"`
+	verdict
 	MissingArgs []string `json:"missingArgs,omitempty"`
 	Panic       string   `json:"panic,omitempty"`
 	App         string   `json:"app,omitempty"`

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-argmapper"
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/opaqueany"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
 	sdkpb "github.com/hashicorp/waypoint-plugin-sdk/proto/gen"
@@ -58,7 +59,7 @@ func (r *lcRun) stepBuild(ctx context.Context) error {
 		// two before the Access call (or before failing).
 		ra, ok := reg.value.(component.RegistryAccess)
 		if ok && ra.AccessInfoFunc() != nil {
-			raw, err := r.call(ctx, log, nil, b, ra.AccessInfoFunc())
+			raw, err := r.call(ctx, log, nil, b.labels, ra.AccessInfoFunc())
 			if err != nil {
 				return err
 			}
@@ -76,7 +77,7 @@ func (r *lcRun) stepBuild(ctx context.Context) error {
 		}
 	}
 
-	raw, err := r.call(ctx, log, artifactType, b, b.value.(component.Builder).BuildFunc(), args...)
+	raw, err := r.call(ctx, log, artifactType, b.labels, b.value.(component.Builder).BuildFunc(), args...)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func (r *lcRun) stepPush(ctx context.Context) error {
 	labels := r.labels
 	if reg != nil {
 		labels = reg.labels
-		raw, err = r.call(ctx, r.log.Named("push"), artifactType, reg,
+		raw, err = r.call(ctx, r.log.Named("push"), artifactType, reg.labels,
 			reg.value.(component.Registry).PushFunc(),
 			argNamedAny("artifact", r.build.any))
 		if err != nil {
@@ -166,7 +167,7 @@ func (r *lcRun) stepDeploy(ctx context.Context) error {
 	defer r.close(p1)
 	if g, ok := p1.value.(component.Generation); ok {
 		if f := g.GenerationFunc(); f != nil {
-			raw, err := r.call(context.Background(), r.log, nil, p1, g.GenerationFunc(), deployArgs()...)
+			raw, err := r.call(context.Background(), r.log, nil, p1.labels, g.GenerationFunc(), deployArgs()...)
 			if err != nil {
 				return err
 			}
@@ -202,7 +203,7 @@ func (r *lcRun) stepDeploy(ctx context.Context) error {
 	}
 
 	declared := &component.DeclaredResourcesResp{}
-	raw, err := r.call(ctx, r.log.Named("deploy"), deploymentType, p2,
+	raw, err := r.call(ctx, r.log.Named("deploy"), deploymentType, p2.labels,
 		p2.value.(component.Platform).DeployFunc(),
 		append(deployArgs(), argmapper.Typed(declared))...)
 	if err != nil {
@@ -249,7 +250,7 @@ func (r *lcRun) createReleaser(ctx context.Context, role string, vars map[string
 		r.close(pc)
 		return nil, "none", nil
 	}
-	raw, err := r.call(ctx, r.log, releaseManagerType, pc, pr.DefaultReleaserFunc())
+	raw, err := r.call(ctx, r.log, releaseManagerType, pc.labels, pr.DefaultReleaserFunc())
 	if err != nil {
 		r.close(pc)
 		return nil, "", err
@@ -289,7 +290,7 @@ func (r *lcRun) stepRelease(ctx context.Context) error {
 		return nil
 	}
 	declared := &component.DeclaredResourcesResp{}
-	raw, err := r.call(ctx, r.log.Named("release"), releaseType, c,
+	raw, err := r.call(ctx, r.log.Named("release"), releaseType, c.labels,
 		c.value.(component.ReleaseManager).ReleaseFunc(),
 		argNamedAny("target", r.deploy.any),
 		argmapper.Typed(declared))
@@ -356,7 +357,7 @@ func (r *lcRun) statusReport(
 		return &StatusOut{Resources: []*StatusResourceOut{}}, nil
 	}
 	log := r.log.Named(strings.Split(role, ".")[1] + "_statusreport")
-	raw, err := r.call(ctx, log, nil, c, sr.StatusFunc(),
+	raw, err := r.call(ctx, log, nil, c.labels, sr.StatusFunc(),
 		argNamedAny("target", target),
 		argmapper.Named("last_report", (*sdkpb.StatusReport)(nil)))
 	if err != nil {
@@ -426,7 +427,7 @@ func (r *lcRun) stepExec(ctx context.Context) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	raw, err := r.call(ctx, r.log, nil, c, ex.ExecFunc(),
+	raw, err := r.call(ctx, r.log, nil, c.labels, ex.ExecFunc(),
 		argNamedAny("deployment", r.deploy.any),
 		argNamedAny("image", r.push.any),
 		argmapper.Typed(esi))
@@ -474,7 +475,7 @@ func (r *lcRun) stepLogs(ctx context.Context) error {
 				done <- fmt.Errorf("panic: %v", v)
 			}
 		}()
-		_, err := r.call(ctx, r.log, nil, c, lp.LogsFunc(),
+		_, err := r.call(ctx, r.log, nil, c.labels, lp.LogsFunc(),
 			argNamedAny("deployment", r.deploy.any),
 			argmapper.Typed(lv))
 		done <- err
@@ -552,27 +553,34 @@ func (r *lcRun) destroyRelease(ctx context.Context) (*DestroyOut, error) {
 	if c == nil {
 		return out, nil
 	}
+	return out, r.callDestroy(ctx, c, r.log.Named("release"), "release", r.release.any, out)
+}
+
+// callDestroy is the component's DestroyFunc on the stored result target,
+// passed as the named Any `what`. Waypoint skips it when there is no
+// function or no stored result.
+func (r *lcRun) callDestroy(ctx context.Context, c *comp, log hclog.Logger, what string, target *opaqueany.Any, out *DestroyOut) error {
 	d, ok := c.value.(component.Destroyer)
 	if !ok || d.DestroyFunc() == nil {
-		return out, nil
+		return nil
 	}
-	if r.release.any == nil {
-		r.warn("release has no stored result: Waypoint logs an error and skips its destroy")
-		return out, nil
+	if target == nil {
+		r.warn("%s has no stored result: Waypoint logs an error and skips its destroy", what)
+		return nil
 	}
 	declared := &component.DeclaredResourcesResp{}
 	destroyed := &component.DestroyedResourcesResp{}
-	_, err = r.call(ctx, r.log.Named("release"), nil, c, d.DestroyFunc(),
-		argNamedAny("release", r.release.any),
+	_, err := r.call(ctx, log, nil, c.labels, d.DestroyFunc(),
+		argNamedAny(what, target),
 		argmapper.Typed(declared),
 		argmapper.Typed(destroyed))
 	if err != nil {
-		return out, err
+		return err
 	}
 	out.Called = true
 	out.DeclaredResources = declaredOut(declared.DeclaredResources)
 	out.DestroyedResources = destroyedOut(destroyed.DestroyedResources)
-	return out, nil
+	return nil
 }
 
 func (r *lcRun) destroyVars() map[string]cty.Value {
@@ -593,27 +601,7 @@ func (r *lcRun) destroyDeployment(ctx context.Context) (*DestroyOut, error) {
 	err = func() error {
 		step := r.ui.StepGroup().Add("Running deployment destroy v1")
 		defer step.Done()
-		d, ok := c.value.(component.Destroyer)
-		if !ok || d.DestroyFunc() == nil {
-			return nil
-		}
-		if r.deploy.any == nil {
-			r.warn("deployment has no stored result: Waypoint logs an error and skips its destroy")
-			return nil
-		}
-		declared := &component.DeclaredResourcesResp{}
-		destroyed := &component.DestroyedResourcesResp{}
-		_, err := r.call(ctx, r.log.Named("deploy"), nil, c, d.DestroyFunc(),
-			argNamedAny("deployment", r.deploy.any),
-			argmapper.Typed(declared),
-			argmapper.Typed(destroyed))
-		if err != nil {
-			return err
-		}
-		out.Called = true
-		out.DeclaredResources = declaredOut(declared.DeclaredResources)
-		out.DestroyedResources = destroyedOut(destroyed.DestroyedResources)
-		return nil
+		return r.callDestroy(ctx, c, r.log.Named("deploy"), "deployment", r.deploy.any, out)
 	}()
 	if err != nil {
 		return out, err
@@ -645,15 +633,7 @@ func (r *lcRun) destroyReleaseWorkspace(ctx context.Context) (*DestroyOut, error
 	if err != nil || c == nil {
 		return out, err
 	}
-	defer r.close(c)
-	d, ok := c.value.(component.WorkspaceDestroyer)
-	if !ok || d.DestroyWorkspaceFunc() == nil {
-		return out, nil
-	}
-	r.ui.Output(fmt.Sprintf("Destroying shared release resources for application '%s'...", r.cfg.App), terminal.WithHeaderStyle())
-	_, err = r.call(ctx, r.log, nil, c, d.DestroyWorkspaceFunc(), argNamedAny("release", r.release.any))
-	out.Called = err == nil
-	return out, err
+	return r.destroyWorkspace(ctx, c, "release", "release", r.release.any, out)
 }
 
 func (r *lcRun) destroyDeployWorkspace(ctx context.Context) (*DestroyOut, error) {
@@ -662,13 +642,20 @@ func (r *lcRun) destroyDeployWorkspace(ctx context.Context) (*DestroyOut, error)
 	if err != nil {
 		return out, err
 	}
+	return r.destroyWorkspace(ctx, c, "deploy", "deployment", r.deploy.any, out)
+}
+
+// destroyWorkspace is the component's DestroyWorkspaceFunc on the stored
+// result target (the named Any `what`), announced as the shared `kind`
+// resources; c is closed afterwards.
+func (r *lcRun) destroyWorkspace(ctx context.Context, c *comp, kind, what string, target *opaqueany.Any, out *DestroyOut) (*DestroyOut, error) {
 	defer r.close(c)
 	d, ok := c.value.(component.WorkspaceDestroyer)
 	if !ok || d.DestroyWorkspaceFunc() == nil {
 		return out, nil
 	}
-	r.ui.Output(fmt.Sprintf("Destroying shared deploy resources for application '%s'...", r.cfg.App), terminal.WithHeaderStyle())
-	_, err = r.call(ctx, r.log, nil, c, d.DestroyWorkspaceFunc(), argNamedAny("deployment", r.deploy.any))
+	r.ui.Output(fmt.Sprintf("Destroying shared %s resources for application '%s'...", kind, r.cfg.App), terminal.WithHeaderStyle())
+	_, err := r.call(ctx, r.log, nil, c.labels, d.DestroyWorkspaceFunc(), argNamedAny(what, target))
 	out.Called = err == nil
 	return out, err
 }

@@ -130,18 +130,7 @@ func main() {
 type usageError struct{ error }
 
 func parse(fs *flag.FlagSet, c *common, args []string) error {
-	fs.SetOutput(os.Stderr)
-	c.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
-	}
-	if err := c.check(); err != nil {
-		return usageError{err}
-	}
-	return nil
+	return parseSpawn(fs, c, nil, args)
 }
 
 // spawnFlags are the connection modes build, kill, probe, auth and the
@@ -156,19 +145,21 @@ func (f *spawnFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.autoMTLS, "automtls", false, "turn on go-plugin AutoMTLS (PLUGIN_CLIENT_CERT, TLS on every connection)")
 }
 
-// parseSpawn is parse for commands with spawnFlags: -reattach replaces
-// -plugin.
+// parseSpawn is parse for commands with spawnFlags (f, unless nil):
+// -reattach replaces -plugin.
 func parseSpawn(fs *flag.FlagSet, c *common, f *spawnFlags, args []string) error {
 	fs.SetOutput(os.Stderr)
 	c.register(fs)
-	f.register(fs)
+	if f != nil {
+		f.register(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
 	}
-	if f.reattach == "" {
+	if f == nil || f.reattach == "" {
 		return wrapUsage(c.check())
 	}
 	switch {
@@ -190,8 +181,27 @@ func wrapUsage(err error) error {
 	return nil
 }
 
-// newSpawnHost is newHost plus the connection mode.
+func checkUI(ui string) error {
+	if ui != "plain" && ui != "console" {
+		return usageError{fmt.Errorf("-ui must be plain or console")}
+	}
+	return nil
+}
+
+func checkComponent(name string) error {
+	for _, n := range componentNames {
+		if n == name {
+			return nil
+		}
+	}
+	return usageError{fmt.Errorf("-component must be one of %s", strings.Join(componentNames, ", "))}
+}
+
+// newSpawnHost is newHost plus the connection mode (f may be nil).
 func newSpawnHost(c *common, f *spawnFlags) (*host, error) {
+	if f == nil {
+		f = &spawnFlags{}
+	}
 	if f.reattach != "" {
 		c.plugin = reattachPath(f.reattach)
 	}
@@ -207,6 +217,17 @@ func newSpawnHost(c *common, f *spawnFlags) (*host, error) {
 		}
 	}
 	return h, nil
+}
+
+// runReport starts the host (with the connection mode f, which may be nil),
+// runs scenario on it and writes the scenario's report.
+func runReport(c *common, f *spawnFlags, scenario func(h *host) interface{}) error {
+	h, err := newSpawnHost(c, f)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return writeJSON(c.report, scenario(h))
 }
 
 func cmdBuild(args []string) error {
@@ -225,15 +246,10 @@ func cmdBuild(args []string) error {
 	if o.config == "" {
 		return usageError{fmt.Errorf("-config is required")}
 	}
-	if o.ui != "plain" && o.ui != "console" {
-		return usageError{fmt.Errorf("-ui must be plain or console")}
-	}
-	h, err := newSpawnHost(&c, &sf)
-	if err != nil {
+	if err := checkUI(o.ui); err != nil {
 		return err
 	}
-	defer h.close()
-	return writeReport(c.report, h.build(&o))
+	return runReport(&c, &sf, func(h *host) interface{} { return h.build(&o) })
 }
 
 func cmdKill(args []string) error {
@@ -251,12 +267,7 @@ func cmdKill(args []string) error {
 		}
 		sf.autoMTLS = true
 	}
-	h, err := newSpawnHost(&c, &sf)
-	if err != nil {
-		return err
-	}
-	defer h.close()
-	return writeReport(c.report, h.killScenario(badCert))
+	return runReport(&c, &sf, func(h *host) interface{} { return h.killScenario(badCert) })
 }
 
 func cmdHandshake(args []string) error {
@@ -270,12 +281,7 @@ func cmdHandshake(args []string) error {
 	if n < 1 {
 		return usageError{fmt.Errorf("-n must be >= 1")}
 	}
-	h, err := newHost(&c)
-	if err != nil {
-		return err
-	}
-	defer h.close()
-	return writeReport(c.report, h.handshakeScenario(n))
+	return runReport(&c, nil, func(h *host) interface{} { return h.handshakeScenario(n) })
 }
 
 func cmdDocs(args []string) error {
@@ -286,19 +292,10 @@ func cmdDocs(args []string) error {
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
-	valid := false
-	for _, n := range componentNames {
-		valid = valid || n == comp
-	}
-	if !valid {
-		return usageError{fmt.Errorf("-component must be one of %s", strings.Join(componentNames, ", "))}
-	}
-	h, err := newHost(&c)
-	if err != nil {
+	if err := checkComponent(comp); err != nil {
 		return err
 	}
-	defer h.close()
-	return writeJSON(c.report, h.docsScenario(comp))
+	return runReport(&c, nil, func(h *host) interface{} { return h.docsScenario(comp) })
 }
 
 func cmdProbe(args []string) error {
@@ -308,12 +305,7 @@ func cmdProbe(args []string) error {
 	if err := parseSpawn(fs, &c, &sf, args); err != nil {
 		return err
 	}
-	h, err := newSpawnHost(&c, &sf)
-	if err != nil {
-		return err
-	}
-	defer h.close()
-	return writeJSON(c.report, h.probeScenario())
+	return runReport(&c, &sf, func(h *host) interface{} { return h.probeScenario() })
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

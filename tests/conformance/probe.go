@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -28,10 +27,9 @@ var dispenseNames = []string{
 // ProbeReport is the result of `wphost probe`. Probe outcomes are facts,
 // not failures: ok is false only when the plugin could not be started or
 // outlived Kill.
+// Its stage is spawn|kill, "" when ok.
 type ProbeReport struct {
-	OK    bool   `json:"ok"`
-	Stage string `json:"stage"` // spawn|kill, "" when ok
-	Error string `json:"error"`
+	verdict
 	Panic string `json:"panic,omitempty"`
 	// Ping is the error text of ClientProtocol.Ping (grpc.health.v1 Check
 	// for service "plugin"), "" on success.
@@ -94,9 +92,8 @@ type FuncProbe struct {
 	Results   []string `json:"results"`
 }
 
-func (h *host) probeScenario() (rep *ProbeReport) {
-	start := time.Now()
-	rep = &ProbeReport{
+func (h *host) probeScenario() *ProbeReport {
+	rep := &ProbeReport{
 		Dispense:   map[string]string{},
 		BuildArgs:  []string{},
 		DeployArgs: []string{},
@@ -106,33 +103,23 @@ func (h *host) probeScenario() (rep *ProbeReport) {
 		Documentation: map[string]string{},
 		ConfigStruct:  map[string]*ConfigProbe{},
 	}
-	stage := "spawn"
-	var p *proc
-
-	defer func() {
-		if v := recover(); v != nil {
-			rep.OK, rep.Stage = false, stage
-			rep.Error = fmt.Sprintf("panic: %v", v)
-			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
+	runSolo(&rep.verdict, &rep.Panic, &rep.Timings.SessionMs, "spawn", func(s *solo) {
+		var err error
+		s.p, err = h.spawn("probe", h.logger("wphost.probe"))
+		rep.Process = s.p.rep
+		if err != nil {
+			s.fail(err)
+			return
 		}
-		if p != nil {
-			p.kill()
-			if rep.OK && p.rep.leaked() {
-				rep.OK, rep.Stage = false, "kill"
-				rep.Error = fmt.Sprintf("process %d still running after Kill", p.rep.Pid)
-			}
-		}
-		rep.Timings.SessionMs = ms(time.Since(start))
-	}()
+		s.stage = "probe"
+		probe(rep, s.p)
+		rep.OK = true
+	})
+	return rep
+}
 
-	p, err := h.spawn("probe", h.logger("wphost.probe"))
-	rep.Process = p.rep
-	if err != nil {
-		rep.Stage, rep.Error = stage, err.Error()
-		return rep
-	}
-	stage = "probe"
-
+// probe asks the started plugin p everything a ProbeReport holds.
+func probe(rep *ProbeReport, p *proc) {
 	rep.Ping = errText(p.rpc.Ping())
 
 	values := map[string]interface{}{}
@@ -230,10 +217,6 @@ func (h *host) probeScenario() (rep *ProbeReport) {
 	if g, ok := p.rpc.(*plugin.GRPCClient); ok {
 		rep.RPCs = probeRawRPCs(g.Conn)
 	}
-
-	stage = "kill"
-	rep.OK = true
-	return rep
 }
 
 func probeFunc(method string, v interface{}, get func(interface{}) (interface{}, bool)) *FuncProbe {

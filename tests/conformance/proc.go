@@ -302,12 +302,33 @@ func (p *proc) kill() {
 	}
 }
 
+// dispense is the rest of Waypoint's componentCreator.create before the
+// configuration: dispense typ (the SDK client runs its capability probes),
+// then list the plugin's mappers.
+func (p *proc) dispense(typ string) (interface{}, error) {
+	raw, err := p.rpc.Dispense(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pluginclient.Mappers(p.client); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
 // session tracks the processes of one scenario so that every exit path,
-// including failures and panics, kills whatever is still running.
+// including failures and panics, kills whatever is still running. Each
+// spawn is recorded in processes and spawnMs, which point into the
+// scenario's report.
 type session struct {
-	h    *host
-	rep  *Report
-	live []*proc
+	h         *host
+	processes *[]*ProcessReport
+	spawnMs   *[]float64
+	live      []*proc
+}
+
+func (h *host) newSession(processes *[]*ProcessReport, spawnMs *[]float64) *session {
+	return &session{h: h, processes: processes, spawnMs: spawnMs}
 }
 
 func (s *session) spawn(role string, log hclog.Logger) (*proc, error) {
@@ -316,8 +337,8 @@ func (s *session) spawn(role string, log hclog.Logger) (*proc, error) {
 
 func (s *session) spawnExe(role, path string, args []string, log hclog.Logger) (*proc, error) {
 	p, err := s.h.spawnExe(role, path, args, log)
-	s.rep.Processes = append(s.rep.Processes, p.rep)
-	s.rep.Timings.SpawnToClientMs = append(s.rep.Timings.SpawnToClientMs, p.rep.SpawnToClientMs)
+	*s.processes = append(*s.processes, p.rep)
+	*s.spawnMs = append(*s.spawnMs, p.rep.SpawnToClientMs)
 	s.live = append(s.live, p)
 	return p, err
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -11,10 +13,32 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-type Report struct {
+// verdict opens every report: whether the scenario passed and, when it did
+// not, the stage it failed in and why.
+type verdict struct {
 	OK    bool   `json:"ok"`
-	Stage string `json:"stage"` // config|mapper|dispense|configure|build|push|kill, "" when ok
+	Stage string `json:"stage"`
 	Error string `json:"error"`
+}
+
+func (v *verdict) fail(stage string, err error) {
+	v.OK = false
+	v.Stage = stage
+	if err != nil {
+		v.Error = err.Error()
+	}
+}
+
+// panicReport is what a report keeps of a panic recovered in the Go client
+// code: the value and the stack.
+func panicReport(x interface{}) string {
+	return fmt.Sprintf("%v\n%s", x, debug.Stack())
+}
+
+// Report is the result of build, kill and handshake. Its stage is
+// config|mapper|dispense|configure|build|push|kill, "" when ok.
+type Report struct {
+	verdict
 	// Panic is set when the Go client code panicked: Waypoint itself would
 	// have crashed on this plugin behaviour.
 	Panic string `json:"panic,omitempty"`
@@ -102,18 +126,6 @@ type Summary struct {
 
 func newReport() *Report {
 	return &Report{ConfigureDiagnostics: []string{}, Processes: []*ProcessReport{}}
-}
-
-func (r *Report) fail(stage string, err error) {
-	r.OK = false
-	r.Stage = stage
-	if err != nil {
-		r.Error = err.Error()
-	}
-}
-
-func writeReport(path string, r *Report) error {
-	return writeJSON(path, r)
 }
 
 // writeJSON writes any report shape in the same indented form.

@@ -11,7 +11,7 @@ import (
 func (h *host) killScenario(mtlsChecks bool) *Report {
 	start := time.Now()
 	rep := newReport()
-	s := &session{h: h, rep: rep}
+	s := h.newSession(&rep.Processes, &rep.Timings.SpawnToClientMs)
 	defer func() { rep.Timings.SessionMs = ms(time.Since(start)) }()
 
 	p, err := s.spawn("builder", h.logger("wphost.builder"))
@@ -47,7 +47,7 @@ func (h *host) killScenario(mtlsChecks bool) *Report {
 func (h *host) handshakeScenario(n int) *Report {
 	start := time.Now()
 	rep := newReport()
-	s := &session{h: h, rep: rep}
+	s := h.newSession(&rep.Processes, &rep.Timings.SpawnToClientMs)
 	defer func() { rep.Timings.SessionMs = ms(time.Since(start)) }()
 
 	log := h.logger("wphost.handshake")
@@ -69,4 +69,36 @@ func (h *host) handshakeScenario(n int) *Report {
 	rep.Timings.Handshake = summarize(rep.Timings.SpawnToClientMs)
 	rep.Timings.Kill = summarize(kills)
 	return rep
+}
+
+// solo is one run of a scenario on a single plugin process (docs, probe,
+// rpcbench).
+type solo struct {
+	v     *verdict
+	stage string
+	p     *proc
+}
+
+func (s *solo) fail(err error) { s.v.fail(s.stage, err) }
+
+// runSolo runs body from stage and records a panic in v and panicText.
+// Whatever the outcome, s.p is killed after body; a process that outlives
+// Kill fails a scenario that otherwise passed.
+func runSolo(v *verdict, panicText *string, sessionMs *float64, stage string, body func(s *solo)) {
+	start := time.Now()
+	s := &solo{v: v, stage: stage}
+	defer func() {
+		if x := recover(); x != nil {
+			v.fail(s.stage, fmt.Errorf("panic: %v", x))
+			*panicText = panicReport(x)
+		}
+		if s.p != nil {
+			s.p.kill()
+			if v.OK && s.p.rep.leaked() {
+				v.fail("kill", fmt.Errorf("process %d still running after Kill", s.p.rep.Pid))
+			}
+		}
+		*sessionMs = ms(time.Since(start))
+	}()
+	body(s)
 }

@@ -2,25 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-argmapper"
-	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/hashicorp/opaqueany"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
-	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/pluginclient"
 	"github.com/hashicorp/waypoint-plugin-sdk/internal-shared/protomappers"
-	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -37,11 +31,9 @@ type taskOpts struct {
 }
 
 // TaskReport is the result of `wphost task`.
+// Its stage is start|watch|stop (the failing job), config or kill.
 type TaskReport struct {
-	OK bool `json:"ok"`
-	// Stage is start|watch|stop (the failing job), config or kill.
-	Stage                string           `json:"stage"`
-	Error                string           `json:"error"`
+	verdict
 	MissingArgs          []string         `json:"missingArgs,omitempty"`
 	Panic                string           `json:"panic,omitempty"`
 	ConfigureDiagnostics []string         `json:"configureDiagnostics"`
@@ -92,8 +84,8 @@ func cmdTask(args []string) error {
 	if o.ociURL == "" {
 		return usageError{fmt.Errorf("-oci-url is required")}
 	}
-	if o.ui != "plain" && o.ui != "console" {
-		return usageError{fmt.Errorf("-ui must be plain or console")}
+	if err := checkUI(o.ui); err != nil {
+		return err
 	}
 	o.args, o.entrypoint = targs, entry
 	o.env = map[string]string{}
@@ -104,13 +96,10 @@ func cmdTask(args []string) error {
 		}
 		o.env[k] = v
 	}
-	h, err := newHost(&c)
-	if err != nil {
-		return err
-	}
-	defer h.close()
-	h.recordRPCs = true
-	return writeJSON(c.report, h.task(&o))
+	return runReport(&c, nil, func(h *host) interface{} {
+		h.recordRPCs = true
+		return h.task(&o)
+	})
 }
 
 // taskRun replays the runner's StartTask, WatchTask and StopTask jobs.
@@ -118,72 +107,26 @@ func cmdTask(args []string) error {
 // through plugin.Invoke, which supplies only ctx, a logger, the protocol
 // converters and the job's own arguments.
 type taskRun struct {
-	*session
-	o     *taskOpts
-	rep   *TaskReport
-	log   hclog.Logger
-	ui    terminal.UI
-	data  []byte
-	json  bool
-	stage string
-	cur   *StepCommon
+	scenario
+	o    *taskOpts
+	rep  *TaskReport
+	data []byte
+	json bool
 }
 
-func (h *host) task(o *taskOpts) (rep *TaskReport) {
+func (h *host) task(o *taskOpts) *TaskReport {
 	start := time.Now()
-	sink := newReport()
-	rep = &TaskReport{
+	rep := &TaskReport{
 		ConfigureDiagnostics: []string{},
 		Processes:            []*ProcessReport{},
 		Timings:              LifecycleTimings{StepsMs: map[string]float64{}},
 	}
-	r := &taskRun{session: &session{h: h, rep: sink}, o: o, rep: rep, log: h.logger("wphost.task")}
 	ctx := context.Background()
-	if o.ui == "console" {
-		r.ui = terminal.ConsoleUI(ctx)
-	} else {
-		r.ui = terminal.NonInteractiveUI(ctx)
-	}
-
-	defer func() {
-		if v := recover(); v != nil {
-			err := fmt.Errorf("panic: %v", v)
-			if r.cur != nil {
-				r.cur.OK, r.cur.Error = false, err.Error()
-			}
-			rep.OK, rep.Stage, rep.Error = false, r.stage, err.Error()
-			rep.Panic = fmt.Sprintf("%v\n%s", v, debug.Stack())
-		}
-		r.killAll()
-		if c, ok := r.ui.(io.Closer); ok {
-			c.Close()
-		}
-		rep.Processes = sink.Processes
-		rep.Timings.SpawnToClientMs = sink.Timings.SpawnToClientMs
-		rep.Timings.SessionMs = ms(time.Since(start))
-	}()
-
-	if err := r.run(ctx); err != nil {
-		if r.cur != nil {
-			r.cur.OK, r.cur.Error = false, err.Error()
-		}
-		rep.Stage, rep.Error = r.stage, err.Error()
-		var e *argmapper.ErrArgumentUnsatisfied
-		if errors.As(err, &e) {
-			rep.MissingArgs = missingArgs(e)
-		}
-		return rep
-	}
-	r.stage = "kill"
-	r.killAll()
-	for _, p := range sink.Processes {
-		if p.leaked() {
-			rep.Stage = "kill"
-			rep.Error = fmt.Sprintf("%s process %d still running after Kill", p.Role, p.Pid)
-			return rep
-		}
-	}
-	rep.OK, rep.Stage = true, ""
+	r := &taskRun{o: o, rep: rep}
+	r.scenario = h.newScenario(newUI(ctx, o.ui), &rep.Processes, &rep.Timings.SpawnToClientMs)
+	r.log = h.logger("wphost.task")
+	r.execute(&rep.verdict, &rep.Panic, &rep.MissingArgs, func() error { return r.run(ctx) })
+	rep.Timings.SessionMs = ms(time.Since(start))
 	return rep
 }
 
@@ -209,13 +152,10 @@ func (r *taskRun) run(ctx context.Context) error {
 		Arguments:            append([]string{}, tli.Arguments...),
 	}
 
-	// Start job.
-	r.stage = "start"
-	st := &TaskStartStep{}
-	r.rep.Start, r.cur = st, &st.StepCommon
-	t0 := time.Now()
 	var state *opaqueany.Any
-	err := r.job("start", func(c interface{}) error {
+	st := &TaskStartStep{}
+	r.rep.Start = st
+	err := r.step("start", &st.StepCommon, func(c interface{}) error {
 		val, err := r.invoke(ctx, c.(component.TaskLauncher).StartTaskFunc(), tli)
 		if err != nil {
 			return err
@@ -226,11 +166,9 @@ func (r *taskRun) run(ctx context.Context) error {
 		state, err = component.ProtoAny(val)
 		return err
 	})
-	r.rep.Timings.StepsMs["start"] = ms(time.Since(t0))
 	if err != nil {
 		return err
 	}
-	st.OK = true
 	if state == nil && (r.o.watch || r.o.stop) {
 		// What the runner's stop job answers when the start job's
 		// result holds no state.
@@ -238,11 +176,9 @@ func (r *taskRun) run(ctx context.Context) error {
 	}
 
 	if r.o.watch {
-		r.stage = "watch"
 		ws := &TaskWatchStep{}
-		r.rep.Watch, r.cur = ws, &ws.StepCommon
-		t0 := time.Now()
-		err := r.job("watch", func(c interface{}) error {
+		r.rep.Watch = ws
+		err := r.step("watch", &ws.StepCommon, func(c interface{}) error {
 			out, err := r.invoke(ctx, c.(component.TaskLauncher).WatchTaskFunc(), argNamedAny("state", state), r.ui)
 			if err != nil {
 				return err
@@ -254,29 +190,31 @@ func (r *taskRun) run(ctx context.Context) error {
 			ws.ExitCode = res.ExitCode
 			return nil
 		})
-		r.rep.Timings.StepsMs["watch"] = ms(time.Since(t0))
 		if err != nil {
 			return err
 		}
-		ws.OK = true
 	}
 
 	if r.o.stop {
-		r.stage = "stop"
-		ss := &StepCommon{}
-		r.rep.Stop, r.cur = ss, ss
-		t0 := time.Now()
-		err := r.job("stop", func(c interface{}) error {
+		r.rep.Stop = &StepCommon{}
+		return r.step("stop", r.rep.Stop, func(c interface{}) error {
 			_, err := r.invoke(ctx, c.(component.TaskLauncher).StopTaskFunc(), argNamedAny("state", state))
 			return err
 		})
-		r.rep.Timings.StepsMs["stop"] = ms(time.Since(t0))
-		if err != nil {
-			return err
-		}
-		ss.OK = true
 	}
 	return nil
+}
+
+// step runs the job name as the current step, reported in st.
+func (r *taskRun) step(name string, st *StepCommon, body func(c interface{}) error) error {
+	r.stage, r.cur = name, st
+	t0 := time.Now()
+	err := r.job(name, body)
+	r.rep.Timings.StepsMs[name] = ms(time.Since(t0))
+	if err == nil {
+		st.OK = true
+	}
+	return err
 }
 
 // job is plugin.Open + the job body + Close: spawn, dispense
@@ -288,11 +226,8 @@ func (r *taskRun) job(name string, body func(c interface{}) error) error {
 		return err
 	}
 	defer r.kill(p)
-	raw, err := p.rpc.Dispense("tasklauncher")
+	raw, err := p.dispense("tasklauncher")
 	if err != nil {
-		return err
-	}
-	if _, err := pluginclient.Mappers(p.client); err != nil {
 		return err
 	}
 	var (
@@ -309,16 +244,8 @@ func (r *taskRun) job(name string, body func(c interface{}) error) error {
 	}
 	if file.Body != nil {
 		var none *hcl.EvalContext
-		diags := component.Configure(raw, file.Body, none.NewChild())
-		for _, d := range diags {
-			s := "task." + name + ": " + d.Summary
-			if d.Detail != "" {
-				s += ": " + d.Detail
-			}
-			r.rep.ConfigureDiagnostics = append(r.rep.ConfigureDiagnostics, s)
-		}
-		if diags.HasErrors() {
-			return diags
+		if err := configure(raw, file.Body, none.NewChild(), "task."+name+": ", &r.rep.ConfigureDiagnostics); err != nil {
+			return err
 		}
 	}
 	return body(raw)

@@ -26,6 +26,8 @@ import (
 	sdk "github.com/hashicorp/waypoint-plugin-sdk"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
 	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
+
+	"wpconformance/internal/handproto"
 )
 
 type BuildConfig struct {
@@ -72,10 +74,8 @@ func (b *Builder) build(
 	ui terminal.UI,
 	src *component.Source,
 	log hclog.Logger,
-) (*Binary, error) {
-	for i := 1; i <= b.config.Lines; i++ {
-		ui.Output("line %d of %d", i, b.config.Lines)
-	}
+) (*handproto.Binary, error) {
+	outputLines(ui, b.config.Lines)
 
 	st := ui.Status()
 	defer st.Close()
@@ -96,7 +96,15 @@ func (b *Builder) build(
 	}
 
 	st.Step(terminal.StatusOK, "Application built successfully")
-	return &Binary{Location: filepath.Join(dir, b.config.OutputName)}, nil
+	return &handproto.Binary{Location: filepath.Join(dir, b.config.OutputName)}, nil
+}
+
+// outputLines prints `line I of N` n times: the output of a build
+// configured with `lines` (or of -noop -lines N).
+func outputLines(ui terminal.UI, n int) {
+	for i := 1; i <= n; i++ {
+		ui.Output("line %d of %d", i, n)
+	}
 }
 
 func main() {

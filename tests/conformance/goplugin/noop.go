@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
 	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
+
+	"wpconformance/internal/handproto"
 )
 
 // NoopBuilder (goplugin -noop [-lines N]) is the Go baseline of
@@ -25,11 +27,9 @@ func (b *NoopBuilder) build(
 	ui terminal.UI,
 	src *component.Source,
 	log hclog.Logger,
-) (*Binary, error) {
-	for i := 1; i <= b.Lines; i++ {
-		ui.Output("line %d of %d", i, b.Lines)
-	}
-	return &Binary{Location: "noop"}, nil
+) (*handproto.Binary, error) {
+	outputLines(ui, b.Lines)
+	return &handproto.Binary{Location: "noop"}, nil
 }
 
 var _ component.Builder = (*NoopBuilder)(nil)
