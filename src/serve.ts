@@ -199,8 +199,11 @@ export async function serve(
   if (debug) {
     writeStdoutOnce(reattachInstructions(running, pluginName(options)));
   } else {
+    // A go-plugin >= 1.6 host that asks for multiplexing gets a clear "not supported" from its
+    // own check when field 7 says false; Waypoint's v1.4.3 host never asks, and must not see it.
+    const mux = Deno.env.get("PLUGIN_MULTIPLEX_GRPC") ? "|false" : "";
     writeStdoutOnce(
-      `1|1|${running.network}|${running.address}|grpc|${running.serverCert ?? ""}\n`,
+      `1|1|${running.network}|${running.address}|grpc|${running.serverCert ?? ""}${mux}\n`,
     );
   }
   await running.done;

@@ -52,3 +52,28 @@ Deno.test("the plugin prints one handshake line, ignores SIGINT, exits cleanly o
   assertEquals(rest, "", "nothing may follow the handshake on stdout");
   assertEquals(await exists(join(socket, "..")), false, "socket directory left behind");
 });
+
+Deno.test("a host asking for gRPC multiplexing is told no in handshake field 7; others never see it", async () => {
+  const dir = await tempDir("mux-");
+  const plugin = await makeLauncher(
+    dir,
+    "gobuilder",
+    join(REPO, "examples", "gobuilder", "main.ts"),
+  );
+  for (const [mux, expected] of [["true", /\|grpc\|\|false$/], ["", /\|grpc\|$/]] as const) {
+    const child = new Deno.Command(plugin, {
+      env: { WAYPOINT_PLUGIN: MAGIC_COOKIE_VALUE, PLUGIN_MULTIPLEX_GRPC: mux },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+    assertMatch(text.split("\n")[0], expected);
+    child.kill("SIGTERM");
+    await child.status;
+    reader.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+  }
+});

@@ -26,7 +26,6 @@ export type Transport = "unix" | "tcp";
 
 const defaultTransport: Transport = Deno.build.os === "windows" ? "tcp" : "unix";
 
-
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.bindAsync(address, serverCredentials(), (err, port) => {
