@@ -79,3 +79,12 @@ Deno.test("deno task proto output is what the committed example module holds (no
     "export interface Binary {\n  /** Field 1: `location`. */\n  location: string;\n}",
   );
 });
+
+Deno.test("every generated module in the repository matches its .proto files (deno task proto --check)", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/proto.ts", "--check"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+});
