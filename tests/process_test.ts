@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals, assertMatch } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { exists, makeLauncher, REPO, tempDir } from "./support/host.ts";
+import { exists, makeLauncher, readStdout, REPO, tempDir } from "./support/host.ts";
 import { MAGIC_COOKIE_VALUE } from "../mod.ts";
 
 Deno.test("the plugin prints one handshake line, ignores SIGINT, exits cleanly on SIGTERM", async () => {
@@ -67,13 +67,9 @@ Deno.test("a host asking for gRPC multiplexing is told no in handshake field 7; 
       stdout: "piped",
       stderr: "null",
     }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+    const text = await readStdout(child);
     assertMatch(text.split("\n")[0], expected);
     child.kill("SIGTERM");
     await child.status;
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
   }
 });

@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { exists, makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
+import { exists, makeLauncher, readStdout, REPO, runHost, tempDir } from "./support/host.ts";
 import { MAGIC_COOKIE_VALUE } from "../mod.ts";
 
 async function gobuilderProject(): Promise<{ dir: string; plugin: string }> {
@@ -70,12 +70,12 @@ Deno.test("in debug mode the host reattaches, twice in a row, and never stops th
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("WP_REATTACH_PLUGINS='")) text += (await reader.read()).value ?? "";
-  while (!/'\n/.test(text.slice(text.indexOf("WP_REATTACH_PLUGINS='") + 21))) {
-    text += (await reader.read()).value ?? "";
-  }
+  const text = await readStdout(
+    child,
+    (t) =>
+      t.includes("WP_REATTACH_PLUGINS='") &&
+      /'\n/.test(t.slice(t.indexOf("WP_REATTACH_PLUGINS='") + 21)),
+  );
   const value = /WP_REATTACH_PLUGINS='([^']+)'/.exec(text)![1];
   const parsed = JSON.parse(value).gobuilder;
   assertEquals([parsed.Protocol, parsed.ProtocolVersion, parsed.Test, parsed.Pid], [
@@ -100,8 +100,6 @@ Deno.test("in debug mode the host reattaches, twice in a row, and never stops th
     child.kill("SIGINT"); // by hand, Ctrl-C stops a plugin in debug mode
     const status = await child.status;
     assertEquals(status.code, 0);
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
   }
   assertEquals(await exists(parsed.Addr.String), false);
 });
@@ -152,9 +150,7 @@ Deno.test("the socket lives in a private directory under PLUGIN_UNIX_SOCKET_DIR,
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let line = "";
-  while (!line.includes("\n")) line += (await reader.read()).value ?? "";
+  const line = await readStdout(child);
   const socket = line.split("|")[3];
   assert(socket.startsWith(dir + "/plugin"), socket);
   const parent = await Deno.stat(join(socket, ".."));
@@ -167,7 +163,5 @@ Deno.test("the socket lives in a private directory under PLUGIN_UNIX_SOCKET_DIR,
   }
   child.kill("SIGTERM");
   await child.status;
-  reader.releaseLock();
-  await child.stdout.cancel().catch(() => {});
   assertEquals(await exists(join(socket, "..")), false);
 });
