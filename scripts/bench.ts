@@ -1031,29 +1031,27 @@ async function main(args: string[]): Promise<number> {
   const all = { tsGo: true, tsFloor: true, goFloor: true };
   const goSize = await fileSize(goPlugin);
   const trivialSize = await fileSize(trivial);
+  // A figure's median and p90 rows, compared with the floors' median and p90.
+  const medianAndP90 = (
+    figure: string,
+    cells: (q: "median" | "p90") => Pick<Row, "ts" | "compiled" | "go">,
+  ): Row[] =>
+    (["median", "p90"] as const).map((q) => ({
+      figure: `${figure}, ${q}`,
+      unit: "ms",
+      floorDeno: fd[q],
+      floorGo: fg[q],
+      ...cells(q),
+      ratios: all,
+    }));
   const rows: Row[] = [
     { figure: "spawn → exit, median", unit: "ms", floorDeno: fd.median, floorGo: fg.median },
     { figure: "spawn → exit, p90", unit: "ms", floorDeno: fd.p90, floorGo: fg.p90 },
-    {
-      figure: "gobuilder: spawn → handshake, median",
-      unit: "ms",
-      floorDeno: fd.median,
-      floorGo: fg.median,
-      ts: val(hsTs?.handshake.median, hsTs),
-      compiled: cval(hsC?.handshake.median, hsC),
-      go: val(hsGo?.handshake.median, hsGo),
-      ratios: all,
-    },
-    {
-      figure: "gobuilder: spawn → handshake, p90",
-      unit: "ms",
-      floorDeno: fd.p90,
-      floorGo: fg.p90,
-      ts: val(hsTs?.handshake.p90, hsTs),
-      compiled: cval(hsC?.handshake.p90, hsC),
-      go: val(hsGo?.handshake.p90, hsGo),
-      ratios: all,
-    },
+    ...medianAndP90("gobuilder: spawn → handshake", (q) => ({
+      ts: val(hsTs?.handshake[q], hsTs),
+      compiled: cval(hsC?.handshake[q], hsC),
+      go: val(hsGo?.handshake[q], hsGo),
+    })),
     {
       figure: "gobuilder: Kill → exited, median",
       unit: "ms",
@@ -1062,26 +1060,11 @@ async function main(args: string[]): Promise<number> {
       go: val(hsGo?.kill.median, hsGo),
       ratios: { tsGo: true },
     },
-    {
-      figure: "no-op builder: build session, median",
-      unit: "ms",
-      floorDeno: fd.median,
-      floorGo: fg.median,
-      ts: val(sesTs?.session.median, sesTs),
-      compiled: cval(sesC?.session.median, sesC),
-      go: val(sesGo?.session.median, sesGo),
-      ratios: all,
-    },
-    {
-      figure: "no-op builder: build session, p90",
-      unit: "ms",
-      floorDeno: fd.p90,
-      floorGo: fg.p90,
-      ts: val(sesTs?.session.p90, sesTs),
-      compiled: cval(sesC?.session.p90, sesC),
-      go: val(sesGo?.session.p90, sesGo),
-      ratios: all,
-    },
+    ...medianAndP90("no-op builder: build session", (q) => ({
+      ts: val(sesTs?.session[q], sesTs),
+      compiled: cval(sesC?.session[q], sesC),
+      go: val(sesGo?.session[q], sesGo),
+    })),
     {
       figure: "no-op builder: … of it BuildSpec + Build, median",
       unit: "ms",
