@@ -117,6 +117,7 @@ export type { ExecSession, LogEvent, LogViewer, WindowSize } from "./src/compone
 
 // Config schemas.
 export {
+  type CollectionOptions,
   config,
   type Field,
   type FieldOptions,

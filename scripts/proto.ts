@@ -34,6 +34,13 @@ const builtIn: Target[] = [
     runtimeImport: "../proto/runtime.ts",
     includeDirs: ["proto"],
   },
+  // Waypoint's builtin plugins' messages, one module per package (@x/waypoint-plugin/builtin).
+  ...["docker", "files", "pack", "ecr"].map((pkg) => ({
+    inputs: [`proto/builtin/${pkg}.proto`],
+    out: `src/gen/builtin/${pkg}.ts`,
+    runtimeImport: "../../proto/runtime.ts",
+    includeDirs: ["proto"],
+  })),
   {
     inputs: ["examples/localdeploy/output.proto"],
     out: "examples/localdeploy/gen/output.ts",

@@ -85,23 +85,54 @@ Deno.test("a scaffolded project passes fmt, lint, type check, proto drift and it
     const r = await deno(args, dir);
     assertEquals(r.code, 0, `deno ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
   }
+  // The components use their typed inputs as they are: no cast anywhere.
+  for (const f of ["registry/registry.ts", "platform/platform.ts", "release/release.ts"]) {
+    const code = await Deno.readTextFile(join(dir, f));
+    assertEquals(/\bas \{|\bas [A-Z]\w*\b/.test(code), false, `${f} casts:\n${code}`);
+  }
+  assertStringIncludes(
+    await Deno.readTextFile(join(dir, "registry", "registry.ts")),
+    "input: Artifact,",
+  );
+  // The docs task the README lists.
+  assertStringIncludes(await Deno.readTextFile(join(dir, "README.md")), "deno task docs");
+  const docs = await deno(["task", "docs"], dir);
+  assertEquals(docs.code, 0, docs.stderr);
+  assertStringIncludes(docs.stdout, "# waypoint-plugin-myplugin");
+  for (const heading of ["## Builder", "## Registry", "## Platform", "## ReleaseManager"]) {
+    assertStringIncludes(docs.stdout, heading);
+  }
+  assertStringIncludes(
+    docs.stdout,
+    "| `source` | string | optional | `./` | The directory to build, relative to the project |",
+  );
 });
 
-Deno.test("a project with only a platform and a release manager takes the build by type name", async () => {
-  const dir = join(await tempDir("init-"), "p");
-  const made = await init(
-    ["deploy-only", dir, "--components", "platform,release", "--toolkit", REPO],
-    REPO,
-  );
-  assertEquals(made.code, 0, made.stderr);
-  assertEquals(await exists(join(dir, "builder")), false);
-  assertStringIncludes(
-    await Deno.readTextFile(join(dir, "platform", "platform.ts")),
-    'input: "deploy_only.builder.Artifact"',
-  );
-  for (const args of [["check", "main.ts", "tests/"], ["task", "test"]]) {
-    const r = await deno(args, dir);
-    assertEquals(r.code, 0, `deno ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
+Deno.test("components without their stage before take Waypoint's docker types, typed, and test them", async () => {
+  const cases: [string, string, string[]][] = [
+    // [components, the file, what it must say]
+    ["platform,release", "platform/platform.ts", ["input: docker.Image,", "ctx.artifact.image"]],
+    ["registry", "registry/registry.ts", ["input: docker.Image,", "ctx.artifact.tag"]],
+    ["releasemanager", "release/release.ts", ["input: docker.Deployment,", "ctx.deployment.id"]],
+  ];
+  for (const [components, file, says] of cases) {
+    const dir = join(await tempDir("init-"), "p");
+    const made = await init(
+      ["deploy-only", dir, "--components", components, "--toolkit", REPO],
+      REPO,
+    );
+    assertEquals(made.code, 0, made.stderr);
+    assertEquals(await exists(join(dir, "builder")), false);
+    const code = await Deno.readTextFile(join(dir, file));
+    assertStringIncludes(code, 'import { docker } from "@x/waypoint-plugin/builtin";');
+    for (const s of says) assertStringIncludes(code, s);
+    // The generated test hands the component a real docker message, encoded as Waypoint sends it.
+    const test = await Deno.readTextFile(join(dir, "tests", "plugin_test.ts"));
+    assertStringIncludes(test, ".encode(");
+    for (const args of [["lint"], ["check", "main.ts", "tests/"], ["task", "test"]]) {
+      const r = await deno(args, dir);
+      assertEquals(r.code, 0, `${components}: deno ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
+    }
   }
 });
 

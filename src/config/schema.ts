@@ -25,6 +25,20 @@ export interface FieldOptions<T> {
   sensitive?: boolean;
 }
 
+/** Options of a list or map field. */
+export interface CollectionOptions<T> extends FieldOptions<T> {
+  /**
+   * Whether an element may be `null` in `waypoint.hcl` (`["a", null]`). Such
+   * an element decodes as `undefined`, and only then does the element type
+   * include `undefined`. Default: `false` (HCL rejects a `null` element).
+   */
+  nullElements?: boolean;
+}
+
+/** The element type of a list or map of `Field<T>` declared with options `O`. */
+export type Elem<T, O> = O extends { nullElements: true } ? Exclude<T, undefined> | undefined
+  : Exclude<T, undefined>;
+
 /** The kinds of field. */
 export type FieldKind =
   | "string"
@@ -95,13 +109,24 @@ export interface ConfigFactory {
   int<O extends FieldOptions<number>>(options?: O): Field<Opt<number, O>>;
   /** A number attribute (Go `float64`). */
   number<O extends FieldOptions<number>>(options?: O): Field<Opt<number, O>>;
-  /** A list attribute, e.g. `args = ["-v"]`. Unset: `[]` unless a default is given. */
-  list<T, O extends FieldOptions<T[]>>(elem: Field<T>, options?: O): Field<T[]>;
-  /** A map attribute with string keys, e.g. `env = { A = "1" }`. Unset: `{}` unless a default is given. */
-  map<T, O extends FieldOptions<Record<string, T>>>(
+  /**
+   * A list attribute, e.g. `args = ["-v"]`. Unset: `[]` unless a default is
+   * given. `config.list(config.string())` is `string[]`: an element's own
+   * optionality does not apply; `nullElements: true` allows `null` elements.
+   */
+  list<T, O extends CollectionOptions<Elem<T, O>[]>>(
     elem: Field<T>,
     options?: O,
-  ): Field<Record<string, T>>;
+  ): Field<Elem<T, O>[]>;
+  /**
+   * A map attribute with string keys, e.g. `env = { A = "1" }`. Unset: `{}`
+   * unless a default is given. `config.map(config.string())` is
+   * `Record<string, string>`; `nullElements: true` allows `null` values.
+   */
+  map<T, O extends CollectionOptions<Record<string, Elem<T, O>>>>(
+    elem: Field<T>,
+    options?: O,
+  ): Field<Record<string, Elem<T, O>>>;
   /** A nested block, e.g. `auth { user = "x" }`; `undefined` when absent unless required. */
   block<S extends Shape, O extends FieldOptions<never>>(
     shape: S,
@@ -158,17 +183,17 @@ export const config: ConfigFactory = {
     return field("number", options ?? {});
   },
   /** A list attribute, e.g. `args = ["-v"]`. Unset: `[]` unless a default is given. */
-  list<T, O extends FieldOptions<T[]>>(
+  list<T, O extends CollectionOptions<Elem<T, O>[]>>(
     elem: Field<T>,
     options?: O,
-  ): Field<T[]> {
+  ): Field<Elem<T, O>[]> {
     return field("list", options ?? {}, { elem: elem as Field<unknown> });
   },
   /** A map attribute with string keys, e.g. `env = { A = "1" }`. Unset: `{}` unless a default is given. */
-  map<T, O extends FieldOptions<Record<string, T>>>(
+  map<T, O extends CollectionOptions<Record<string, Elem<T, O>>>>(
     elem: Field<T>,
     options?: O,
-  ): Field<Record<string, T>> {
+  ): Field<Record<string, Elem<T, O>>> {
     return field("map", options ?? {}, { elem: elem as Field<unknown> });
   },
   /** A nested block, e.g. `auth { user = "x" }`; `undefined` when absent unless required. */
@@ -203,6 +228,11 @@ export function isOptional(f: Field<unknown>): boolean {
   if (f.kind === "label") return false;
   if (f.kind === "blocks") return true;
   return f.options.required !== true;
+}
+
+/** Whether the elements of a list or map field may be `null` (`nullElements: true`). */
+export function nullElements(f: Field<unknown>): boolean {
+  return (f.options as CollectionOptions<unknown>).nullElements === true;
 }
 
 /** A human-readable type, as `waypoint docs` shows it. */

@@ -7,6 +7,7 @@ import {
   type Field,
   hclName,
   isOptional,
+  nullElements,
   type Schema,
   type Shape,
   typeName,
@@ -129,15 +130,10 @@ function fieldType(f: Field<unknown>): PsType {
     case "label":
       return primitive(KIND.String);
     case "list":
-      return { container: { kind: KIND.Slice, elem: primitive(scalarKind(f.elem!)), count: 0 } };
+      return { container: { kind: KIND.Slice, elem: elemType(f), count: 0 } };
     case "map":
       return {
-        container: {
-          kind: KIND.Map,
-          key: primitive(KIND.String),
-          elem: primitive(scalarKind(f.elem!)),
-          count: 0,
-        },
+        container: { kind: KIND.Map, key: primitive(KIND.String), elem: elemType(f), count: 0 },
       };
     case "block": {
       const s: PsType = { struct: toProtostructure(f.shape!) };
@@ -152,6 +148,12 @@ function fieldType(f: Field<unknown>): PsType {
         },
       };
   }
+}
+
+/** A list's or map's element: a pointer only when `null` elements are allowed (`[]*string`). */
+function elemType(f: Field<unknown>): PsType {
+  const elem = primitive(scalarKind(f.elem!));
+  return nullElements(f) ? ptr(elem) : elem;
 }
 
 function tag(key: string, f: Field<unknown>): string {
@@ -209,6 +211,10 @@ function decodeScalar(f: Field<unknown>, path: string, value: unknown): unknown 
   return value;
 }
 
+function decodeElem(f: Field<unknown>, path: string, value: unknown): unknown {
+  return value === null && nullElements(f) ? undefined : decodeScalar(f.elem!, path, value);
+}
+
 /** Decodes the JSON object the host sends to `Configure` into a value of the shape, applying defaults. */
 export function decodeConfig(
   shape: Shape,
@@ -236,7 +242,7 @@ export function decodeConfig(
         if (unset) out[key] = [];
         else if (!Array.isArray(raw)) {
           throw new ConfigError(p, shown(f, raw), "must be a list", describe(raw));
-        } else out[key] = raw.map((v, i) => decodeScalar(f.elem!, `${p}[${i}]`, v));
+        } else out[key] = raw.map((v, i) => decodeElem(f, `${p}[${i}]`, v));
         break;
       case "map":
         if (unset) out[key] = {};
@@ -244,7 +250,7 @@ export function decodeConfig(
           throw new ConfigError(p, shown(f, raw), "must be a map", describe(raw));
         } else {
           out[key] = Object.fromEntries(
-            Object.entries(raw).map(([k, v]) => [k, decodeScalar(f.elem!, `${p}.${k}`, v)]),
+            Object.entries(raw).map(([k, v]) => [k, decodeElem(f, `${p}.${k}`, v)]),
           );
         }
         break;

@@ -11,9 +11,20 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { join } from "node:path";
-import { file, type FuncSpec, type FuncSpec_Value, type Struct } from "../gen/wire.ts";
+import {
+  file,
+  type FuncSpec,
+  type FuncSpec_Value,
+  ResourceCategoryDisplayHint,
+  StatusReport_Health,
+  type Struct,
+} from "../gen/wire.ts";
 import { codec, MAX_MESSAGE } from "../internal/grpc.ts";
-import type { AnyMessage } from "../components/context.ts";
+import type { AnyMessage, DeploymentConfig } from "../components/context.ts";
+import type { Health, StatusReport, StatusResource } from "../components/status.ts";
+import type { ResourceCategory } from "../components/resources.ts";
+import { Code, PluginError } from "../errors.ts";
+import { decodeUseBlock } from "./hcl.ts";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../serve.ts";
 import { RecordingUI, type UIEvent } from "./recording_ui.ts";
 import { DEFAULT_PERMISSIONS } from "../tools/compile.ts";
@@ -61,8 +72,11 @@ export interface CallOptions {
   labels?: Record<string, string>;
   /** `Args.DataDir.App`. Default: directories under `.waypoint/data` in the plugin's cwd. */
   dataDir?: { cacheDir: string; dataDir: string };
-  /** `Args.DeploymentConfig`. Default: id `test-1`, sequence 1. */
-  deploymentConfig?: { id?: string; sequence?: number };
+  /**
+   * `Args.DeploymentConfig`, field by field. Default: id `test-1`, sequence 1,
+   * server address `localhost:9701`, no TLS, no invite token.
+   */
+  deploymentConfig?: Partial<DeploymentConfig>;
   /** `Args.TaskLaunchInfo` for task launchers. */
   task?: {
     ociUrl?: string;
@@ -72,6 +86,12 @@ export interface CallOptions {
   };
   /** Messages from earlier stages, matched by type (what Waypoint passes as `artifact`, `target` …). */
   inputs?: AnyMessage[];
+  /**
+   * Cancels the operation when aborted, as Waypoint does when the user
+   * interrupts it: the call is cancelled, the plugin's `ctx.signal` aborts,
+   * and the call rejects with an {@linkcode RpcError} of code `CANCELLED`.
+   */
+  signal?: AbortSignal;
   /**
    * Announce host-served broker ids (the UI) this long after the call starts,
    * to test a plugin against a slow host; `Infinity` never announces them.
@@ -92,6 +112,43 @@ export interface OperationResult {
   response: Record<string, unknown>;
   /** What the operation sent to the terminal UI. */
   ui: UIEvent[];
+}
+
+/** What `status()` returned: the report with health and categories by name, as the plugin wrote them. */
+export interface StatusResult extends OperationResult {
+  /** The decoded status report. */
+  report: StatusReport;
+}
+
+const CODE_NAMES = Object.fromEntries(
+  Object.entries(Code).map(([name, code]) => [code, name]),
+) as Record<Code, keyof typeof Code>;
+
+/**
+ * An RPC the plugin answered with an error status. `code` is the gRPC code,
+ * to compare with {@linkcode Code} (`Code.FAILED_PRECONDITION`); `codeName`
+ * is its name there.
+ */
+export class RpcError extends PluginError {
+  /** `service/method`, e.g. `hashicorp.waypoint.sdk.Builder/Build`. */
+  readonly rpc: string;
+  /** The plugin's message, as Waypoint shows it after `desc =`. */
+  readonly details: string;
+  /** The code's name in {@linkcode Code}, e.g. `FAILED_PRECONDITION`. */
+  readonly codeName: keyof typeof Code;
+
+  /**
+   * @param rpc the method that failed
+   * @param code the gRPC status code
+   * @param details the status message
+   */
+  constructor(rpc: string, code: Code, details: string) {
+    super(`${rpc}: ${details}`, code);
+    this.name = "RpcError";
+    this.rpc = rpc;
+    this.details = details;
+    this.codeName = CODE_NAMES[code] ?? "UNKNOWN";
+  }
 }
 
 const decoder = new TextDecoder();
@@ -153,42 +210,67 @@ export class TestPlugin {
     this.#broker.on("error", () => {});
   }
 
-  /** Calls a unary RPC by full service name and method, with a plain request object. */
-  call(service: string, method: string, request: unknown = {}): Promise<Record<string, unknown>> {
+  /**
+   * Calls a unary RPC by full service name and method, with a plain request
+   * object. An error status rejects with an {@linkcode RpcError}; aborting
+   * `options.signal` cancels the call.
+   */
+  call(
+    service: string,
+    method: string,
+    request: unknown = {},
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Record<string, unknown>> {
     const m = file.root.lookupService(service).methods[method];
     if (!m) throw new TypeError(`${service} has no method ${method}`);
     m.resolve();
     const req = codec(m.resolvedRequestType!.fullName.slice(1));
     const res = codec(m.resolvedResponseType!.fullName.slice(1));
+    const rpc = `${service}/${method}`;
+    const { signal } = options;
     return new Promise((resolve, reject) => {
-      this.#client.makeUnaryRequest(
-        `/${service}/${method}`,
+      if (signal?.aborted) {
+        reject(new RpcError(rpc, Code.CANCELLED, "cancelled before the call was made"));
+        return;
+      }
+      const onAbort = () => call.cancel();
+      const call = this.#client.makeUnaryRequest(
+        `/${rpc}`,
         req.serialize,
         (b: Buffer) => {
           const type = file.root.lookupType(m.resolvedResponseType!.fullName);
           return type.toObject(res.deserialize(b) as never, { defaults: true, longs: Number });
         },
         request,
-        (err, value) =>
-          err
-            ? reject(new Error(`${service}/${method}: ${err.details || err.message}`))
-            : resolve(value as Record<string, unknown>),
+        (err, value) => {
+          signal?.removeEventListener("abort", onAbort);
+          if (err) reject(new RpcError(rpc, err.code as Code, err.details || err.message));
+          else resolve(value as Record<string, unknown>);
+        },
       );
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
   /**
    * Configures a component as Waypoint does: asks for its config struct,
-   * encodes `config` (keyed by HCL names) the way Go's JSON encoder would
-   * (unset fields as null), and calls Configure. Rejects with the plugin's
-   * message when validation fails.
+   * decodes `config` (keyed by HCL names; a block is an object, repeated
+   * blocks an array of objects) as gohcl would and sends the JSON Go's
+   * encoder makes of it to Configure.
+   *
+   * Rejects with an {@linkcode HclError} in gohcl's words when the block
+   * would not decode (`Missing required argument: The argument "name" is
+   * required, but no definition was found.`, `Unsupported argument: An
+   * argument named "foo" is not expected here.`) — also for a component
+   * without a config struct given any attribute — and with an
+   * {@linkcode RpcError} when the plugin rejects the values.
    */
   async configure(component: ComponentName, config: Record<string, unknown> = {}): Promise<void> {
     const service = SERVICE[component];
     const resp = await this.call(service, "ConfigStruct");
-    const struct = resp.struct as Struct | null;
-    if (!struct) return;
-    const json = jsonFor(struct, config, "");
+    const struct = (resp.struct as Struct | null) ?? undefined;
+    const json = decodeUseBlock(struct, config);
+    if (!struct) return; // Waypoint does not call Configure without a config struct.
     await this.call(service, "Configure", { json: new TextEncoder().encode(JSON.stringify(json)) });
   }
 
@@ -226,13 +308,14 @@ export class TestPlugin {
     return this.operation(component, "DestroySpec", "Destroy", withInput(options, target));
   }
 
-  /** Runs a component's `status`. */
-  status(
+  /** Runs a component's `status`; `report` has health and categories by name (`"ready"`). */
+  async status(
     component: "platform" | "releasemanager",
     target: AnyMessage,
     options: CallOptions = {},
-  ): Promise<OperationResult> {
-    return this.operation(component, "StatusSpec", "Status", withInput(options, target));
+  ): Promise<StatusResult> {
+    const r = await this.operation(component, "StatusSpec", "Status", withInput(options, target));
+    return { ...r, report: statusReport(r.response) };
   }
 
   /** Runs any `<spec>`/`<call>` pair: the FuncSpec is answered with standard values and `inputs`. */
@@ -258,7 +341,7 @@ export class TestPlugin {
       );
     }
     try {
-      const response = await this.call(service, callMethod, { args });
+      const response = await this.call(service, callMethod, { args }, { signal: options.signal });
       const result = response.result as AnyMessage | null | undefined;
       const tpl = response.templateData as Uint8Array | undefined;
       return {
@@ -321,6 +404,9 @@ export class TestPlugin {
           id: "test-1",
           sequence: 1,
           serverAddr: "localhost:9701",
+          serverTls: false,
+          serverTlsSkipVerify: false,
+          entrypointInviteToken: "",
           ...o.deploymentConfig,
         });
       case `${sdk}Args.TaskLaunchInfo`:
@@ -413,48 +499,42 @@ function withInput(o: CallOptions, input: AnyMessage): CallOptions {
   return { ...o, inputs: [input, ...(o.inputs ?? [])] };
 }
 
-function tagOf(tag: string, key: string): string | undefined {
-  return new RegExp(`${key}:"([^"]*)"`).exec(tag)?.[1];
+/** The name of an enum value, as the toolkit spells it: `INSTANCE_MANAGER` → `instance-manager`. */
+function enumName(values: Record<string, number>, n: unknown): string {
+  const name = Object.entries(values).find(([, v]) => v === n)?.[0] ?? "UNKNOWN";
+  return name.toLowerCase().replaceAll("_", "-");
 }
 
-/** Encodes `config` for a protostructure struct as Go's encoding/json would. */
-function jsonFor(
-  struct: Struct,
-  config: Record<string, unknown>,
-  path: string,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const known = new Set<string>();
-  for (const f of struct.fields) {
-    const hcl = (tagOf(f.Tag, "hcl") ?? f.Name).split(",")[0];
-    const key = tagOf(f.Tag, "json")?.split(",")[0] || f.Name;
-    known.add(hcl);
-    const v = config[hcl];
-    const nested = f.type?.struct ?? f.type?.container?.elem?.struct ??
-      f.type?.container?.elem?.container?.elem?.struct;
-    if (v === undefined) {
-      const kind = f.type?.primitive?.kind;
-      out[key] = kind === 24 ? "" : kind === 1 ? false : kind !== undefined ? 0 : null;
-    } else if (nested && Array.isArray(v)) {
-      out[key] = v.map((item) =>
-        jsonFor(nested, item as Record<string, unknown>, `${path}${hcl}.`)
-      );
-    } else if (nested && typeof v === "object" && v !== null) {
-      out[key] = jsonFor(nested, v as Record<string, unknown>, `${path}${hcl}.`);
-    } else {
-      out[key] = v;
-    }
-  }
-  for (const k of Object.keys(config)) {
-    if (!known.has(k)) {
-      throw new Error(
-        `An argument named "${path}${k}" is not expected here: the plugin's config has ${
-          [...known].join(", ")
-        }`,
-      );
-    }
-  }
-  return out;
+function timestamp(t: unknown): Date | undefined {
+  const ts = t as { seconds?: number; nanos?: number } | null | undefined;
+  return ts ? new Date((ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)) : undefined;
+}
+
+/** A `StatusReport` response as the toolkit's {@linkcode StatusReport}. */
+function statusReport(r: Record<string, unknown>): StatusReport {
+  const resources = (r.resources as Record<string, unknown>[] | undefined ?? []).map(
+    (res): StatusResource => ({
+      name: res.name as string,
+      health: enumName(StatusReport_Health, res.health) as Health,
+      healthMessage: res.healthMessage as string,
+      id: res.id as string,
+      parentResourceId: res.parentResourceId as string,
+      platform: res.platform as string,
+      type: res.type as string,
+      platformUrl: res.platformUrl as string,
+      category: enumName(ResourceCategoryDisplayHint, res.categoryDisplayHint) as ResourceCategory,
+      createdTime: timestamp(res.createdTime),
+      state: res.stateJson ? JSON.parse(res.stateJson as string) : undefined,
+      declaredResource: (res.declaredResource as { name?: string } | null)?.name || undefined,
+    }),
+  );
+  return {
+    health: enumName(StatusReport_Health, r.health) as Health,
+    healthMessage: r.healthMessage as string,
+    resources,
+    external: r.external as boolean,
+    generatedTime: timestamp(r.generatedTime),
+  };
 }
 
 /**

@@ -23,6 +23,9 @@ export {
   launchPlugin,
   type LogLine,
   type OperationResult,
+  RpcError,
+  type StatusResult,
   TestPlugin,
   type UIEvent,
 } from "./host.ts";
+export { type HclDiagnostic, HclError } from "./hcl.ts";

@@ -32,6 +32,7 @@
 import { parseArgs } from "node:util";
 import { basename, dirname, join, relative } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
+import { Buffer } from "node:buffer";
 
 // ---------------------------------------------------------------------------------------------
 // Targets
@@ -656,6 +657,33 @@ export function executableKind(
   return undefined;
 }
 
+/**
+ * Text that only the full `deno` CLI carries: its help for `deno compile` and
+ * `deno repl`. denort, the runtime `deno compile` appends a plugin to, has no
+ * subcommands; a binary built on the CLI ignores the plugin and starts the REPL.
+ */
+export const DENO_CLI_MARKERS: readonly string[] = [
+  "Compile the script into a self contained executable",
+  "Start an interactive Read-Eval-Print Loop (REPL) for Deno",
+];
+
+/** Whether the file at `path` is the full `deno` CLI (it holds a {@linkcode DENO_CLI_MARKERS} text). */
+export async function isDenoCli(path: string): Promise<boolean> {
+  const markers = DENO_CLI_MARKERS.map((m) => Buffer.from(m));
+  const overlap = Math.max(...markers.map((m) => m.length)) - 1;
+  using file = await Deno.open(path);
+  const chunk = new Uint8Array(1 << 20);
+  let tail = Buffer.alloc(0);
+  for (;;) {
+    const n = await file.read(chunk);
+    if (n === null) return false;
+    // Keep the end of the previous chunk, so a marker cut in two is still found.
+    const buf = Buffer.concat([tail, chunk.subarray(0, n)]);
+    if (markers.some((m) => buf.indexOf(m) >= 0)) return true;
+    tail = buf.subarray(Math.max(0, buf.length - overlap));
+  }
+}
+
 const OS_LABEL: Record<TargetOs, string> = {
   linux: "Linux (ELF)",
   darwin: "macOS (Mach-O)",
@@ -673,6 +701,11 @@ export function runtimeFailure(output: string): { url?: string; cause: string } 
   if (req) return { url: req[1], cause: req[2].trim() };
   const lines = output.split("\n").map((l) => l.trim()).filter((l) => /^\d+: /.test(l));
   return { cause: lines.slice(1).map((l) => l.replace(/^\d+: /, "")).join(": ") || "unknown" };
+}
+
+/** Where `deno compile` downloads a target's runtime from. */
+export function denortUrl(target: Target, denoVersion: string = Deno.version.deno): string {
+  return `https://dl.deno.land/release/v${denoVersion}/denort-${target.triple}.zip`;
 }
 
 /** Where `deno compile` caches a downloaded runtime: `<DENO_DIR>/dl/release/v<ver>/denort-<triple>.zip`. */
@@ -855,6 +888,15 @@ async function runtimes(targets: Target[]): Promise<Map<Target, Runtime>> {
         );
         continue;
       }
+      if (await isDenoCli(named.path)) {
+        problems.push(
+          `${named.variable}="${named.path}" is the deno CLI, not the runtime denort: a binary ` +
+            `built on it starts deno's REPL instead of the plugin. Point ${named.variable} at ` +
+            `denort ${Deno.version.deno} for ${t.triple} (${denortUrl(t)}), or unset it to let ` +
+            `deno compile download it`,
+        );
+        continue;
+      }
       const kind = executableKind(await readHead(named.path, 4096));
       if (kind && kind.os !== t.os) {
         problems.push(
@@ -895,6 +937,30 @@ async function runtimes(targets: Target[]): Promise<Map<Target, Runtime>> {
   return map;
 }
 
+/** Makes `dir` with its parents; returns the folders that did not exist, deepest first. */
+async function makeDirs(dir: string): Promise<string[]> {
+  const made: string[] = [];
+  for (let d = dir; !(await Deno.lstat(d).then(() => true, () => false)); d = dirname(d)) {
+    made.push(d);
+    if (dirname(d) === d) break;
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  return made;
+}
+
+/**
+ * After a failed compile: removes the target's folder this run made (whatever
+ * deno compile left in it), then each parent this run made if it is empty.
+ */
+async function removeMade(made: string[]): Promise<void> {
+  const [target, ...parents] = made;
+  if (target) await Deno.remove(target, { recursive: true }).catch(() => {});
+  for (const d of parents) {
+    // Not recursive: a parent holding earlier targets' output stays.
+    if (!(await Deno.remove(d).then(() => true, () => false))) return;
+  }
+}
+
 async function run(opts: RunOptions): Promise<void> {
   const base = await runtimes(opts.targets);
   const sums: { path: string; sha256: string }[] = [];
@@ -905,7 +971,7 @@ async function run(opts: RunOptions): Promise<void> {
     const rt = base.get(t)!;
     const started = performance.now();
     console.error(`[${i + 1}/${n}] ${inv.goName} (${inv.target}): deno compile …`);
-    await Deno.mkdir(dirname(inv.output), { recursive: true });
+    const made = await makeDirs(dirname(inv.output));
     const env: Record<string, string> = { NO_COLOR: "1" };
     if (rt.env) env.DENORT_BIN = rt.env;
     const out = await new Deno.Command(Deno.execPath(), {
@@ -917,6 +983,7 @@ async function run(opts: RunOptions): Promise<void> {
     }).output();
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     if (!out.success) {
+      await removeMade(made);
       const dl = runtimeFailure(text);
       if (dl) {
         throw new BuildError(

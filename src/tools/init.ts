@@ -61,6 +61,8 @@ export function toolkitImports(spec: string): Record<string, string> {
   return {
     "@x/waypoint-plugin": `${base}mod.ts`,
     "@x/waypoint-plugin/testing": `${base}src/testing/mod.ts`,
+    "@x/waypoint-plugin/builtin": `${base}src/builtin/mod.ts`,
+    "@x/waypoint-plugin/docs": `${base}src/tools/docs.ts`,
     "@x/waypoint-plugin/proto": `${base}src/tools/proto.ts`,
     "@x/waypoint-plugin/compile": `${base}src/tools/compile.ts`,
     "@x/waypoint-plugin/install": `${base}src/tools/install.ts`,

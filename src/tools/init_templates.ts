@@ -63,7 +63,7 @@ export const COMPONENTS: Record<
       doc: "A pushed artifact: a manifest in the local registry directory.",
       fields: [
         { name: "location", type: "string", doc: "Path of the manifest." },
-        { name: "digest", type: "string", doc: "The artifact's digest." },
+        { name: "ref", type: "string", doc: "What was pushed: a digest or an image reference." },
       ],
     },
   },
@@ -77,7 +77,7 @@ export const COMPONENTS: Record<
       fields: [
         { name: "id", type: "string", doc: "The deployment's id." },
         { name: "location", type: "string", doc: "Path of the deployment manifest." },
-        { name: "digest", type: "string", doc: "The deployed artifact's digest." },
+        { name: "ref", type: "string", doc: "What was deployed: a digest or an image reference." },
       ],
     },
   },
@@ -95,11 +95,6 @@ export const COMPONENTS: Record<
     },
   },
 };
-
-/** The message full name a component produces. */
-export function messageName(p: TemplateParams, c: TemplateComponent): string {
-  return `${p.pkg}.${COMPONENTS[c].dir}.${COMPONENTS[c].message.name}`;
-}
 
 /** `<component>/output.proto`. */
 export function outputProto(p: TemplateParams, c: TemplateComponent): string {
@@ -159,32 +154,59 @@ export function outputModule(p: TemplateParams, c: TemplateComponent): string {
   ].join("\n");
 }
 
-/** The module the previous stage's output type comes from, if that stage is generated. */
-function upstream(
-  p: TemplateParams,
-  c: TemplateComponent,
-): { import: string; type: string } | undefined {
-  const order = ALL_COMPONENTS;
-  for (let i = order.indexOf(c) - 1; i >= 0; i--) {
-    const prev = order[i];
-    // A platform deploys what the registry pushed, or the build when there is no registry.
-    if (!p.components.includes(prev)) continue;
-    const { dir, message } = COMPONENTS[prev];
-    return {
-      import: `import { ${message.name} } from "../${dir}/gen/output.ts";`,
-      type: message.name,
-    };
-  }
-  return undefined;
+/** The stage before each component, nearest first: what its input can be. */
+const UPSTREAM: Record<TemplateComponent, TemplateComponent[]> = {
+  builder: [],
+  registry: ["builder"],
+  // A platform deploys what the registry pushed, or the build when there is no registry.
+  platform: ["registry", "builder"],
+  releasemanager: ["platform"],
+};
+
+/** A component's input: its import, the `input:` value, and how to name what arrived. */
+export interface TemplateInput {
+  /** The import line (empty when none is needed). */
+  import: string;
+  /** The `input:` expression. */
+  input: string;
+  /** A TypeScript expression naming what arrived (`ctx.artifact.digest`, `ctx.deployment.id`). */
+  ref: string;
+  /** The builtin type, when the input is one of Waypoint's builtin plugins' outputs. */
+  builtin?: "docker.Image" | "docker.Deployment";
 }
 
-function inputOf(p: TemplateParams, c: TemplateComponent): { imports: string; input: string } {
-  const up = upstream(p, c);
-  if (up) return { imports: up.import, input: up.type };
-  // No upstream component in this plugin: take another plugin's output by its full name
-  // (a platform usually deploys a build directly, without a registry).
-  const prev: TemplateComponent = c === "releasemanager" ? "platform" : "builder";
-  return { imports: "", input: JSON.stringify(messageName(p, prev)) };
+/**
+ * The input of a component: the previous stage's output type when this
+ * plugin generates that stage, else the output of Waypoint's own docker
+ * plugin (`docker.Image` from its builders and registry, `docker.Deployment`
+ * from its platform), typed through `@x/waypoint-plugin/builtin`.
+ */
+export function inputOf(p: TemplateParams, c: TemplateComponent): TemplateInput {
+  const prev = UPSTREAM[c].find((u) => p.components.includes(u));
+  const arg = c === "releasemanager" ? "ctx.deployment" : "ctx.artifact";
+  const builtinImport = 'import { docker } from "@x/waypoint-plugin/builtin";';
+  if (!prev) {
+    return c === "releasemanager"
+      ? {
+        import: builtinImport,
+        input: "docker.Deployment",
+        ref: `${arg}.id`,
+        builtin: "docker.Deployment",
+      }
+      : {
+        import: builtinImport,
+        input: "docker.Image",
+        ref: `\`\${${arg}.image}:\${${arg}.tag}\``,
+        builtin: "docker.Image",
+      };
+  }
+  const { dir, message } = COMPONENTS[prev];
+  const field = prev === "builder" ? "digest" : prev === "registry" ? "ref" : "id";
+  return {
+    import: `import { ${message.name} } from "../${dir}/gen/output.ts";`,
+    input: message.name,
+    ref: `${arg}.${field}`,
+  };
 }
 
 const DIGEST_HELPER = `/** sha256 of \`data\`, hex. */
@@ -249,7 +271,7 @@ export const builder = defineBuilder({
 });
 `;
     case "registry": {
-      const { imports, input } = inputOf(p, c);
+      const { import: imports, input, ref } = inputOf(p, c);
       return `/** The ${p.name} registry: writes a manifest of the artifact into a local directory. */
 import { config, defineRegistry } from "@x/waypoint-plugin";
 import { join } from "node:path";
@@ -268,22 +290,22 @@ export const registry = defineRegistry({
   async push(ctx) {
     using status = ctx.ui.status();
     status.update("Pushing artifact");
-    const artifact = ctx.artifact as { digest?: string };
-    const digest = artifact.digest ?? "unknown";
+    const ref = ${ref};
     await Deno.mkdir(ctx.config.directory, { recursive: true });
-    const location = join(ctx.config.directory, \`\${digest}.json\`);
-    await Deno.writeTextFile(location, JSON.stringify({ app: ctx.source.app, digest }));
-    status.step("ok", \`Pushed \${location}\`);
-    return Image.create({ location, digest });
+    const location = join(ctx.config.directory, \`\${ref.replace(/[^\\w.-]/g, "_")}.json\`);
+    await Deno.writeTextFile(location, JSON.stringify({ app: ctx.source.app, ref }));
+    status.step("ok", \`Pushed \${ref} to \${location}\`);
+    return Image.create({ location, ref });
   },
 });
 `;
     }
     case "platform": {
-      const { imports, input } = inputOf(p, c);
+      const { import: imports, input, ref } = inputOf(p, c);
       return `/** The ${p.name} platform: writes a deployment manifest; destroy removes it. */
 import { config, definePlatform } from "@x/waypoint-plugin";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 ${imports}
 import { Deployment } from "./gen/output.ts";
 
@@ -297,20 +319,20 @@ export const platform = definePlatform({
   }),
   input: ${input},
   output: Deployment,
-  url: (d) => \`file://\${d.location}\`,
+  url: (d) => pathToFileURL(d.location).href,
   docs: { description: "Deploys the artifact (here: writes a deployment manifest)" },
 
   async deploy(ctx) {
     using status = ctx.ui.status();
     status.update("Deploying");
     const id = ctx.deploymentConfig.id;
-    const digest = (ctx.artifact as { digest?: string }).digest ?? "unknown";
+    const ref = ${ref};
     await Deno.mkdir(ctx.config.directory, { recursive: true });
     const location = join(ctx.config.directory, \`\${id}.json\`);
-    await Deno.writeTextFile(location, JSON.stringify({ id, digest }));
+    await Deno.writeTextFile(location, JSON.stringify({ id, ref }));
     ctx.resources.declare({ name: "manifest", type: "file", platform: "local" });
-    status.step("ok", \`Deployed \${id}\`);
-    return Deployment.create({ id, location, digest });
+    status.step("ok", \`Deployed \${ref} as \${id}\`);
+    return Deployment.create({ id, location, ref });
   },
 
   async destroy(ctx) {
@@ -326,10 +348,11 @@ export const platform = definePlatform({
 `;
     }
     case "releasemanager": {
-      const { imports, input } = inputOf(p, c);
+      const { import: imports, input, ref } = inputOf(p, c);
       return `/** The ${p.name} release manager: records the released deployment in a \`current\` file. */
 import { config, defineReleaseManager } from "@x/waypoint-plugin";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 ${imports}
 import { Release } from "./gen/output.ts";
 
@@ -344,16 +367,16 @@ export const releaseManager = defineReleaseManager({
   docs: { description: "Releases a deployment (here: writes its id into a \`current\` file)" },
 
   async release(ctx) {
-    const id = (ctx.deployment as { id?: string }).id ?? "unknown";
+    const id = ${ref};
     await Deno.mkdir(ctx.config.directory, { recursive: true });
     const current = join(ctx.config.directory, "current");
     await Deno.writeTextFile(current, id);
     ctx.ui.output(\`Released \${id}\`, { style: "success" });
-    return Release.create({ url: \`file://\${current}\`, deploymentId: id });
+    return Release.create({ url: pathToFileURL(current).href, deploymentId: id });
   },
 
   async destroy(ctx) {
-    await Deno.remove(new URL(ctx.release.url).pathname).catch(() => {});
+    await Deno.remove(fileURLToPath(ctx.release.url)).catch(() => {});
   },
 });
 `;
@@ -389,6 +412,7 @@ export function denoJson(p: TemplateParams): string {
         proto: "deno run -A @x/waypoint-plugin/proto",
         compile: `deno run -A @x/waypoint-plugin/compile --name ${p.name} --entry main.ts`,
         install: `deno run -A @x/waypoint-plugin/install --name ${p.name} --entry main.ts`,
+        docs: `deno run -A @x/waypoint-plugin/docs --name ${p.name} --entry main.ts`,
         test: "deno test -A tests/",
         ok:
           "deno fmt --check && deno lint && deno check main.ts tests/ && deno task proto --check && deno task test",
@@ -401,6 +425,31 @@ export function denoJson(p: TemplateParams): string {
   ) + "\n";
 }
 
+const TEST_HELPERS: Record<string, string> = {
+  assert: `function assert(cond: unknown, msg = "assertion failed"): asserts cond {
+  if (!cond) throw new Error(msg);
+}
+`,
+  assertEquals: `function assertEquals(actual: unknown, expected: unknown): void {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(\`expected \${JSON.stringify(expected)}, got \${JSON.stringify(actual)}\`);
+  }
+}
+`,
+  exists: `async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+`,
+};
+
+/** The test helpers `body` calls (an unused one would fail the project's lint). */
+function helpers(body: string): string {
+  return Object.entries(TEST_HELPERS)
+    .filter(([name]) => new RegExp(`\\b${name}\\(`).test(body))
+    .map(([, code]) => `\n${code}`)
+    .join("");
+}
+
 /** `tests/plugin_test.ts`: drives the plugin through the toolkit's test host. */
 export function pluginTest(p: TemplateParams): string {
   const has = (c: TemplateComponent) => p.components.includes(c);
@@ -410,7 +459,13 @@ export function pluginTest(p: TemplateParams): string {
     const { dir, message } = COMPONENTS[c];
     imports.push(`import { ${message.name} } from "../${dir}/gen/output.ts";`);
   };
-  let last: string;
+  const useDocker = () => {
+    const line = 'import { docker } from "@x/waypoint-plugin/builtin";';
+    if (!imports.includes(line)) imports.push(line);
+  };
+  // `last`: the previous stage's result; `ref`: what the next stage should record of it.
+  let last = "";
+  let ref = "";
   if (has("builder")) {
     use("builder");
     steps.push(`  await plugin.configure("builder", { source: "./src" });
@@ -420,19 +475,22 @@ export function pluginTest(p: TemplateParams): string {
   assertEquals(artifact.files, 1);
   assert(built.ui.some((e) => e.kind === "status" && e.text.startsWith("Application built")));`);
     last = "built.result!";
-  } else {
-    steps.push(`  // Another plugin's build output, passed on as Waypoint would.
-  const built = {
-    typeUrl: "type.googleapis.com/${messageName(p, "builder")}",
-    value: new Uint8Array(),
-  };`);
+    ref = "artifact.digest";
+  } else if (has("registry") || has("platform")) {
+    useDocker();
+    steps.push(`  // What Waypoint's docker builder hands on: a docker.Image.
+  const image = docker.Image.create({ image: "nginx", tag: "1.27", docker: {} });
+  const built = { typeUrl: docker.Image.typeUrl, value: docker.Image.encode(image) };`);
     last = "built";
+    ref = '"nginx:1.27"';
   }
   if (has("registry")) {
     use("registry");
     steps.push(`  await plugin.configure("registry", {});
   const pushed = await plugin.push(${last}, { source });
-  assert(await exists(join(dir, Image.decode(pushed.result!.value).location)));`);
+  const pushedImage = Image.decode(pushed.result!.value);
+  assertEquals(pushedImage.ref, ${ref});
+  assert(await exists(join(dir, pushedImage.location)));`);
     last = "pushed.result!";
   }
   if (has("platform")) {
@@ -441,16 +499,28 @@ export function pluginTest(p: TemplateParams): string {
   const deployed = await plugin.deploy(${last}, { source, deploymentConfig: { id: "d1" } });
   const deployment = Deployment.decode(deployed.result!.value);
   assertEquals(deployment.id, "d1");
+  assertEquals(deployment.ref, ${ref});
   assert(await exists(join(dir, deployment.location)));
   const status = await plugin.status("platform", deployed.result!);
-  assertEquals(status.response.health, 2); // READY`);
+  assertEquals(status.report.health, "ready");`);
     last = "deployed.result!";
   }
   if (has("releasemanager")) {
     use("releasemanager");
+    if (!has("platform")) {
+      useDocker();
+      steps.push(`  // What Waypoint's docker platform hands on: a docker.Deployment.
+  const deployment = docker.Deployment.create({ id: "d1", name: "web", container: "c0ffee" });
+  const deployed = { typeUrl: docker.Deployment.typeUrl, value: docker.Deployment.encode(deployment) };`);
+      last = "deployed";
+    }
     steps.push(`  await plugin.configure("releasemanager", {});
   const released = await plugin.release(${last}, { source });
-  assert(Release.decode(released.result!.value).url.startsWith("file://"));`);
+  const release = Release.decode(released.result!.value);
+  assertEquals(release.deploymentId, "d1");
+  assertEquals(await Deno.readTextFile(fileURLToPath(release.url)), "d1");
+  await plugin.destroy("releasemanager", released.result!);
+  assertEquals(await exists(fileURLToPath(release.url)), false);`);
   }
   if (has("platform")) {
     steps.push(`  await plugin.destroy("platform", deployed.result!);
@@ -460,22 +530,9 @@ export function pluginTest(p: TemplateParams): string {
   const body = steps.join("\n").split("\n").map((l) => l ? `  ${l}` : l).join("\n");
   return `import { launchPlugin } from "@x/waypoint-plugin/testing";
 import { join } from "node:path";
-${imports.join("\n")}
+${has("releasemanager") ? 'import { fileURLToPath } from "node:url";\n' : ""}${imports.join("\n")}
 
-function assert(cond: unknown, msg = "assertion failed"): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals(actual: unknown, expected: unknown): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-    throw new Error(\`expected \${JSON.stringify(expected)}, got \${JSON.stringify(actual)}\`);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
-}
-
+${helpers(body)}
 const entry = new URL("../main.ts", import.meta.url).pathname;
 
 Deno.test("the ${p.name} plugin runs its lifecycle through the test host", async () => {
@@ -504,6 +561,7 @@ deno task test      # run the plugin through the toolkit's test host
 deno task proto     # regenerate */gen/output.ts after editing an output.proto
 deno task compile   # bin/<os>_<arch>/waypoint-plugin-${p.name} for every platform
 deno task install   # put it where Waypoint looks (--dev: a launcher that runs the source)
+deno task docs      # the plugin's docs as Markdown (what \`waypoint docs\` shows)
 deno task ok        # fmt, lint, type check, proto drift, tests
 \`\`\`
 

@@ -46,6 +46,18 @@ export function goPluginBinary(): Promise<string> {
   return goPlugin;
 }
 
+let goBuiltin: Promise<string> | undefined;
+
+/** Builds the Go SDK builder whose artifact is Waypoint's docker.Image (tests/conformance/gobuiltin). */
+export function goBuiltinBinary(): Promise<string> {
+  goBuiltin ??= goBuild(
+    "./gobuiltin",
+    join(WORK, "bin", "waypoint-plugin-gobuiltin"),
+    "the Go docker.Image builder",
+  );
+  return goBuiltin;
+}
+
 /** Permissions a plugin launched by `deno run` gets: what a compiled plugin bakes in. */
 export const PLUGIN_PERMISSIONS: string[] = DEFAULT_PERMISSIONS.map((p) => `--allow-${p}`);
 
