@@ -64,16 +64,21 @@ export class ComponentRuntime {
     }
   }
 
-  /** `ConfigStruct`: the Go struct the host decodes the `use` block into; unset when not configurable. */
+  /**
+   * `ConfigStruct`: the Go struct the host decodes the `use` block into. A
+   * component without a config gets a struct with no fields, as a Go
+   * component whose config struct is empty: the host then rejects any
+   * attribute in its `use` block ("Unsupported argument") instead of
+   * ignoring it, and calls Configure.
+   */
   configStruct(): Config_StructResp {
     const schema = this.definition.config;
-    return schema ? { struct: toProtostructure(schema.shape) } : {};
+    return { struct: schema ? toProtostructure(schema.shape) : { fields: [] } };
   }
 
   /** `Configure`: decodes and validates the host's JSON, then runs `configSet`. */
   async configure(req: Config_ConfigureRequest): Promise<void> {
     const schema = this.definition.config;
-    if (!schema) return; // Not configurable: Go plugins ignore the payload too.
     const where = `Cannot configure ${this.kind} "${this.pluginName}"`;
     let json: unknown;
     try {
@@ -86,7 +91,14 @@ export class ComponentRuntime {
     }
     let config: unknown;
     try {
-      config = decodeConfig(schema.shape, json);
+      if (schema) config = decodeConfig(schema.shape, json);
+      else if (json === null || (typeof json === "object" && !Array.isArray(json))) config = {};
+      else {
+        // What Go's json.Unmarshal into an empty struct refuses too.
+        throw new TypeError(
+          `the component takes no config, and the host sent ${JSON.stringify(json)}`,
+        );
+      }
       await this.definition.configSet?.(config, { logger: this.logger });
     } catch (err) {
       const e = PluginError.from(err);
