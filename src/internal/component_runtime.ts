@@ -10,12 +10,12 @@ import { Code, PluginError } from "../errors.ts";
 import type {
   Config_ConfigureRequest,
   Config_Documentation,
-  Config_FieldDocumentation,
   Config_StructResp,
 } from "../gen/wire.ts";
 import type { Logger } from "../logger.ts";
 import { decodeConfig, fieldDocs, toProtostructure } from "./config.ts";
-import { messageFields, type MessageType } from "../proto/runtime.ts";
+import type { MessageType } from "../proto/runtime.ts";
+import { templateFieldDocs, type TemplateShaper } from "./template_data.ts";
 
 /** A component definition as the runtime sees it. */
 export interface ComponentDefinition {
@@ -24,6 +24,7 @@ export interface ComponentDefinition {
   docs?: ComponentDocs;
   output?: MessageType<object>;
   input?: MessageType<object> | string;
+  templateData?: TemplateShaper;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -108,33 +109,14 @@ export class ComponentRuntime {
     this.config = config;
   }
 
-  /** The template variables later stages get (`artifact.<name>`): the output message's fields. */
-  #templateFields(): Record<string, Config_FieldDocumentation> {
-    const out: Record<string, Config_FieldDocumentation> = {};
-    const output = this.definition.output;
-    if (!output) return out;
-    for (const f of messageFields(output)) {
-      out[f.name] = {
-        name: f.name,
-        synopsis: "",
-        summary: "",
-        optional: false,
-        envVar: "",
-        type: f.repeated ? `list of ${f.type}` : f.type,
-        default: "",
-        category: false,
-        subFields: [],
-      };
-    }
-    return out;
-  }
-
   /** `Documentation`: from the schema and the docs the author gave. */
   documentation(): Config_Documentation {
     const d = this.definition.docs ?? {};
     return {
       description: d.description ?? "",
-      example: d.example ?? "",
+      // Waypoint has one example field; Go's doc.Example keeps only the last call's.
+      example: [d.example ?? "", ...(d.examples ?? [])]
+        .map((e) => e.replace(/^(?:[ \t]*\n)+/, "").trimEnd()).filter(Boolean).join("\n\n"),
       input: d.input ?? inputName(this.definition.input),
       output: d.output ?? this.definition.output?.typeName ?? "",
       fields: this.definition.config ? fieldDocs(this.definition.config.shape) : {},
@@ -143,7 +125,12 @@ export class ComponentRuntime {
         output: m.definition.output.typeName,
         description: m.definition.description ?? "",
       })),
-      templateFields: this.#templateFields(),
+      templateFields: templateFieldDocs(
+        this.definition.output,
+        this.definition.templateData,
+        d.templateFields,
+        this.logger,
+      ),
       requestFields: {},
     };
   }
