@@ -210,13 +210,10 @@ function valueType(v: FuncSpec_Value): string {
   return url.slice(url.lastIndexOf("/") + 1);
 }
 
-/** The host's FuncSpec.Args by full type name (Anys undecoded); primitives by name. */
+/** The host's Any values by full type name, undecoded (named primitives: argsByName). */
 export function argsByType(args: FuncSpec_Args): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  for (const v of args.args ?? []) {
-    if (v.protoAny) out.set(valueType(v), v.protoAny);
-    else if (v.name) out.set(v.name, v.bool ?? v.int ?? v.uint ?? v.string);
-  }
+  for (const v of args.args ?? []) if (v.protoAny) out.set(valueType(v), v.protoAny);
   return out;
 }
 
