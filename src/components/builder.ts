@@ -100,6 +100,32 @@ export interface Builder<
  *   },
  * });
  * ```
+ *
+ * @example A builder that pushes straight to the app's registry
+ * ```ts
+ * import { defineBuilder, protoFile } from "../../mod.ts";
+ * const file = protoFile({
+ *   nested: { demo: { nested: {
+ *     Image: { fields: { ref: { type: "string", id: 1 } } },
+ *     Access: { fields: { repository: { type: "string", id: 1 } } },
+ *   } } },
+ * });
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ * const Access = file.message<{ repository: string }>("demo.Access");
+ * const builder = defineBuilder({
+ *   output: Image,
+ *   hasRegistry: true,
+ *   accessInfo: Access, // what the registry's access() returns; builds then need that registry
+ *   // `${artifact.repository}` for the stage after, instead of `ref`.
+ *   templateData: (image) => ({ repository: image.ref.split(":")[0] }),
+ *   build(ctx) {
+ *     const ref = `${ctx.accessInfo.repository}:${ctx.job.id}`;
+ *     if (ctx.hasRegistry) ctx.ui.output(`pushing ${ref}`);
+ *     return Image.create({ ref });
+ *   },
+ * });
+ * console.assert(builder.definition.hasRegistry);
+ * ```
  */
 export function defineBuilder<
   S extends Shape = Record<never, never>,
