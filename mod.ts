@@ -90,7 +90,15 @@ export {
   defineConfigSourcer,
 } from "./src/components/config_sourcer.ts";
 export { defineMapper, type Mapper, type MapperDefinition } from "./src/components/mapper.ts";
-export type { AuthDefinition, ComponentBase, ComponentDocs } from "./src/components/component.ts";
+export { deploymentEnv } from "./src/components/deployment_env.ts";
+export type {
+  AuthDefinition,
+  ComponentBase,
+  ComponentDocs,
+  OutputTemplate,
+  TemplateData,
+  TemplateFieldDoc,
+} from "./src/components/component.ts";
 export type {
   AnyMessage,
   ConfigContext,

@@ -180,6 +180,11 @@ Deno.test("a plugin that writes to stdout in build still loads; its lines reach 
     entry: join(REPO, "tests", "fixtures", "noisy_plugin.ts"),
     name: "noisy",
   });
+  // The noisy builder has no config: its use block must be empty.
+  await Deno.writeTextFile(
+    join(p.dir, "waypoint.hcl"),
+    `app "hello" {\n  build {\n    use "noisy" {}\n  }\n}\n`,
+  );
   const run = await build(p);
   assertEquals(run.report.error, "");
   assertEquals(run.report.ok, true);

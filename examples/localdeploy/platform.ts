@@ -3,7 +3,7 @@
  * once (its output is the deployment's log), and supports destroy, status,
  * exec, logs, generation and a default releaser.
  */
-import { config, definePlatform, defineResources } from "@x/waypoint-plugin";
+import { config, definePlatform, defineResources, deploymentEnv } from "@x/waypoint-plugin";
 import { Deployment, Pushed } from "./gen/output.ts";
 import { releaseManager } from "./release.ts";
 import { join, resolve } from "node:path";
@@ -12,6 +12,8 @@ interface Target {
   deployment: { id: string; directory: string; binary: string; logFile: string };
   source: string;
   signal: AbortSignal;
+  /** What Waypoint's entrypoint would need to reach the server from the deployment. */
+  env?: Record<string, string>;
 }
 
 /** A deployment is its copied binary and one run of it; created in order, destroyed in reverse. */
@@ -34,9 +36,10 @@ const resources = defineResources<Target>()({
     type: "process",
     platform: "local",
     category: "instance",
-    async create({ deployment: d, signal }): Promise<{ exitCode: number }> {
+    async create({ deployment: d, signal, env }): Promise<{ exitCode: number }> {
       const run = await new Deno.Command(resolve(d.binary), {
         cwd: d.directory,
+        env,
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
@@ -75,6 +78,7 @@ export const platform = definePlatform({
       ...ctx,
       deployment: { id, directory, binary, logFile },
       source: ctx.artifact.path,
+      env: deploymentEnv(ctx.deploymentConfig),
     });
     const code = states.run?.exitCode ?? -1;
     status.step(code === 0 ? "ok" : "error", `Deployed ${id} (the app exited ${code})`);

@@ -6,7 +6,21 @@
  */
 import { checkSchema } from "../internal/config.ts";
 import type { InferShape, Schema, Shape } from "../config/schema.ts";
+import type { JsonValue } from "../proto/runtime.ts";
 import type { ConfigContext, OperationContext } from "./context.ts";
+
+/** Template data: the variables later stages see as `artifact.<key>` (or `deploy.<key>`). */
+export type TemplateData = Record<string, JsonValue>;
+
+/** Documentation of one template field. */
+export interface TemplateFieldDoc {
+  /** One line on what it holds. */
+  synopsis?: string;
+  /** More detail. */
+  summary?: string;
+  /** Its type, e.g. `string`. Default: the output field's type, or the type of the value `templateData` gives an empty output. */
+  type?: string;
+}
 
 /** Documentation of a component, served to `waypoint docs`. */
 export interface ComponentDocs {
@@ -14,6 +28,18 @@ export interface ComponentDocs {
   description?: string;
   /** An example `use` block. */
   example?: string;
+  /**
+   * More examples. Waypoint has one example field: `example` and these reach
+   * it together, separated by a blank line (Go's `doc.Example` keeps only the
+   * last call's).
+   */
+  examples?: string[];
+  /**
+   * What the template fields hold, by name: a synopsis, or details. The
+   * names themselves come from the output (see `templateData`); a name
+   * given here only is listed too.
+   */
+  templateFields?: Record<string, string | TemplateFieldDoc>;
   /** What the component takes, e.g. `gobuilder.Binary`. Default: the input type's name. */
   input?: string;
   /** What it produces. Default: the output type's name. */
@@ -30,6 +56,22 @@ export interface AuthDefinition<C> {
   auth(ctx: OperationContext<C>): boolean | Promise<boolean>;
   /** Throws when the current credentials do not work. */
   validateAuth(ctx: OperationContext<C>): void | Promise<void>;
+}
+
+/**
+ * Shapes the template data of a component's output, as a Go output type's
+ * `TemplateData()` does.
+ */
+export interface OutputTemplate<R> {
+  /**
+   * The variables later stages see as `artifact.<key>` (`deploy.<key>` for a
+   * deployment): gets the output and its default template data (every field
+   * under its proto name) and returns the map to publish — add computed keys,
+   * leave fields out, or return `null` (or `{}`) to publish none. Default:
+   * every field. It is also called on an empty output to document the
+   * template fields, so it must not assume fields are set.
+   */
+  templateData?(output: R, fields: TemplateData): TemplateData | null | undefined;
 }
 
 /** The parts every component definition may have. */
@@ -80,6 +122,13 @@ export function checkComponent(
       }
     }
   }
+  const docs = definition.docs as ComponentDocs | undefined;
+  if (
+    docs?.examples !== undefined &&
+    (!Array.isArray(docs.examples) || docs.examples.some((e) => typeof e !== "string"))
+  ) {
+    throw new TypeError(`The ${kind}'s docs.examples must be an array of strings`);
+  }
   if (definition.config !== undefined) {
     if (
       !definition.config || typeof definition.config !== "object" ||
@@ -91,12 +140,16 @@ export function checkComponent(
   }
 }
 
-/** Checks a declared input or output type. */
+/**
+ * Checks a declared input or output type. `key` decides what is allowed
+ * (`input` also takes a full name); `label` names it in the message.
+ */
 export function checkMessageType(
   kind: string,
   key: string,
   value: unknown,
   optional = false,
+  label: string = key,
 ): void {
   if (value === undefined && optional) return;
   const ok = typeof value === "string"
@@ -109,12 +162,12 @@ export function checkMessageType(
     // Waypoint supplies the SDK's standard arguments itself (on ctx); as an input the host
     // could never satisfy them (DataDir.Project, DataDir.Component are never sent at all).
     throw new TypeError(
-      `The ${kind}'s input is "${name}", one of Waypoint's own argument types: Waypoint never passes it as a previous stage's output. Take the previous stage's message type instead; source, job, labels and the app's data directory are on ctx`,
+      `The ${kind}'s ${label} is "${name}", one of Waypoint's own argument types: Waypoint never passes it as a previous stage's output. Take the previous stage's message type instead; source, job, labels and the app's data directory are on ctx`,
     );
   }
   if (!ok) {
     throw new TypeError(
-      `The ${kind}'s ${key} must be a message type from a module \`deno task proto\` generated${
+      `The ${kind}'s ${label} must be a message type from a module \`deno task proto\` generated${
         key.startsWith("input") ? ', or a full message name such as "docker.Image"' : ""
       }, got ${typeof value === "string" ? JSON.stringify(value) : typeof value}`,
     );

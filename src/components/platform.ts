@@ -13,7 +13,12 @@ import type {
   OperationContext,
   ResourceContext,
 } from "./context.ts";
-import { checkComponent, checkMessageType, type ComponentBase } from "./component.ts";
+import {
+  checkComponent,
+  checkMessageType,
+  type ComponentBase,
+  type OutputTemplate,
+} from "./component.ts";
 import type { ReleaseManager } from "./release_manager.ts";
 import type { Resources } from "./resources.ts";
 import type { ExecSession, LogViewer } from "./sessions.ts";
@@ -55,7 +60,7 @@ export interface GenerationContext<C, A> extends OperationContext<C> {
 
 /** What {@linkcode definePlatform} takes. */
 export interface PlatformDefinition<S extends Shape, I extends InputType, D extends object>
-  extends ComponentBase<S> {
+  extends ComponentBase<S>, OutputTemplate<D> {
   /** The artifact type this platform deploys (a builder's or registry's output), or its full name. */
   input: I;
   /** The deployment's message type. */
@@ -130,6 +135,7 @@ export function definePlatform<
     "destroy",
     "destroyWorkspace",
     "status",
+    "templateData",
     "exec",
     "logs",
     "generation",

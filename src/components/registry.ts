@@ -7,7 +7,12 @@
 import type { InferShape, Shape } from "../config/schema.ts";
 import type { MessageType } from "../proto/runtime.ts";
 import type { Decoded, InputType, OperationContext } from "./context.ts";
-import { checkComponent, checkMessageType, type ComponentBase } from "./component.ts";
+import {
+  checkComponent,
+  checkMessageType,
+  type ComponentBase,
+  type OutputTemplate,
+} from "./component.ts";
 
 /** The context of `push`: the artifact to push arrives as `ctx.artifact`. */
 export interface PushContext<C, A> extends OperationContext<C> {
@@ -17,7 +22,7 @@ export interface PushContext<C, A> extends OperationContext<C> {
 
 /** What {@linkcode defineRegistry} takes. */
 export interface RegistryDefinition<S extends Shape, I extends InputType, R extends object>
-  extends ComponentBase<S> {
+  extends ComponentBase<S>, OutputTemplate<R> {
   /** The artifact type this registry pushes (a builder's output), or its full name. */
   input: I;
   /** The pushed artifact's message type. */
@@ -66,7 +71,7 @@ export function defineRegistry<
   I extends InputType = InputType,
   R extends object = object,
 >(definition: RegistryDefinition<S, I, R>): Registry<S, I, R> {
-  checkComponent("registry", definition as never, ["push"], ["access"]);
+  checkComponent("registry", definition as never, ["push"], ["access", "templateData"]);
   checkMessageType("registry", "input", definition.input);
   checkMessageType("registry", "output", definition.output);
   return Object.freeze({ kind: "registry", definition });

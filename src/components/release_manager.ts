@@ -7,7 +7,12 @@
 import type { InferShape, Shape } from "../config/schema.ts";
 import type { MessageType } from "../proto/runtime.ts";
 import type { Decoded, InputType, OperationContext, ResourceContext } from "./context.ts";
-import { checkComponent, checkMessageType, type ComponentBase } from "./component.ts";
+import {
+  checkComponent,
+  checkMessageType,
+  type ComponentBase,
+  type OutputTemplate,
+} from "./component.ts";
 import type { Resources } from "./resources.ts";
 import type { StatusReport } from "./status.ts";
 
@@ -27,7 +32,7 @@ export interface ReleaseTargetContext<C, R> extends OperationContext<C> {
 
 /** What {@linkcode defineReleaseManager} takes. */
 export interface ReleaseManagerDefinition<S extends Shape, I extends InputType, R extends object>
-  extends ComponentBase<S> {
+  extends ComponentBase<S>, OutputTemplate<R> {
   /** The deployment type this release manager releases (a platform's output), or its full name. */
   input: I;
   /** The release's message type. */
@@ -84,6 +89,7 @@ export function defineReleaseManager<
     "destroy",
     "destroyWorkspace",
     "status",
+    "templateData",
   ]);
   checkMessageType("release manager", "input", definition.input);
   checkMessageType("release manager", "output", definition.output);

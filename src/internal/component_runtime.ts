@@ -10,12 +10,12 @@ import { Code, PluginError } from "../errors.ts";
 import type {
   Config_ConfigureRequest,
   Config_Documentation,
-  Config_FieldDocumentation,
   Config_StructResp,
 } from "../gen/wire.ts";
 import type { Logger } from "../logger.ts";
 import { decodeConfig, fieldDocs, toProtostructure } from "./config.ts";
-import { messageFields, type MessageType } from "../proto/runtime.ts";
+import type { MessageType } from "../proto/runtime.ts";
+import { templateFieldDocs, type TemplateShaper } from "./template_data.ts";
 
 /** A component definition as the runtime sees it. */
 export interface ComponentDefinition {
@@ -24,6 +24,7 @@ export interface ComponentDefinition {
   docs?: ComponentDocs;
   output?: MessageType<object>;
   input?: MessageType<object> | string;
+  templateData?: TemplateShaper;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -64,16 +65,21 @@ export class ComponentRuntime {
     }
   }
 
-  /** `ConfigStruct`: the Go struct the host decodes the `use` block into; unset when not configurable. */
+  /**
+   * `ConfigStruct`: the Go struct the host decodes the `use` block into. A
+   * component without a config gets a struct with no fields, as a Go
+   * component whose config struct is empty: the host then rejects any
+   * attribute in its `use` block ("Unsupported argument") instead of
+   * ignoring it, and calls Configure.
+   */
   configStruct(): Config_StructResp {
     const schema = this.definition.config;
-    return schema ? { struct: toProtostructure(schema.shape) } : {};
+    return { struct: schema ? toProtostructure(schema.shape) : { fields: [] } };
   }
 
   /** `Configure`: decodes and validates the host's JSON, then runs `configSet`. */
   async configure(req: Config_ConfigureRequest): Promise<void> {
     const schema = this.definition.config;
-    if (!schema) return; // Not configurable: Go plugins ignore the payload too.
     const where = `Cannot configure ${this.kind} "${this.pluginName}"`;
     let json: unknown;
     try {
@@ -86,7 +92,14 @@ export class ComponentRuntime {
     }
     let config: unknown;
     try {
-      config = decodeConfig(schema.shape, json);
+      if (schema) config = decodeConfig(schema.shape, json);
+      else if (json === null || (typeof json === "object" && !Array.isArray(json))) config = {};
+      else {
+        // What Go's json.Unmarshal into an empty struct refuses too.
+        throw new TypeError(
+          `the component takes no config, and the host sent ${JSON.stringify(json)}`,
+        );
+      }
       await this.definition.configSet?.(config, { logger: this.logger });
     } catch (err) {
       const e = PluginError.from(err);
@@ -96,33 +109,14 @@ export class ComponentRuntime {
     this.config = config;
   }
 
-  /** The template variables later stages get (`artifact.<name>`): the output message's fields. */
-  #templateFields(): Record<string, Config_FieldDocumentation> {
-    const out: Record<string, Config_FieldDocumentation> = {};
-    const output = this.definition.output;
-    if (!output) return out;
-    for (const f of messageFields(output)) {
-      out[f.name] = {
-        name: f.name,
-        synopsis: "",
-        summary: "",
-        optional: false,
-        envVar: "",
-        type: f.repeated ? `list of ${f.type}` : f.type,
-        default: "",
-        category: false,
-        subFields: [],
-      };
-    }
-    return out;
-  }
-
   /** `Documentation`: from the schema and the docs the author gave. */
   documentation(): Config_Documentation {
     const d = this.definition.docs ?? {};
     return {
       description: d.description ?? "",
-      example: d.example ?? "",
+      // Waypoint has one example field; Go's doc.Example keeps only the last call's.
+      example: [d.example ?? "", ...(d.examples ?? [])]
+        .map((e) => e.replace(/^(?:[ \t]*\n)+/, "").trimEnd()).filter(Boolean).join("\n\n"),
       input: d.input ?? inputName(this.definition.input),
       output: d.output ?? this.definition.output?.typeName ?? "",
       fields: this.definition.config ? fieldDocs(this.definition.config.shape) : {},
@@ -131,7 +125,12 @@ export class ComponentRuntime {
         output: m.definition.output.typeName,
         description: m.definition.description ?? "",
       })),
-      templateFields: this.#templateFields(),
+      templateFields: templateFieldDocs(
+        this.definition.output,
+        this.definition.templateData,
+        d.templateFields,
+        this.logger,
+      ),
       requestFields: {},
     };
   }

@@ -24,12 +24,13 @@ import {
   type FuncSpec_Value,
 } from "../gen/wire.ts";
 import type { Logger } from "../logger.ts";
-import { type JsonValue, type MessageType, messageTypeOf, templateData } from "../proto/runtime.ts";
+import { type JsonValue, type MessageType, messageTypeOf } from "../proto/runtime.ts";
 import type { Broker } from "./broker.ts";
 import { BrokerExecSession } from "./exec_client.ts";
 import { BrokerLogViewer } from "./logs_client.ts";
 import { track } from "./inflight.ts";
 import { ResourceTracker } from "./resources.ts";
+import { resultTemplateData, type TemplateShaper } from "./template_data.ts";
 import { BrokerUI } from "./ui_client.ts";
 
 /** What an argument adapter may use. */
@@ -150,6 +151,19 @@ export interface Input {
   type: MessageType<object> | string;
 }
 
+/**
+ * A named value Waypoint passes (argmapper matches it by name, lower-cased):
+ * a bool such as build's `hasregistry`, or an Any of whatever type it has.
+ */
+export interface NamedArg {
+  /** The context key, e.g. `hasRegistry`. */
+  key: string;
+  /** The name the host gives the value, lower case (it lower-cases names anyway). */
+  name: string;
+  /** A primitive bool, or an Any kept raw. */
+  kind: "bool" | "any";
+}
+
 /** What a FuncSpec is made from. */
 export interface OperationSpec {
   /** Shown by the host in logs and errors ("Plugin function: …"). */
@@ -158,7 +172,12 @@ export interface OperationSpec {
   args: StandardArg[];
   /** Typed inputs. */
   inputs?: Input[];
+  /** Named values. */
+  named?: NamedArg[];
 }
+
+/** Go's reflect.Kind of a bool: FuncSpec.Value.PrimitiveType BOOL. */
+const PRIMITIVE_BOOL = 1;
 
 function inputType(input: Input): string {
   return typeof input.type === "string" ? input.type : input.type.typeName;
@@ -172,7 +191,14 @@ export function funcSpec(spec: OperationSpec): FuncSpec {
   ];
   return {
     name: spec.name,
-    args: types.map((type): FuncSpec_Value => ({ name: "", type, primitiveType: 0 })),
+    args: [
+      ...types.map((type): FuncSpec_Value => ({ name: "", type, primitiveType: 0 })),
+      ...(spec.named ?? []).map((n): FuncSpec_Value => ({
+        name: n.name,
+        type: "",
+        primitiveType: n.kind === "bool" ? PRIMITIVE_BOOL : 0,
+      })),
+    ],
     result: [],
   };
 }
@@ -184,14 +210,36 @@ function valueType(v: FuncSpec_Value): string {
   return url.slice(url.lastIndexOf("/") + 1);
 }
 
-/** The host's FuncSpec.Args by full type name (Anys undecoded); primitives by name. */
+/** The host's Any values by full type name, undecoded (named primitives: argsByName). */
 export function argsByType(args: FuncSpec_Args): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  for (const v of args.args ?? []) {
-    if (v.protoAny) out.set(valueType(v), v.protoAny);
-    else if (v.name) out.set(v.name, v.bool ?? v.int ?? v.uint ?? v.string);
-  }
+  for (const v of args.args ?? []) if (v.protoAny) out.set(valueType(v), v.protoAny);
   return out;
+}
+
+/** The host's named values (the names it echoes back, lower-cased). */
+function argsByName(args: FuncSpec_Args): Map<string, FuncSpec_Value> {
+  const out = new Map<string, FuncSpec_Value>();
+  for (const v of args.args ?? []) if (v.name) out.set(v.name.toLowerCase(), v);
+  return out;
+}
+
+function namedValue(byName: Map<string, FuncSpec_Value>, n: NamedArg): unknown {
+  const v = byName.get(n.name);
+  // Decoded oneof members not on the wire read as the prototype's defaults: look at own fields.
+  const field = n.kind === "bool" ? "bool" : "protoAny";
+  const value = v && Object.hasOwn(v, field) ? v[field] : undefined;
+  if (value === undefined || value === null) {
+    throw new PluginError(
+      `the host did not send the named ${
+        n.kind === "bool" ? "bool" : "value"
+      } "${n.name}" (${n.key}), which this operation declared in its FuncSpec`,
+      Code.FAILED_PRECONDITION,
+    );
+  }
+  if (n.kind === "bool") return value;
+  const any = value as AnyMessage;
+  return { typeUrl: any.typeUrl, value: any.value };
 }
 
 function decodeAny(any: AnyMessage, type: MessageType<object>): object {
@@ -279,6 +327,10 @@ export async function runOperation<R>(
         ? { typeUrl: any.typeUrl, value: any.value }
         : decodeAny(any, input.type);
     }
+    if (spec.named?.length) {
+      const byName = argsByName(call.request as FuncSpec_Args);
+      for (const n of spec.named) ctx[n.key] = namedValue(byName, n);
+    }
     result = await fn(ctx);
   } catch (err) {
     const closeErr = await closeAll();
@@ -332,21 +384,33 @@ export function resultType(
   return type;
 }
 
-/** Encodes an operation's return value, which must be a protobuf message. */
+/**
+ * Encodes an operation's return value, which must be a protobuf message;
+ * `shape` is the author's `templateData`, if any.
+ */
 export function encodeResult(
   value: unknown,
   declared: MessageType<object> | undefined,
   operation: string,
+  shape?: TemplateShaper,
 ): EncodedResult {
   const type = resultType(value, declared, operation);
   let bytes: Uint8Array;
   let json: JsonValue;
-  let template: Record<string, JsonValue>;
   try {
     bytes = type.encode(value as object);
     json = type.toJson(value as object);
-    template = templateData(type, value as object);
   } catch (err) {
+    throw new PluginError(
+      `${operation} returned a value that does not fit ${type.typeName}: ${(err as Error).message}`,
+      Code.INTERNAL,
+    );
+  }
+  let template: Record<string, JsonValue>;
+  try {
+    template = resultTemplateData(type, value as object, shape, operation);
+  } catch (err) {
+    if (err instanceof PluginError) throw err;
     throw new PluginError(
       `${operation} returned a value that does not fit ${type.typeName}: ${(err as Error).message}`,
       Code.INTERNAL,

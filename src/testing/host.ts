@@ -86,6 +86,10 @@ export interface CallOptions {
   };
   /** Messages from earlier stages, matched by type (what Waypoint passes as `artifact`, `target` …). */
   inputs?: AnyMessage[];
+  /** What the app's registry returned as its access info, for a builder that asks for it. */
+  accessInfo?: AnyMessage;
+  /** The named bool `hasregistry` a build gets. Default: whether `accessInfo` is given. */
+  hasRegistry?: boolean;
   /**
    * Cancels the operation when aborted, as Waypoint does when the user
    * interrupts it: the call is cancelled, the plugin's `ctx.signal` aborts,
@@ -422,7 +426,13 @@ export class TestPlugin {
         return any(a.type, { streamId: id });
       }
     }
-    const given = o.inputs?.find((i) => i.typeUrl.slice(i.typeUrl.lastIndexOf("/") + 1) === a.type);
+    // Build's named values, as Waypoint's core passes them.
+    if (a.name === "hasregistry" && a.primitiveType === 1) {
+      return { ...a, bool: o.hasRegistry ?? o.accessInfo !== undefined };
+    }
+    if (a.name === "access_info" && o.accessInfo) return { ...a, protoAny: o.accessInfo };
+    const given = [...(o.inputs ?? []), ...(o.accessInfo ? [o.accessInfo] : [])]
+      .find((i) => i.typeUrl.slice(i.typeUrl.lastIndexOf("/") + 1) === a.type);
     if (given) {
       return { name: a.name, type: a.type, primitiveType: 0, protoAny: given };
     }

@@ -94,10 +94,12 @@ export function renderComponent(
       "",
       "Later stages can use these as `artifact.<name>` (or `deploy.<name>`) in their config.",
       "",
-      "| attribute | type |",
-      "|---|---|",
+      "| attribute | type | description |",
+      "|---|---|---|",
       ...tpl.sort((a, b) => a.name.localeCompare(b.name)).map((f) =>
-        `| \`${f.name}\` | ${cell(f.type)} |`
+        `| \`${f.name}\` | ${cell(f.type)} | ${
+          cell([f.synopsis, f.summary].filter(Boolean).join(" "))
+        } |`
       ),
       "",
     );

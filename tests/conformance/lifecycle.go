@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-argmapper"
 	"github.com/hashicorp/opaqueany"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
+	sdkpb "github.com/hashicorp/waypoint-plugin-sdk/proto/gen"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -44,6 +45,9 @@ type lifecycleOpts struct {
 	execInput  string
 	execTTY    bool
 	logsLimit  int
+	// lastReport is the health of the status report the server hands the
+	// status functions as last_report; "" for none (a first report).
+	lastReport string
 }
 
 func cmdLifecycle(args []string) error {
@@ -66,6 +70,7 @@ func cmdLifecycle(args []string) error {
 	fs.StringVar(&o.execInput, "exec-input", "", "stdin text for the exec step")
 	fs.BoolVar(&o.execTTY, "exec-tty", false, "exec with a TTY, as `waypoint exec` on a terminal: term type, initial window, one resize event")
 	fs.IntVar(&o.logsLimit, "logs-limit", 0, "LogViewer.Limit for the logs step")
+	fs.StringVar(&o.lastReport, "last-report", "", "health (e.g. READY) of a previous status report to pass as last_report; default: none, as for a first report")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -80,6 +85,9 @@ func cmdLifecycle(args []string) error {
 	}
 	if o.logsLimit < 0 {
 		return usageError{fmt.Errorf("-logs-limit must be >= 0")}
+	}
+	if _, ok := sdkpb.StatusReport_Health_value[o.lastReport]; o.lastReport != "" && !ok {
+		return usageError{fmt.Errorf("-last-report %q is not a StatusReport health (READY, DOWN, ...)", o.lastReport)}
 	}
 	o.plugins = map[string]string{}
 	for _, p := range plugins {

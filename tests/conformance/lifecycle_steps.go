@@ -357,9 +357,18 @@ func (r *lcRun) statusReport(
 		return &StatusOut{Resources: []*StatusResourceOut{}}, nil
 	}
 	log := r.log.Named(strings.Split(role, ".")[1] + "_statusreport")
+	// Core passes the latest stored report, unmarshalled from its Any, or a
+	// nil pointer before the first one.
+	var last *sdkpb.StatusReport
+	if r.o.lastReport != "" {
+		last = &sdkpb.StatusReport{
+			Health:        sdkpb.StatusReport_Health(sdkpb.StatusReport_Health_value[r.o.lastReport]),
+			HealthMessage: "an earlier report",
+		}
+	}
 	raw, err := r.call(ctx, log, nil, c.labels, sr.StatusFunc(),
 		argNamedAny("target", target),
-		argmapper.Named("last_report", (*sdkpb.StatusReport)(nil)))
+		argmapper.Named("last_report", last))
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ const usage = `usage:
   wphost lifecycle -config waypoint.hcl [-app NAME] -plugin NAME=PATH... [-plugin-arg NAME=ARG]...
                    [-reattach NAME]... [-steps build,push,deploy,release,status,exec,logs,destroy]
                    -report FILE [-log FILE] [-ui plain|console] [-exec-arg ARG]... [-exec-input TEXT]
-                   [-exec-tty] [-logs-limit N]
+                   [-exec-tty] [-logs-limit N] [-last-report HEALTH]
   wphost task      -plugin PATH [-plugin-arg ARG]... [-config FILE.hcl] -oci-url URL [-arg A]...
                    [-entrypoint E]... [-env K=V]... [-watch=true] [-stop=true] -report FILE [-log FILE]
                    [-ui plain|console]
@@ -40,6 +40,7 @@ const usage = `usage:
                    -report FILE [-log FILE] [-automtls | -reattach NAME]
   wphost uibench   -plugin PATH [-plugin-arg ARG]... -config waypoint.hcl [-app NAME] -lines N
                    -report FILE [-log FILE] [-automtls | -reattach NAME]
+  wphost deployenv -cases FILE.json -report FILE
 
 -reattach NAME connects to the running plugin NAME from WP_REATTACH_PLUGINS
 instead of spawning one (no -plugin then).
@@ -111,6 +112,8 @@ func main() {
 		err = cmdRPCBench(os.Args[2:])
 	case "uibench":
 		err = cmdUIBench(os.Args[2:])
+	case "deployenv":
+		err = cmdDeployEnv(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

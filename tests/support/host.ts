@@ -58,6 +58,18 @@ export function goBuiltinBinary(): Promise<string> {
   return goBuiltin;
 }
 
+let goPlatform: Promise<string> | undefined;
+
+/** Builds the reference registry/platform/release manager written in Go (tests/conformance/goplatform). */
+export function goPlatformBinary(): Promise<string> {
+  goPlatform ??= goBuild(
+    "./goplatform",
+    join(WORK, "bin", "waypoint-plugin-gofiles"),
+    "the Go reference platform",
+  );
+  return goPlatform;
+}
+
 /** Permissions a plugin launched by `deno run` gets: what a compiled plugin bakes in. */
 export const PLUGIN_PERMISSIONS: string[] = DEFAULT_PERMISSIONS.map((p) => `--allow-${p}`);
 

@@ -6,6 +6,7 @@ import type { MessageType } from "../../proto/runtime.ts";
 import { ComponentRuntime } from "../component_runtime.ts";
 import { addService } from "../grpc.ts";
 import { encodeResult, LIFECYCLE_ARGS } from "../operation.ts";
+import type { TemplateShaper } from "../template_data.ts";
 import {
   authHandlers,
   configHandlers,
@@ -37,7 +38,7 @@ export function platformHandlers(
       { name: "deploy", args: [...LIFECYCLE_ARGS, "deploymentConfig"], inputs: artifact },
       def.deploy,
       (value, ctx) => ({
-        ...encodeResult(value, output, "deploy"),
+        ...encodeResult(value, output, "deploy", def.templateData as TemplateShaper | undefined),
         deployment: { url: def.url?.(value as never) ?? "" },
         declaredResources: { resources: ctx.resources.declared },
       }),

@@ -4,6 +4,7 @@ import type { Registry } from "../../components/registry.ts";
 import { GoogleProtobuf_Empty as Empty } from "../../gen/wire.ts";
 import type { MessageType } from "../../proto/runtime.ts";
 import { encodeResult, LIFECYCLE_ARGS } from "../operation.ts";
+import type { TemplateShaper } from "../template_data.ts";
 import { authHandlers, configHandlers, operation, type ServiceEnv } from "./common.ts";
 
 /** Handlers of the Registry service. */
@@ -21,7 +22,8 @@ export function registryHandlers(
       "Push",
       { name: "push", args: LIFECYCLE_ARGS, inputs: [{ key: "artifact", type: def.input }] },
       def.push,
-      (value) => encodeResult(value, output, "push"),
+      (value) =>
+        encodeResult(value, output, "push", def.templateData as TemplateShaper | undefined),
     ),
     // Waypoint fails a build whose registry has no access info: default to an empty message.
     ...operation(

@@ -4,6 +4,7 @@ import type { ReleaseManager } from "../../components/release_manager.ts";
 import type { StatusReport } from "../../components/status.ts";
 import type { MessageType } from "../../proto/runtime.ts";
 import { encodeResult, LIFECYCLE_ARGS, type RuntimeContext } from "../operation.ts";
+import type { TemplateShaper } from "../template_data.ts";
 import {
   authHandlers,
   configHandlers,
@@ -38,7 +39,12 @@ export function releaseManagerHandlers(
       { name: "release", args: LIFECYCLE_ARGS, inputs: [{ key: "deployment", type: def.input }] },
       def.release,
       (value, ctx) => {
-        const { result, templateData } = encodeResult(value, output, "release");
+        const { result, templateData } = encodeResult(
+          value,
+          output,
+          "release",
+          def.templateData as TemplateShaper | undefined,
+        );
         return {
           result,
           templateData,

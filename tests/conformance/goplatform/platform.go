@@ -23,6 +23,9 @@ type PlatformConfig struct {
 	// Label is copied into the deployment; handy to check which template
 	// variables a configure saw (e.g. label = artifact.path).
 	Label string `hcl:"label,optional"`
+	// StatusTakesLastReport makes the status function ask for the
+	// previous report, as Waypoint's core offers it (named last_report).
+	StatusTakesLastReport bool `hcl:"status_takes_last_report,optional"`
 }
 
 // Platform "deploys" a pushed file by copying it into a per-deployment
@@ -37,11 +40,16 @@ func (p *Platform) Config() (interface{}, error) { return &p.config, nil }
 func (p *Platform) DeployFunc() interface{}           { return p.deploy }
 func (p *Platform) DestroyFunc() interface{}          { return p.destroy }
 func (p *Platform) DestroyWorkspaceFunc() interface{} { return p.destroyWorkspace }
-func (p *Platform) StatusFunc() interface{}           { return p.status }
-func (p *Platform) ExecFunc() interface{}             { return p.exec }
-func (p *Platform) LogsFunc() interface{}             { return p.logs }
-func (p *Platform) GenerationFunc() interface{}       { return p.generation }
-func (p *Platform) DefaultReleaserFunc() interface{}  { return p.defaultReleaser }
+func (p *Platform) StatusFunc() interface{} {
+	if p.config.StatusTakesLastReport {
+		return p.statusAfter
+	}
+	return p.status
+}
+func (p *Platform) ExecFunc() interface{}            { return p.exec }
+func (p *Platform) LogsFunc() interface{}            { return p.logs }
+func (p *Platform) GenerationFunc() interface{}      { return p.generation }
+func (p *Platform) DefaultReleaserFunc() interface{} { return p.defaultReleaser }
 
 // URL makes the deployment a component.DeploymentWithUrl: the SDK server
 // copies it into Deploy.Resp.deployment.url.
@@ -171,6 +179,21 @@ func (p *Platform) status(
 			CreatedTime:         now,
 		}},
 	}, nil
+}
+
+// statusAfter is status with the previous report; its message says what
+// that report was.
+func (p *Platform) statusAfter(
+	ctx context.Context,
+	log hclog.Logger,
+	d *Deployment,
+	last *sdkpb.StatusReport,
+) (*sdkpb.StatusReport, error) {
+	r, err := p.status(ctx, log, d)
+	if err == nil {
+		r.HealthMessage = fmt.Sprintf("%s (last report: %v)", r.HealthMessage, last)
+	}
+	return r, err
 }
 
 // exec runs `/bin/sh -c "<args>"` in the deployment directory with the

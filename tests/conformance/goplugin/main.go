@@ -10,6 +10,8 @@
 //	-lines N     with -noop: the build prints N ui.Output lines first
 //	-debug NAME  run as a debug server (sdk.Debug): print the
 //	             WP_REATTACH_PLUGINS line for NAME and serve until SIGINT
+//	-template MODE, -empty-config, -registry-aware, -examples
+//	             the parity builders of parity.go
 package main
 
 import (
@@ -118,6 +120,20 @@ func main() {
 			comp = &AuthBuilder{Builder: &Builder{}}
 		case "-noop":
 			noop = true
+		case "-template":
+			if i+1 >= len(args) {
+				fmt.Fprintln(os.Stderr, "-template needs computed, nil or empty")
+				os.Exit(2)
+			}
+			i++
+			templateMode = args[i]
+			comp = &TemplateBuilder{}
+		case "-empty-config":
+			comp = &EmptyConfigBuilder{}
+		case "-registry-aware":
+			comp = &RegistryAwareBuilder{}
+		case "-examples":
+			comp = &ExamplesBuilder{}
 		case "-lines":
 			n := -1
 			if i+1 < len(args) {
