@@ -8,6 +8,9 @@
  *
  * It runs from a remote URL, so its templates are code (see
  * `init_templates.ts`) and it reads nothing of its own package from disk.
+ * It needs only read and write access to the new project's directory
+ * (`-R -W`): the templates come out as `deno fmt` lays them out, so no
+ * formatter is run.
  *
  * @module
  */

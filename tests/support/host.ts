@@ -34,7 +34,7 @@ async function buildGo(
   // Under `deno test` a line rewritten in place would garble the test runner's own lines.
   progress ??= new BuildProgress({
     mode: "lines",
-    intro: [`• building ${what} (${join("tests", "conformance", pkg)}), once per test process`],
+    intro: [`• building ${what} (${join("tests", "conformance", pkg)})`],
   });
   await goBuild({ args: ["build", "-o", out, pkg], cwd: HOST_DIR, what, count: pkg, progress });
   return out;
