@@ -5,15 +5,18 @@
  * runs the app it built.
  */
 import { join } from "node:path";
-import { hostBinary, makeLauncher, REPO } from "../tests/support/host.ts";
+import { HOST_INTRO, hostBinary, makeLauncher, REPO } from "../tests/support/host.ts";
+import { BuildProgress } from "../tests/support/build_progress.ts";
 
 const example = join(REPO, "examples", "gobuilder");
 const dec = new TextDecoder();
 
 console.log(
-  "• building the conformance host (go-plugin v1.4.3 + waypoint-plugin-sdk, as Waypoint 0.11.4)",
+  "• the conformance host: tests/conformance, a Go program that plays Waypoint's part with the\n" +
+    "  client code Waypoint 0.11.4 links (go-plugin v1.4.3, waypoint-plugin-sdk cb1d684e3cc5)",
 );
-const host = await hostBinary();
+// On a terminal the status line ticks in place; piped, it prints a line per phase and every 10 s.
+const host = await hostBinary(new BuildProgress({ intro: HOST_INTRO }));
 const plugin = await makeLauncher(
   join(example, ".waypoint", "plugins"),
   "gobuilder",

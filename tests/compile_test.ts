@@ -11,7 +11,8 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { exists, REPO, WORK } from "./support/host.ts";
+import { exists, REPO } from "./support/host.ts";
+import { fakeRuntimes, runtimeEnv } from "./support/fake_denort.ts";
 import {
   compileInvocations,
   executableKind,
@@ -66,43 +67,6 @@ async function project(denoJson: Record<string, unknown> | undefined): Promise<s
 
 const DEMO = { name: "@local/waypoint-plugin-demo", version: "1.2.3" };
 const PERMS = "--allow-env --allow-read --allow-write --allow-net --allow-run --allow-sys";
-
-let fakes: Promise<Record<string, string>> | undefined;
-
-/** Builds a tiny Go program per target once; returns goName → path. */
-function fakeRuntimes(): Promise<Record<string, string>> {
-  fakes ??= (async () => {
-    const dir = join(WORK, "fake_denort");
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeTextFile(join(dir, "go.mod"), "module fakedenort\n\ngo 1.21\n");
-    await Deno.writeTextFile(
-      join(dir, "main.go"),
-      'package main\n\nfunc main() { println("fake") }\n',
-    );
-    const paths: Record<string, string> = {};
-    await Promise.all(TARGETS.map(async (t) => {
-      const out = join(dir, `rt_${t.goName}`);
-      paths[t.goName] = out;
-      if (await exists(out)) return;
-      const r = await new Deno.Command("go", {
-        args: ["build", "-trimpath", "-ldflags=-s -w", "-o", out, "."],
-        cwd: dir,
-        env: { GOOS: t.os, GOARCH: t.arch, CGO_ENABLED: "0" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (!r.success) throw new Error(`go build for ${t.goName} failed: ${dec.decode(r.stderr)}`);
-    }));
-    return paths;
-  })();
-  return fakes;
-}
-
-function runtimeEnv(paths: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(paths).map(([g, p]) => [`DENORT_BIN_${g.toUpperCase()}`, p]),
-  );
-}
 
 async function sha256(path: string): Promise<string> {
   const d = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));

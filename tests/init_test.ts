@@ -1,11 +1,14 @@
 /**
- * `init` scaffolds projects that pass their own checks and tests, and works
- * when run from a URL (it reads nothing of its own package from disk).
+ * `init` scaffolds projects that pass their own checks and tests, with no
+ * warning box on a first run, and works when run from a URL (it reads
+ * nothing of its own package from disk).
  */
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { exists, REPO, runHost, tempDir } from "./support/host.ts";
+import { deno, init } from "./support/init_run.ts";
 import { generateProtoModule } from "../src/codegen/protogen.ts";
+import { projectFiles, toolkitImports } from "../src/tools/init.ts";
 import {
   ALL_COMPONENTS,
   outputModule,
@@ -16,20 +19,8 @@ import { VERSION } from "../src/version.ts";
 
 const dec = new TextDecoder();
 
-async function deno(args: string[], cwd: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-function init(args: string[], cwd: string) {
-  return deno(["run", "-A", join(REPO, "src", "tools", "init.ts"), ...args], cwd);
-}
+/** Deno's box for npm lifecycle scripts it did not run. */
+const WARNING_BOX = "Ignored build scripts";
 
 Deno.test("the generated gen/output.ts of each component is what the proto generator makes", async () => {
   const dir = await tempDir("initgen-");
@@ -53,9 +44,10 @@ Deno.test("VERSION matches deno.json", async () => {
   assertEquals(VERSION, json.version);
 });
 
-Deno.test("a scaffolded project passes fmt, lint, type check, proto drift and its own tests", async () => {
+Deno.test("a project made with only -R -W passes fmt, lint, type check, proto drift and its own tests, with no warning box", async () => {
   const dir = join(await tempDir("init-"), "plugin");
-  const made = await init(["myplugin", dir, "--toolkit", REPO, "--yes"], REPO);
+  // No --allow-run, --allow-env or --allow-net: init needs to read and write, nothing else.
+  const made = await init(["myplugin", dir, "--toolkit", REPO, "--yes"], REPO, ["-R", "-W"]);
   assertEquals(made.code, 0, made.stderr);
   assertStringIncludes(made.stdout, "Created waypoint-plugin-myplugin");
   for (
@@ -64,6 +56,8 @@ Deno.test("a scaffolded project passes fmt, lint, type check, proto drift and it
       "main.ts",
       "README.md",
       ".gitignore",
+      ".github/workflows/ci.yml",
+      ".github/dependabot.yml",
       "tests/plugin_test.ts",
       "builder/builder.ts",
       "builder/output.proto",
@@ -73,6 +67,8 @@ Deno.test("a scaffolded project passes fmt, lint, type check, proto drift and it
       "release/release.ts",
     ]
   ) assert(await exists(join(dir, f)), `missing ${f}`);
+  // A first contact: nothing cached yet, so every npm package is downloaded and set up here.
+  const env = { DENO_DIR: await tempDir("denodir-") };
   for (
     const args of [
       ["fmt", "--check"],
@@ -82,8 +78,9 @@ Deno.test("a scaffolded project passes fmt, lint, type check, proto drift and it
       ["task", "test"],
     ]
   ) {
-    const r = await deno(args, dir);
+    const r = await deno(args, dir, env);
     assertEquals(r.code, 0, `deno ${args.join(" ")}:\n${r.stdout}\n${r.stderr}`);
+    assertEquals(r.stderr.includes(WARNING_BOX), false, `deno ${args.join(" ")}:\n${r.stderr}`);
   }
   // The components use their typed inputs as they are: no cast anywhere.
   for (const f of ["registry/registry.ts", "platform/platform.ts", "release/release.ts"]) {
@@ -106,6 +103,65 @@ Deno.test("a scaffolded project passes fmt, lint, type check, proto drift and it
     docs.stdout,
     "| `source` | string | optional | `./` | The directory to build, relative to the project |",
   );
+});
+
+Deno.test("without allowScripts a new project gets the warning box: the control for the checks above", async () => {
+  const dir = join(await tempDir("init-"), "plugin");
+  const made = await init(["boxed", dir, "--toolkit", REPO, "--components", "builder"], REPO);
+  assertEquals(made.code, 0, made.stderr);
+  const cache = async () =>
+    (await deno(["cache", "main.ts"], dir, { DENO_DIR: await tempDir("denodir-") })).stderr;
+  assertEquals((await cache()).includes(WARNING_BOX), false);
+  const json = JSON.parse(await Deno.readTextFile(join(dir, "deno.json")));
+  delete json.allowScripts;
+  await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(json));
+  const boxed = await cache();
+  assertStringIncludes(boxed, WARNING_BOX);
+  assertStringIncludes(boxed, "npm:protobufjs@7.");
+});
+
+Deno.test("init's own module graph has no npm package, so running it cannot print the box", async () => {
+  // --no-config: the graph of init.ts alone, not the packages this repository's deno.json maps.
+  const info = await deno(
+    ["info", "--json", "--no-config", join(REPO, "src", "tools", "init.ts")],
+    REPO,
+  );
+  assertEquals(info.code, 0, info.stderr);
+  const graph = JSON.parse(info.stdout);
+  assertEquals(graph.npmPackages, {});
+  const specifiers: string[] = graph.modules.map((m: { specifier: string }) => m.specifier);
+  assertEquals(specifiers.filter((s) => !/^(file|node):/.test(s)), []);
+  assert(specifiers.some((s) => s.endsWith("/src/tools/init_templates.ts")), specifiers.join(" "));
+});
+
+Deno.test("every component set, and a long name, come out as deno fmt lays them out", async () => {
+  // init runs no formatter (it would need --allow-run), so the templates must already be laid out.
+  const root = await tempDir("initfmt-");
+  const names = ["p", "a-long-plugin-name-that-pushes-lines-past-the-width-0123456789"];
+  const dirs: string[] = [];
+  for (const name of names) {
+    for (let mask = 1; mask < 1 << ALL_COMPONENTS.length; mask++) {
+      const components = ALL_COMPONENTS.filter((_, i) => mask & (1 << i));
+      const dir = join(root, `${name}-${mask}`);
+      const params: TemplateParams = {
+        name,
+        pkg: name.replaceAll("-", "_"),
+        components,
+        imports: toolkitImports(REPO),
+        version: VERSION,
+      };
+      for (const [path, content] of projectFiles(params)) {
+        await Deno.mkdir(join(dir, path, ".."), { recursive: true });
+        await Deno.writeTextFile(join(dir, path), content);
+      }
+      dirs.push(dir);
+    }
+  }
+  for (const dir of dirs) {
+    const r = await deno(["fmt", "--check"], dir, { NO_COLOR: "1" });
+    assertEquals(r.code, 0, `${dir}:\n${r.stderr}`);
+  }
+  await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("components without their stage before take Waypoint's docker types, typed, and test them", async () => {
@@ -136,26 +192,6 @@ Deno.test("components without their stage before take Waypoint's docker types, t
   }
 });
 
-Deno.test("init reports user mistakes with help and exit status 2", async () => {
-  const dir = await tempDir("initbad-");
-  await Deno.writeTextFile(join(dir, "existing.txt"), "x");
-  const cases: [string[], string][] = [
-    [["Bad Name", "--yes"], 'error: the plugin name "Bad Name" is not valid'],
-    [["ok", "--components", "builder,frobnicator"], 'error: unknown component "frobnicator"'],
-    [["ok", dir], `error: ${dir} is not empty: choose another directory, or pass --force`],
-    [["--yes"], "error: the plugin name is missing"],
-    [["a", "b", "c"], "error: too many arguments: c"],
-    [["ok", "--bogus"], "error: Unknown option '--bogus'"],
-  ];
-  for (const [args, message] of cases) {
-    const r = await init(args, dir);
-    assertEquals(r.code, 2, args.join(" "));
-    assertStringIncludes(r.stderr, "Usage: init [options] <name> [directory]");
-    assertStringIncludes(r.stderr, message);
-  }
-  assertEquals(await exists(join(dir, "ok")), false);
-});
-
 Deno.test("init runs from an http:// URL, reading nothing of its package from disk", async () => {
   // Serve the repository's files on loopback, as a package registry would.
   const ac = new AbortController();
@@ -180,6 +216,7 @@ Deno.test("init runs from an http:// URL, reading nothing of its package from di
       await tempDir("initcwd-"),
     );
     assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.stderr.includes(WARNING_BOX), false, r.stderr);
     assertStringIncludes(
       await Deno.readTextFile(join(dir, "main.ts")),
       'await serve({ builder, registry, platform, releaseManager }, { name: "urlplugin" });',

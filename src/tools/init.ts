@@ -8,11 +8,14 @@
  *
  * It runs from a remote URL, so its templates are code (see
  * `init_templates.ts`) and it reads nothing of its own package from disk.
+ * It needs only read and write access to the new project's directory
+ * (`-R -W`): the templates come out as `deno fmt` lays them out, so no
+ * formatter is run.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
   ALL_COMPONENTS,
   componentModule,
@@ -27,31 +30,65 @@ import {
   type TemplateComponent,
   type TemplateParams,
 } from "./init_templates.ts";
+import { ciWorkflow, DEPENDABOT } from "./init_workflow.ts";
+import {
+  colorFor,
+  displayPath,
+  errorMessage,
+  styles,
+  successMessage,
+  USAGE,
+  usageErrorMessage,
+} from "./init_output.ts";
 import { VERSION } from "../version.ts";
 
 /** The help text. */
-export const HELP = `Usage: init [options] <name> [directory]
+export const HELP = `${USAGE}
 
-Creates a Waypoint plugin project: waypoint-plugin-<name>, written in TypeScript.
+Creates a Waypoint plugin project: waypoint-plugin-<name>, written in TypeScript, with tests,
+a CI workflow and a release workflow.
 
 Arguments:
-  <name>         the plugin name, as in \`use "<name>"\` (lowercase letters, digits, - and _)
+  <name>         the plugin name, as in \`use "<name>"\` (lowercase letters, digits, - and _);
+                 asked for in a terminal when missing
   [directory]    where to create it (default: ./waypoint-plugin-<name>)
 
 Options:
   --components <list>   comma-separated: builder,registry,platform,releasemanager
                         (default: all four, as the Go plugin template)
-  --force               write into a directory that is not empty (files are overwritten)
+  --force               write into a directory that is not empty, overwriting files of the
+                        same names, without asking
   --toolkit <spec>      where the project imports the toolkit from: a jsr: specifier
                         (default: jsr:@x/waypoint-plugin@^${VERSION}), or a local checkout
                         directory or URL, for developing the toolkit itself
-  -y, --yes             never prompt (non-interactive); missing answers are errors
+  -y, --yes             never prompt (for scripts): a missing name or a directory that is not
+                        empty is an error instead of a question
   -h, --help            show this help
+
+Permissions: read and write access to the directory (-R -W); nothing else.
+Exit status: 0 created, 1 cancelled or a permission missing, 2 usage error.
 `;
+
+/** What is said of a directory that is not empty: which of its files `init` would overwrite. */
+export function notEmptyMessage(dir: string, overwritten: string[]): string {
+  const shown = overwritten.slice(0, 5).join(", ") +
+    (overwritten.length > 5 ? ` and ${overwritten.length - 5} more` : "");
+  const what = overwritten.length === 0
+    ? "none of its files would be overwritten"
+    : `${overwritten.length} of its files would be overwritten: ${shown}`;
+  return `${dir} is not empty (${what})`;
+}
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
 
+/** A user's mistake in the arguments: `error: …` and the usage line, exit status 2. */
 class UsageError extends Error {}
+
+/** Something that stops `init` before it writes anything (a permission): exit status 1. */
+class Stop extends Error {}
+
+/** The user answered "no": nothing is written, exit status 1. */
+class Cancelled extends Error {}
 
 /** The deno.json `imports` for a toolkit specifier (JSR, or a local checkout path/URL). */
 export function toolkitImports(spec: string): Record<string, string> {
@@ -78,6 +115,8 @@ export function projectFiles(params: TemplateParams): Map<string, string> {
   files.set("main.ts", mainModule(params));
   files.set("README.md", readme(params));
   files.set(".gitignore", GITIGNORE);
+  files.set(".github/workflows/ci.yml", ciWorkflow(params));
+  files.set(".github/dependabot.yml", DEPENDABOT);
   files.set("tests/plugin_test.ts", pluginTest(params));
   for (const c of params.components) {
     const { dir } = COMPONENTS[c];
@@ -96,7 +135,7 @@ function parseComponents(list: string): TemplateComponent[] {
     const c = (aliases[w] ?? w) as TemplateComponent;
     if (!ALL_COMPONENTS.includes(c)) {
       throw new UsageError(
-        `unknown component "${w}": choose from ${ALL_COMPONENTS.join(", ")}`,
+        `Unknown component "${w}": choose from ${ALL_COMPONENTS.join(", ")}`,
       );
     }
     if (!out.includes(c)) out.push(c);
@@ -105,25 +144,70 @@ function parseComponents(list: string): TemplateComponent[] {
   return ALL_COMPONENTS.filter((c) => out.includes(c));
 }
 
-async function isEmptyDir(dir: string): Promise<boolean> {
+/** What is in `dir` already (nothing when it does not exist); a lone `.git` does not count. */
+async function existing(dir: string): Promise<string[]> {
+  const names: string[] = [];
   try {
-    for await (const _ of Deno.readDir(dir)) return false;
-    return true;
+    for await (const e of Deno.readDir(dir)) if (e.name !== ".git") names.push(e.name);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return true;
+    if (err instanceof Deno.errors.NotFound) return [];
     throw err;
+  }
+  return names;
+}
+
+/** The project files already present in `dir`, which writing would overwrite. */
+async function overwritten(dir: string, paths: Iterable<string>): Promise<string[]> {
+  const hit: string[] = [];
+  for (const p of paths) {
+    if (await Deno.lstat(join(dir, p)).then(() => true, () => false)) hit.push(p);
+  }
+  return hit;
+}
+
+/**
+ * Read and write access to `dir`, asked for up front so that a missing
+ * permission stops `init` before it writes anything. In a terminal Deno asks
+ * the user; elsewhere a missing permission is an error naming the flag.
+ */
+async function ensureAccess(dir: string, shown: string): Promise<void> {
+  const flags = { read: "--allow-read (-R)", write: "--allow-write (-W)" } as const;
+  for (const name of ["read", "write"] as const) {
+    const desc = { name, path: dir };
+    let { state } = await Deno.permissions.query(desc);
+    if (state === "prompt") ({ state } = await Deno.permissions.request(desc));
+    if (state !== "granted") {
+      throw new Stop(
+        `init needs ${name} access to ${shown}: run it with ${flags[name]} or -A`,
+      );
+    }
   }
 }
 
-/** Runs `init`; returns the exit code (2 for a user's mistake). */
+/** node:util's parse errors in our style: double quotes, no advice about `--`. */
+function parseError(err: Error): string {
+  const missing = /^Option '(-[^ ']+)(?: <value>)?' argument missing/.exec(err.message);
+  if (missing) return `Option "${missing[1]}" needs a value`;
+  return err.message.split(". To specify")[0].replace(/'([^']*)'/g, '"$1"');
+}
+
+/** Runs `init`; returns the exit code (2 for a user's mistake, 1 when stopped). */
 export async function main(args: string[]): Promise<number> {
   try {
     return await run(args);
   } catch (err) {
+    const s = styles(colorFor(Deno.stderr));
     if (err instanceof UsageError) {
-      console.error(HELP);
-      console.error(`error: ${err.message}`);
+      console.error(usageErrorMessage(err.message, s));
       return 2;
+    }
+    if (err instanceof Stop) {
+      console.error(errorMessage(err.message, s));
+      return 1;
+    }
+    if (err instanceof Cancelled) {
+      console.error(err.message);
+      return 1;
     }
     throw err;
   }
@@ -144,7 +228,7 @@ async function run(args: string[]): Promise<number> {
       allowPositionals: true,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(parseError(err as Error));
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -152,23 +236,24 @@ async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 2) {
-    throw new UsageError(`too many arguments: ${positionals.slice(2).join(" ")}`);
+    throw new UsageError(`Too many arguments: ${positionals.slice(2).join(" ")}`);
   }
+  // Questions only when someone can answer them: a terminal, and no --yes.
+  const interactive = !values.yes && Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
   let name = positionals[0];
-  if (!name && !values.yes && Deno.stdin.isTerminal()) {
+  if (!name && interactive) {
     name = prompt('Plugin name (as in `use "<name>"`):')?.trim() ?? "";
   }
-  if (!name) throw new UsageError("the plugin name is missing");
+  if (!name) throw new UsageError("The plugin name is missing");
   if (!NAME.test(name)) {
     throw new UsageError(
-      `the plugin name "${name}" is not valid: use lowercase letters, digits, "-" and "_", starting with a letter`,
+      `The plugin name "${name}" is not valid: use lowercase letters, digits, "-" and "_", starting with a letter`,
     );
   }
   const components = values.components ? parseComponents(values.components) : ALL_COMPONENTS;
   const dir = resolve(positionals[1] ?? `waypoint-plugin-${name}`);
-  if (!values.force && !(await isEmptyDir(dir))) {
-    throw new UsageError(`${dir} is not empty: choose another directory, or pass --force`);
-  }
+  const shown = displayPath(Deno.cwd(), dir);
+  const named = shown === "." ? "the current directory" : shown;
   const params: TemplateParams = {
     name,
     pkg: name.replaceAll("-", "_"),
@@ -176,25 +261,29 @@ async function run(args: string[]): Promise<number> {
     imports: toolkitImports(values.toolkit ?? `jsr:@x/waypoint-plugin@^${VERSION}`),
     version: VERSION,
   };
-  for (const [path, content] of projectFiles(params)) {
+  const files = projectFiles(params);
+  await ensureAccess(dir, named);
+  if (!values.force && (await existing(dir)).length > 0) {
+    const why = notEmptyMessage(
+      shown === "." ? "The current directory" : shown,
+      await overwritten(dir, files.keys()),
+    );
+    if (!interactive) {
+      throw new UsageError(`${why}: choose another directory, or pass --force to write into it`);
+    }
+    if (!confirm(`${why}. Write the project into it anyway?`)) {
+      throw new Cancelled("Cancelled: nothing was written");
+    }
+  }
+  // The templates are laid out as `deno fmt` lays them out (a test holds them to it), so no
+  // formatter runs here and init needs no --allow-run.
+  for (const [path, content] of files) {
     const full = join(dir, path);
-    await Deno.mkdir(join(full, ".."), { recursive: true });
+    await Deno.mkdir(dirname(full), { recursive: true });
     await Deno.writeTextFile(full, content);
   }
-  // Lay the files out as `deno fmt` would, so the project passes its own `deno task ok`.
-  await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet"],
-    cwd: dir,
-    stdout: "null",
-    stderr: "null",
-  }).output().catch(() => undefined);
-  console.log(`Created waypoint-plugin-${name} in ${dir} (${components.join(", ")}).
-
-Next:
-  cd ${dir}
-  deno task test      # drive the plugin through the test host
-  deno task install --dev   # let Waypoint find it while you work on it
-`);
+  const s = styles(colorFor(Deno.stdout));
+  console.log(successMessage({ name, dir: shown, components, files: files.size }, s));
   return 0;
 }
 

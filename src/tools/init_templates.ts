@@ -217,6 +217,13 @@ export async function sha256(data: Uint8Array<ArrayBuffer> | string): Promise<st
 }
 `;
 
+/** The builder's docs example, wrapped as `deno fmt` wraps it when a long name makes it too wide. */
+function builderExample(p: TemplateParams): string {
+  const value = `'build {\\n  use "${p.name}" {\\n    source = "./"\\n  }\\n}',`;
+  const line = `    example: ${value}`;
+  return line.length <= LINE_WIDTH ? line.trimStart() : `example:\n      ${value}`;
+}
+
 /** `<component>/<component>.ts`. */
 export function componentModule(p: TemplateParams, c: TemplateComponent): string {
   switch (c) {
@@ -239,19 +246,27 @@ async function files(dir: string, out: string[] = []): Promise<string[]> {
 /** The builder. */
 export const builder = defineBuilder({
   config: config.object({
-    source: config.string({ default: "./", doc: "The directory to build, relative to the project" }),
+    source: config.string({
+      default: "./",
+      doc: "The directory to build, relative to the project",
+    }),
   }),
   output: Artifact,
   docs: {
     description: "Builds the app (here: records a digest of its source files)",
-    example: 'build {\\n  use "${p.name}" {\\n    source = "./"\\n  }\\n}',
+    ${builderExample(p)}
   },
 
   async configSet(cfg) {
     try {
       if (!(await Deno.stat(cfg.source)).isDirectory) throw new Error("not a directory");
     } catch {
-      throw new ConfigError("source", cfg.source, "must name an existing directory", "was not found");
+      throw new ConfigError(
+        "source",
+        cfg.source,
+        "must name an existing directory",
+        "was not found",
+      );
     }
   },
 
@@ -359,7 +374,10 @@ import { Release } from "./gen/output.ts";
 /** The release manager. */
 export const releaseManager = defineReleaseManager({
   config: config.object({
-    directory: config.string({ default: ".waypoint/releases", doc: "Where the current file is written" }),
+    directory: config.string({
+      default: ".waypoint/releases",
+      doc: "Where the current file is written",
+    }),
   }),
   input: ${input},
   output: Release,
@@ -394,11 +412,21 @@ export function mainModule(p: TemplateParams): string {
 import { serve } from "@x/waypoint-plugin";
 ${lines.join("\n")}
 
-await serve({ ${
-    p.components.map((c) => COMPONENTS[c].exportName).join(", ")
-  } }, { name: "${p.name}" });
+${serveCall(p)}
 `;
 }
+
+/** `await serve(…)`, wrapped as `deno fmt` wraps it when a long name makes it too wide. */
+function serveCall(p: TemplateParams): string {
+  const components = `{ ${p.components.map((c) => COMPONENTS[c].exportName).join(", ")} }`;
+  const line = `await serve(${components}, { name: "${p.name}" });`;
+  return line.length <= LINE_WIDTH
+    ? line
+    : `await serve(${components}, {\n  name: "${p.name}",\n});`;
+}
+
+/** The projects' `deno fmt` line width; the templates are laid out to it. */
+export const LINE_WIDTH = 100;
 
 /** `deno.json`. */
 export function denoJson(p: TemplateParams): string {
@@ -408,6 +436,9 @@ export function denoJson(p: TemplateParams): string {
       version: "0.1.0",
       exports: "./main.ts",
       imports: p.imports,
+      // grpc-js's @grpc/proto-loader takes protobufjs 7, whose postinstall only checks a
+      // dependent's version prefix; denying it keeps Deno's "Ignored build scripts" box away.
+      allowScripts: { deny: ["npm:protobufjs@7"] },
       tasks: {
         proto: "deno run -A @x/waypoint-plugin/proto",
         compile: `deno run -A @x/waypoint-plugin/compile --name ${p.name} --entry main.ts`,
@@ -417,7 +448,7 @@ export function denoJson(p: TemplateParams): string {
         ok:
           "deno fmt --check && deno lint && deno check main.ts tests/ && deno task proto --check && deno task test",
       },
-      fmt: { lineWidth: 100, exclude: ["**/gen/", "bin/"] },
+      fmt: { lineWidth: LINE_WIDTH, exclude: ["**/gen/", "bin/"] },
       lint: { exclude: ["**/gen/", "bin/"] },
     },
     null,
@@ -443,11 +474,10 @@ const TEST_HELPERS: Record<string, string> = {
 };
 
 /** The test helpers `body` calls (an unused one would fail the project's lint). */
-function helpers(body: string): string {
+function helpers(body: string): string[] {
   return Object.entries(TEST_HELPERS)
     .filter(([name]) => new RegExp(`\\b${name}\\(`).test(body))
-    .map(([, code]) => `\n${code}`)
-    .join("");
+    .map(([, code]) => code);
 }
 
 /** `tests/plugin_test.ts`: drives the plugin through the toolkit's test host. */
@@ -496,7 +526,10 @@ export function pluginTest(p: TemplateParams): string {
   if (has("platform")) {
     use("platform");
     steps.push(`  await plugin.configure("platform", {});
-  const deployed = await plugin.deploy(${last}, { source, deploymentConfig: { id: "d1" } });
+  const deployed = await plugin.deploy(${last}, {
+    source,
+    deploymentConfig: { id: "d1" },
+  });
   const deployment = Deployment.decode(deployed.result!.value);
   assertEquals(deployment.id, "d1");
   assertEquals(deployment.ref, ${ref});
@@ -511,7 +544,10 @@ export function pluginTest(p: TemplateParams): string {
       useDocker();
       steps.push(`  // What Waypoint's docker platform hands on: a docker.Deployment.
   const deployment = docker.Deployment.create({ id: "d1", name: "web", container: "c0ffee" });
-  const deployed = { typeUrl: docker.Deployment.typeUrl, value: docker.Deployment.encode(deployment) };`);
+  const deployed = {
+    typeUrl: docker.Deployment.typeUrl,
+    value: docker.Deployment.encode(deployment),
+  };`);
       last = "deployed";
     }
     steps.push(`  await plugin.configure("releasemanager", {});
@@ -528,12 +564,15 @@ export function pluginTest(p: TemplateParams): string {
   }
   // Indent the steps into the block that holds the plugin.
   const body = steps.join("\n").split("\n").map((l) => l ? `  ${l}` : l).join("\n");
-  return `import { launchPlugin } from "@x/waypoint-plugin/testing";
+  const head = `import { launchPlugin } from "@x/waypoint-plugin/testing";
 import { join } from "node:path";
 ${has("releasemanager") ? 'import { fileURLToPath } from "node:url";\n' : ""}${imports.join("\n")}
-
-${helpers(body)}
-const entry = new URL("../main.ts", import.meta.url).pathname;
+`;
+  // Blank lines between the sections, one each, as `deno fmt` leaves them.
+  return [
+    head,
+    ...helpers(body),
+    `const entry = new URL("../main.ts", import.meta.url).pathname;
 
 Deno.test("the ${p.name} plugin runs its lifecycle through the test host", async () => {
   const dir = await Deno.makeTempDir();
@@ -546,7 +585,8 @@ ${body}
   }
   await Deno.remove(dir, { recursive: true });
 });
-`;
+`,
+  ].join("\n");
 }
 
 /** `README.md`. */
@@ -565,7 +605,9 @@ deno task docs      # the plugin's docs as Markdown (what \`waypoint docs\` show
 deno task ok        # fmt, lint, type check, proto drift, tests
 \`\`\`
 
-Use it in \`waypoint.hcl\`:
+## Use it
+
+In \`waypoint.hcl\`:
 
 \`\`\`hcl
 app "web" {
@@ -578,6 +620,18 @@ ${
   }
 }
 \`\`\`
+
+## Releases
+
+\`.github/workflows/ci.yml\` runs \`deno task ok\` on every push and pull request. To release, push a
+tag that is \`v\` and deno.json's \`version\`:
+
+\`\`\`sh
+git tag v0.1.0 && git push origin v0.1.0
+\`\`\`
+
+It then runs \`deno task compile\` for every target and publishes the zips and \`SHA256SUMS\` as a
+GitHub release. Check a download with \`sha256sum --ignore-missing -c SHA256SUMS\`.
 `;
 }
 

@@ -4,6 +4,8 @@
  */
 import { dirname, fromFileUrl, join } from "./path.ts";
 import { DEFAULT_PERMISSIONS } from "../../src/tools/compile.ts";
+import { BuildProgress, type Progress } from "./build_progress.ts";
+import { goBuild } from "./go_build.ts";
 
 export const REPO = join(dirname(fromFileUrl(import.meta.url)), "..", "..");
 export const WORK = join(REPO, "tests", ".work");
@@ -12,25 +14,42 @@ const HOST_BIN = join(WORK, "bin", Deno.build.os === "windows" ? "wphost.exe" : 
 
 let built: Promise<string> | undefined;
 
-/** Builds the conformance host once per test process (Go's build cache makes repeats cheap). */
-async function goBuild(pkg: string, out: string, what: string): Promise<string> {
-  const res = await new Deno.Command("go", {
-    args: ["build", "-o", out, pkg],
-    cwd: HOST_DIR,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!res.success) {
-    throw new Error(`go build of ${what} failed:\n${new TextDecoder().decode(res.stderr)}`);
-  }
+/** Said when the conformance host's build has real work to do: why it takes a while, once. */
+export const HOST_INTRO: string[] = [
+  "  first build: Go downloads the host's modules and compiles ~400 packages (a minute or",
+  "  two, once); later runs take a second, from Go's build cache",
+];
+
+/**
+ * Builds a Go program of tests/conformance, once per test process (Go's
+ * build cache makes repeats cheap). A build that has real work to do shows
+ * its progress on stderr (see build_progress.ts).
+ */
+async function buildGo(
+  pkg: string,
+  out: string,
+  what: string,
+  progress?: Progress,
+): Promise<string> {
+  // Under `deno test` a line rewritten in place would garble the test runner's own lines.
+  progress ??= new BuildProgress({
+    mode: "lines",
+    intro: [`• building ${what} (${join("tests", "conformance", pkg)})`],
+  });
+  await goBuild({ args: ["build", "-o", out, pkg], cwd: HOST_DIR, what, count: pkg, progress });
   return out;
 }
 
-export function hostBinary(): Promise<string> {
+/**
+ * The conformance host's binary, built on first use. `progress` receives the
+ * build's events (default: plain progress lines on stderr, only when go has
+ * something to compile); `WPHOST_BIN` names a host built elsewhere.
+ */
+export function hostBinary(progress?: Progress): Promise<string> {
   // WPHOST_BIN: use a host built elsewhere (e.g. from another checkout).
   const prebuilt = Deno.env.get("WPHOST_BIN");
   if (prebuilt) return Promise.resolve(prebuilt);
-  built ??= goBuild(".", HOST_BIN, "the conformance host");
+  built ??= buildGo(".", HOST_BIN, "the conformance host", progress);
   return built;
 }
 
@@ -38,7 +57,7 @@ let goPlugin: Promise<string> | undefined;
 
 /** Builds the reference gobuilder written in Go with the real SDK (tests/conformance/goplugin). */
 export function goPluginBinary(): Promise<string> {
-  goPlugin ??= goBuild(
+  goPlugin ??= buildGo(
     "./goplugin",
     join(WORK, "bin", "waypoint-plugin-gobuild"),
     "the Go reference plugin",
@@ -50,7 +69,7 @@ let goBuiltin: Promise<string> | undefined;
 
 /** Builds the Go SDK builder whose artifact is Waypoint's docker.Image (tests/conformance/gobuiltin). */
 export function goBuiltinBinary(): Promise<string> {
-  goBuiltin ??= goBuild(
+  goBuiltin ??= buildGo(
     "./gobuiltin",
     join(WORK, "bin", "waypoint-plugin-gobuiltin"),
     "the Go docker.Image builder",
