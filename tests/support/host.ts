@@ -81,7 +81,7 @@ let goPlatform: Promise<string> | undefined;
 
 /** Builds the reference registry/platform/release manager written in Go (tests/conformance/goplatform). */
 export function goPlatformBinary(): Promise<string> {
-  goPlatform ??= goBuild(
+  goPlatform ??= buildGo(
     "./goplatform",
     join(WORK, "bin", "waypoint-plugin-gofiles"),
     "the Go reference platform",
