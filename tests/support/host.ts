@@ -46,6 +46,22 @@ export function goPluginBinary(): Promise<string> {
   return goPlugin;
 }
 
+let goPlatform: Promise<string> | undefined;
+
+/**
+ * Builds the Go SDK reference registry, platform and release manager
+ * (tests/conformance/goplatform; with `serve = true` its platform runs a
+ * web app as localdeploy does).
+ */
+export function goPlatformBinary(): Promise<string> {
+  goPlatform ??= goBuild(
+    "./goplatform",
+    join(WORK, "bin", "waypoint-plugin-gofiles"),
+    "the Go reference platform",
+  );
+  return goPlatform;
+}
+
 /** Permissions a plugin launched by `deno run` gets: what a compiled plugin bakes in. */
 export const PLUGIN_PERMISSIONS: string[] = DEFAULT_PERMISSIONS.map((p) => `--allow-${p}`);
 
