@@ -21,6 +21,7 @@
  * @module
  */
 import { dirname, fromFileUrl, join } from "../tests/support/path.ts";
+import { alive } from "../tests/support/processes.ts";
 
 /** The Waypoint release our toolkit targets. */
 export const WAYPOINT_VERSION = "v0.11.4";
@@ -95,15 +96,6 @@ async function readStamp(path: string): Promise<string | undefined> {
     return (await Deno.readTextFile(path)).trim();
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -7,7 +7,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { join } from "../support/path.ts";
 import { REPO } from "../support/host.ts";
-import { processesIn, Waypoint } from "./waypoint.ts";
+import { Waypoint } from "./waypoint.ts";
+import { alive, processesIn, processesLeftIn } from "../support/processes.ts";
 
 /**
  * The tutorial's build block. Waypoint's CLI refuses a waypoint.hcl without
@@ -129,20 +130,9 @@ Deno.test("Ctrl-C during a slow build kills go build, leaves no plugin process, 
   const r = await build.result();
   assertEquals(r.code, 1, r.output);
   assertStringIncludes(r.output, "! operation canceled");
-  let goAlive = true;
-  try {
-    Deno.kill(goPid, "SIGCONT");
-  } catch {
-    goAlive = false;
-  }
-  assertEquals(goAlive, false, `go build (pid ${goPid}) is still running`);
+  assertEquals(alive(goPid), false, `go build (pid ${goPid}) is still running`);
   // Nothing of the build is left: no plugin, no go.
-  let left = await processesIn(dir);
-  for (let i = 0; i < 50 && left.length; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    left = await processesIn(dir);
-  }
-  assertEquals(left, []);
+  assertEquals(await processesLeftIn(dir), []);
   const jobs = await wp.jobs(dir);
   assertEquals(jobs.find((j) => j.operation === "build")?.state, "ERROR");
 });

@@ -7,7 +7,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { join } from "../support/path.ts";
 import { REPO } from "../support/host.ts";
-import { processesIn, Waypoint } from "./waypoint.ts";
+import { Waypoint } from "./waypoint.ts";
+import { alive, processesIn } from "../support/processes.ts";
 import { httpGet } from "../support/http_get.ts";
 
 const EXAMPLE = join(REPO, "examples", "localdeploy");
@@ -42,15 +43,6 @@ function inOrder(text: string, patterns: (string | RegExp)[]): RegExpMatchArray[
     from += m.index! + m[0].length;
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("waypoint up deploys the web app with localdeploy; status, logs, exec and destroy work on it", async (t) => {

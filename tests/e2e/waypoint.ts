@@ -18,9 +18,7 @@
 import { join, resolve } from "../support/path.ts";
 import { REPO } from "../support/host.ts";
 import { waypointBinary } from "../../scripts/waypoint_cli.ts";
-import { processesIn } from "../support/processes.ts";
-
-export { processesIn };
+import { processesLeftIn } from "../support/processes.ts";
 
 const dec = new TextDecoder();
 
@@ -441,11 +439,7 @@ export class Waypoint implements AsyncDisposable {
       await this.#server.status;
     }
     // Plugins exit when their host goes; give stragglers a moment before calling them leftovers.
-    let left = await processesIn(this.root);
-    for (let i = 0; i < 50 && left.length > 0; i++) {
-      await sleep(100);
-      left = await processesIn(this.root);
-    }
+    const left = await processesLeftIn(this.root);
     for (const p of left) {
       problems.push(`process left running: ${p}`);
       try {

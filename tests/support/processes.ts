@@ -20,3 +20,27 @@ export async function processesIn(dir: string): Promise<string[]> {
   }
   return found;
 }
+
+/** Whether a process with this pid exists (SIGCONT is harmless to a running process). */
+export function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The processes still in `dir` after waiting up to `timeoutMs` for them to
+ * go (plugins exit moments after their host): `[]` when none is left.
+ */
+export async function processesLeftIn(dir: string, timeoutMs = 5000): Promise<string[]> {
+  const deadline = performance.now() + timeoutMs;
+  let left = await processesIn(dir);
+  while (left.length > 0 && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await processesIn(dir);
+  }
+  return left;
+}
