@@ -15,9 +15,12 @@
  * `deno compile` (only when a Deno runtime, denort, is at hand), and the Go
  * reference plugin (tests/conformance/goplugin). Rows: spawn → handshake,
  * kill, a full build session with a no-op build body, BuildSpec latency,
- * terminal UI throughput, peak RSS of the plugin process, and the size
- * `deno compile` adds. The Markdown goes to stdout and to `--out`; progress
- * goes to stderr. Linux only (/proc, /usr/bin/time).
+ * terminal UI throughput, peak RSS of the plugin process, the size
+ * `deno compile` adds, and (scripts/bench_cli.ts) whole `waypoint build` and
+ * `waypoint up` commands of the real CLI with our plugins against Go SDK
+ * plugins doing the same work, with their plugin launch counts. The
+ * Markdown goes to stdout and to `--out`; progress goes to stderr. Linux
+ * only (/proc, /usr/bin/time).
  *
  * Exit status: 0 when every figure was measured, 1 when one failed (the
  * table says which and why), 2 for a usage error.
@@ -27,6 +30,7 @@
 import { parseArgs } from "node:util";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { goPluginBinary, hostBinary, makeLauncher, REPO, WORK } from "../tests/support/host.ts";
+import { benchCli } from "./bench_cli.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -41,7 +45,8 @@ Options:
   --runs N    spawn → exit, spawn → handshake and build-session runs (default 20)
   --rpc N     timed BuildSpec calls (default 1000)
   --lines N   UI lines the build prints (default 10000)
-  --quick     fewer runs (5), calls (200) and lines (2000) unless given: a smoke test
+  --cli-runs N  timed waypoint build and up runs with the real CLI, per side (default 5)
+  --quick     fewer runs (5, CLI 2), calls (200) and lines (2000) unless given: a smoke test
   --out PATH  where the Markdown goes (default bench/RESULTS.md in the repository)
   -h, --help  show this help
 
@@ -61,6 +66,8 @@ interface Options {
   rssRuns: number;
   /** untimed BuildSpec calls before the timed ones. */
   rpcWarmup: number;
+  /** timed real-CLI build and up runs per side. */
+  cliRuns: number;
 }
 
 class UsageError extends Error {}
@@ -74,6 +81,7 @@ function options(args: string[]): Options | "help" {
         runs: { type: "string" },
         rpc: { type: "string" },
         lines: { type: "string" },
+        "cli-runs": { type: "string" },
         quick: { type: "boolean", default: false },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -103,6 +111,7 @@ function options(args: string[]): Options | "help" {
     uiRuns: quick ? 1 : 3,
     rssRuns: quick ? 1 : 5,
     rpcWarmup: Math.min(100, Math.ceil(rpc / 10)),
+    cliRuns: count("cli-runs", v["cli-runs"], quick ? 2 : 5),
   };
 }
 
@@ -670,7 +679,7 @@ type Column = "floorDeno" | "floorGo" | "ts" | "compiled" | "go";
 
 interface Row {
   figure: string;
-  unit: "ms" | "µs" | "lines/s" | "MiB";
+  unit: "ms" | "µs" | "lines/s" | "MiB" | "launches";
   floorDeno?: Cell;
   floorGo?: Cell;
   ts?: Cell;
@@ -683,7 +692,7 @@ interface Row {
 }
 
 function fmtNum(n: number, unit: Row["unit"]): string {
-  if (unit === "lines/s") return Math.round(n).toLocaleString("en-US");
+  if (unit === "lines/s" || unit === "launches") return Math.round(n).toLocaleString("en-US");
   const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2;
   return n.toFixed(digits);
 }
@@ -1009,6 +1018,10 @@ async function main(args: string[]): Promise<number> {
     return { size, payload: size - baseSize, empty: (await fileSize(e.path)) - baseSize };
   });
   if (sizes) ({ payload, empty: emptyPayload, size: compiledSize } = sizes);
+  // --- The real Waypoint CLI (scripts/bench_cli.ts) ----------------------------------------
+  const cli = await benchCli({ runs: o.cliRuns, progress });
+  failures.push(...cli.failures);
+
   await Deno.remove(compiledDir, { recursive: true }).catch(() => {});
   await Deno.remove(join(BENCH, "reports"), { recursive: true }).catch(() => {});
   await Deno.remove(join(BENCH, "rss"), { recursive: true }).catch(() => {});
@@ -1143,6 +1156,7 @@ async function main(args: string[]): Promise<number> {
       marks: compiledPlugins && realDenort ? {} : { floorDeno: "³", compiled: "³" },
       ratios: all,
     },
+    ...cli.rows,
   ];
 
   const seconds = (performance.now() - started) / 1000;
@@ -1160,7 +1174,8 @@ async function main(args: string[]): Promise<number> {
     "",
     `\`deno task bench\` on ${date.toISOString()} — runs ${o.runs}, RPC calls ${o.rpc} ` +
     `(+${o.rpcWarmup} warm-up), UI lines ${o.lines}, ${o.uiRuns} UI run(s), ` +
-    `${o.rssRuns} RSS run(s)${o.quick ? ", --quick" : ""}; took ${seconds.toFixed(0)} s.`,
+    `${o.rssRuns} RSS run(s), ${o.cliRuns} real-CLI run(s)${o.quick ? ", --quick" : ""}; ` +
+    `took ${seconds.toFixed(0)} s.`,
     "",
     table(rows),
     "",
@@ -1173,7 +1188,7 @@ async function main(args: string[]): Promise<number> {
     "",
     "## How each figure is measured",
     "",
-    ...METHOD.map((l) => `- ${l}`),
+    ...[...METHOD, ...cli.method].map((l) => `- ${l}`),
     ...(uiTs && uiGo
       ? [
         `- In this run the ${o.lines} UI lines reached the host in ${uiTs.events} Output ` +

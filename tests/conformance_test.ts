@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { REPO } from "./support/host.ts";
+import { alive } from "./support/processes.ts";
 import {
   exists,
   goPluginBinary,
@@ -225,14 +226,8 @@ Deno.test("cancelling the build RPC kills the running go build and answers Cance
   assertStringIncludes(run.report.error, "code = Canceled");
   const pid = Number((await Deno.readTextFile(pidFile)).trim().split(" ")[0]);
   assert(pid > 0);
-  // The fake `go` (sleep 60) must be gone: signal 0 fails for a dead process.
-  let alive = true;
-  try {
-    Deno.kill(pid, "SIGCONT");
-  } catch {
-    alive = false;
-  }
-  assertEquals(alive, false, `go build (pid ${pid}) is still running`);
+  // The fake `go` (sleep 60) must be gone.
+  assertEquals(alive(pid), false, `go build (pid ${pid}) is still running`);
 });
 
 async function showcase(body: string): Promise<Project> {
@@ -404,15 +399,6 @@ Deno.test("when the host dies mid-build, the plugin exits within seconds, kills 
   for await (const e of Deno.readDir(tmp)) if (e.isDirectory) left.push(e.name);
   assertEquals(left, [], "the plugin left its socket directory");
 });
-
-function alive(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("gohcl decodes every kind of config field from waypoint.hcl into the typed config", async () => {
   const p = await project({

@@ -314,14 +314,18 @@ Deno.test("asking for the last status report crashes Waypoint's host, so our sta
     assertStringIncludes(report.panic, "nil pointer dereference");
     assertStringIncludes(report.panic, "funcspec.anyConvGen");
   }
-  // Our platform's status, with a last report on offer, is answered.
+  // Our platform's status, with a last report on offer, is answered (localdeploy runs web apps).
+  await Deno.mkdir(join(p.dir, "webapp"));
+  for (const f of ["main.go", "go.mod"]) {
+    await Deno.copyFile(join(REPO, "examples", "localdeploy", "app", f), join(p.dir, "webapp", f));
+  }
   const launch = (name: string) =>
     makeLauncher(p.dir, name, join(REPO, "examples", name, "main.ts"));
   const file = join(p.dir, "ours.hcl");
   await Deno.writeTextFile(
     file,
     `project = "p"\napp "web" {\n${
-      buildStanza("gobuilder", "", GO_SOURCE)
+      buildStanza("gobuilder", "", '\n      source = "./webapp"\n    ')
     }\n  deploy {\n    use "localdeploy" {}\n  }\n}\n`,
   );
   const { report } = await runHost(
@@ -334,7 +338,7 @@ Deno.test("asking for the last status report crashes Waypoint's host, so our sta
       "-plugin",
       `localdeploy=${await launch("localdeploy")}`,
       "-steps",
-      "build,push,deploy,status",
+      "build,push,deploy,status,destroy",
       "-last-report",
       "READY",
     ],

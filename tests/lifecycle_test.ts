@@ -4,9 +4,10 @@
  * logs, destroy) and `wphost task` an on-demand runner task, against the
  * gobuilder and localdeploy example plugins.
  */
-import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { exists, makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
+import { processesIn } from "./support/processes.ts";
 
 interface Project {
   dir: string;
@@ -34,13 +35,14 @@ app "hello" {
 }
 `;
 
+// The localdeploy example's web app (gobuilder builds it; localdeploy runs it).
 async function project(hcl: string): Promise<Project> {
   const dir = await tempDir("life-");
   const tmp = join(dir, "tmp");
   await Deno.mkdir(tmp);
   await Deno.mkdir(join(dir, "app"));
   for (const f of ["main.go", "go.mod"]) {
-    await Deno.copyFile(join(REPO, "examples", "gobuilder", "app", f), join(dir, "app", f));
+    await Deno.copyFile(join(REPO, "examples", "localdeploy", "app", f), join(dir, "app", f));
   }
   await Deno.writeTextFile(join(dir, "waypoint.hcl"), hcl);
   const plugins = [];
@@ -87,121 +89,162 @@ async function leftovers(dir: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Runs `f`, then fails if a process (a deployed app) is still running in the
+ * project, stopping it so a failed test leaves nothing behind.
+ */
+async function leavesNothingRunning(p: Project, f: () => Promise<void>): Promise<void> {
+  try {
+    await f();
+  } finally {
+    const left = await processesIn(p.dir);
+    for (const l of left) {
+      try {
+        Deno.kill(-Number(l.split(" ")[1].replace(":", "")), "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+    assertEquals(left, [], "processes left running in the project");
+  }
+}
+
 Deno.test("build → push → deploy → release → status → exec → logs → destroy, as Waypoint runs them", async () => {
   const p = await project(WITH_REGISTRY_AND_RELEASE);
-  const run = await lifecycle(
-    p,
-    "build,push,deploy,release,status,exec,logs,destroy",
-    "-exec-arg",
-    "sh",
-    "-exec-arg",
-    "-c",
-    "-exec-arg",
-    "cat; ls; exit 3",
-    "-exec-input",
-    "hello from stdin\n",
-  );
-  const r = run.report;
-  assertEquals([r.ok, r.stage, r.error], [true, "", ""], run.stdout + run.stderr);
-  const s = r.steps;
+  await leavesNothingRunning(p, async () => {
+    const run = await lifecycle(
+      p,
+      "build,push,deploy,release,status,exec,logs,destroy",
+      "-exec-arg",
+      "sh",
+      "-exec-arg",
+      "-c",
+      "-exec-arg",
+      'cat; ls; echo "PORT=$PORT"; exit 3',
+      "-exec-input",
+      "hello from stdin\n",
+    );
+    const r = run.report;
+    assertEquals([r.ok, r.stage, r.error], [true, "", ""], run.stdout + run.stderr);
+    const s = r.steps;
 
-  // Build with a registry: the registry's access info reached the build.
-  assertEquals(s.build.hasRegistry, true);
-  assertEquals(s.build.accessInfo.typeUrl, "type.googleapis.com/localdeploy.AccessInfo");
-  assertEquals(s.build.accessInfo.fields, { "1": ".waypoint/registry" });
+    // Build with a registry: the registry's access info reached the build.
+    assertEquals(s.build.hasRegistry, true);
+    assertEquals(s.build.accessInfo.typeUrl, "type.googleapis.com/localdeploy.AccessInfo");
+    assertEquals(s.build.accessInfo.fields, { "1": ".waypoint/registry" });
 
-  // Push: another plugin's artifact (gobuilder.Binary) arrived typed; the binary was copied.
-  assertEquals(s.push.result.typeUrl, "type.googleapis.com/localdeploy.Pushed");
-  const pushed = s.push.result.templateData.path as string;
-  assert(pushed.startsWith(".waypoint/registry/hello-"), pushed);
-  assertEquals(
-    await Deno.readFile(join(p.dir, pushed)),
-    await Deno.readFile(join(p.dir, "app", "app")),
-  );
+    // Push: another plugin's artifact (gobuilder.Binary) arrived typed; the binary was copied.
+    assertEquals(s.push.result.typeUrl, "type.googleapis.com/localdeploy.Pushed");
+    const pushed = s.push.result.templateData.path as string;
+    assert(pushed.startsWith(".waypoint/registry/hello-"), pushed);
+    assertEquals(
+      await Deno.readFile(join(p.dir, pushed)),
+      await Deno.readFile(join(p.dir, "app", "app")),
+    );
 
-  // Deploy: the pushed artifact and the deployment config reached the platform.
-  assertEquals(s.deploy.result.fields["1"], "01DEPLOY");
-  assertEquals(s.deploy.url, `file://${p.dir}/.waypoint/deployments/01DEPLOY/app`);
-  assertEquals(
-    s.deploy.declaredResources.map((d: Report) => [d.name, d.type, d.categoryDisplayHint]),
-    [["binary", "file", "FUNCTION"], ["run", "process", "INSTANCE"]],
-  );
-  assertEquals(JSON.parse(s.deploy.declaredResources[0].stateJson), {
-    path: ".waypoint/deployments/01DEPLOY/app",
+    // Deploy: the pushed artifact and the deployment config reached the platform, which started
+    // the app on a free port and waited until it answered.
+    const d = s.deploy.result.templateData;
+    assertEquals(d.id, "01DEPLOY");
+    const url = `http://127.0.0.1:${d.port}`;
+    assertEquals([d.url, s.deploy.url], [url, url]);
+    assertEquals(
+      s.deploy.declaredResources.map((x: Report) => [x.name, x.type, x.categoryDisplayHint]),
+      [["binary", "file", "FUNCTION"], ["process", "process", "INSTANCE"]],
+    );
+    assertEquals(JSON.parse(s.deploy.declaredResources[0].stateJson), {
+      path: ".waypoint/deployments/01DEPLOY/app",
+    });
+    assertEquals(JSON.parse(s.deploy.declaredResources[1].stateJson), {
+      pid: d.pid,
+      port: d.port,
+    });
+    assertEquals([s.deploy.hasExec, s.deploy.hasLogs], [true, true]);
+    // Generation: a fresh id per deployment (each one is a process of its own), which Waypoint
+    // hashes into the generation.
+    assertMatch(s.deploy.generation.id, /^hello-[0-9a-f]{12}$/);
+
+    // Release: the deployment arrived as the target; the link points at it; the URL is its.
+    assertEquals(s.release.releaser, "releasemanager");
+    assertEquals(s.release.url, url);
+    assertEquals(s.release.result.templateData, {
+      link: ".waypoint/deployments/current",
+      target: join(p.dir, ".waypoint/deployments/01DEPLOY"),
+      url,
+    });
+
+    // Status of both: the app answered.
+    assertEquals(
+      [s.status.deployment.health, s.status.deployment.generatedTimeSet],
+      ["READY", true],
+    );
+    assertEquals(
+      s.status.deployment.resources.map((x: Report) => [x.name, x.health, x.categoryDisplayHint]),
+      [["binary", "READY", "FUNCTION"], ["process", "READY", "INSTANCE"]],
+    );
+    assertEquals(s.status.deployment.healthMessage, `answers at ${url}`);
+    assertEquals(s.status.release.health, "READY");
+    assertEquals(
+      s.status.release.healthMessage,
+      `.waypoint/deployments/current points at ${
+        join(p.dir, ".waypoint/deployments/01DEPLOY")
+      }, which answers at ${url}`,
+    );
+
+    // Exec: in the deployment's directory with the app's environment; the user's input went
+    // in, the output and exit code came back.
+    assertEquals(s.exec.exitCode, 3);
+    assertEquals(s.exec.stdout, `hello from stdin\napp\napp.log\nenv.json\nPORT=${d.port}\n`);
+
+    // Logs: the app's output, as events.
+    const events = s.logs.events.map((e: Report) => [e.partition, e.contents]);
+    assertEquals(events[0], ["01DEPLOY", `listening on ${url}`]);
+    assert(events.length >= 2 && events.slice(1).every((e: string[]) => e[1] === "GET /"));
+
+    // Destroy: release first, then the deployment; both report what went.
+    assertEquals(
+      s.destroy.release.destroyedResources.map((x: Report) => x.name),
+      ["current"],
+    );
+    // Destroyed in the reverse of the order they were created.
+    assertEquals(
+      s.destroy.deployment.destroyedResources.map((x: Report) => x.name),
+      ["process", "binary"],
+    );
+    assertEquals(s.destroy.deploymentWorkspace.called, true);
+    assertEquals(await exists(join(p.dir, ".waypoint/deployments")), false);
+    assertEquals(await exists(join(p.dir, ".waypoint/deployments/current")), false);
+
+    assertStringIncludes(run.stdout, ` +: Started 01DEPLOY (pid ${d.pid}): it answers at ${url}`);
+    assertEquals(r.processes.length, 17);
+    assertAllShutDownCleanly(r);
+    assertEquals(await leftovers(p.tmp), []);
   });
-  assertEquals([s.deploy.hasExec, s.deploy.hasLogs], [true, true]);
-  // Generation: the plugin's id (app + digest) is what Waypoint hashes into the generation.
-  assertEquals(s.deploy.generation.id, `hello-${s.push.result.templateData.digest.slice(0, 12)}`);
-
-  // Release: the deployment arrived as the target; the link points at it.
-  assertEquals(s.release.releaser, "releasemanager");
-  assertEquals(s.release.url, `file://${p.dir}/.waypoint/deployments/current`);
-  assertEquals(s.release.result.templateData, {
-    link: ".waypoint/deployments/current",
-    target: join(p.dir, ".waypoint/deployments/01DEPLOY"),
-    url: `file://${p.dir}/.waypoint/deployments/current`,
-  });
-
-  // Status of both.
-  assertEquals([s.status.deployment.health, s.status.deployment.generatedTimeSet], ["READY", true]);
-  assertEquals(s.status.deployment.resources[0].categoryDisplayHint, "FUNCTION");
-  assertEquals(s.status.release.health, "READY");
-  assertEquals(
-    s.status.release.healthMessage,
-    `.waypoint/deployments/current points at ${join(p.dir, ".waypoint/deployments/01DEPLOY")}`,
-  );
-
-  // Exec: the user's input went in, the output and exit code came back.
-  assertEquals(s.exec.exitCode, 3);
-  assertEquals(s.exec.stdout, "hello from stdin\napp\noutput.log\n");
-
-  // Logs: the deployment's output (the app ran at deploy), as events.
-  assertEquals(
-    s.logs.events.map((e: Report) => [e.partition, e.contents]),
-    [["01DEPLOY", "Hello Waypoint"]],
-  );
-
-  // Destroy: release first, then the deployment; both report what went.
-  assertEquals(
-    s.destroy.release.destroyedResources.map((d: Report) => d.name),
-    ["current"],
-  );
-  // Destroyed in the reverse of the order they were created.
-  assertEquals(
-    s.destroy.deployment.destroyedResources.map((d: Report) => d.name),
-    ["run", "binary"],
-  );
-  assertEquals(s.destroy.deploymentWorkspace.called, true);
-  assertEquals(await exists(join(p.dir, ".waypoint/deployments")), false);
-  assertEquals(await exists(join(p.dir, ".waypoint/deployments/current")), false);
-
-  assertStringIncludes(run.stdout, " +: Deployed 01DEPLOY (the app exited 0)");
-  assertEquals(r.processes.length, 17);
-  assertAllShutDownCleanly(r);
-  assertEquals(await leftovers(p.tmp), []);
 });
 
 Deno.test("without a registry Waypoint maps the build with the plugin's mapper, and releases through the platform's default releaser", async () => {
   const p = await project(BUILD_AND_DEPLOY_ONLY);
-  const run = await lifecycle(p, "build,push,deploy,release");
-  const r = run.report;
-  assertEquals([r.ok, r.stage, r.error], [true, "", ""], run.stdout + run.stderr);
-  // The mapper process stayed up (it listed a converter) and Waypoint called Map on it.
-  assertEquals(r.mappers, { gobuilder: 0, localdeploy: 1 });
-  const mapper = r.processes.find((x: Report) => x.role === "mapper.localdeploy");
-  assert(mapper.rpcs.includes("Mapper/Map"), mapper.rpcs.join(" "));
-  // The mapped Pushed points at the build's binary itself.
-  assertEquals(
-    await Deno.readFile(join(p.dir, ".waypoint/deployments/01DEPLOY/app")),
-    await Deno.readFile(join(p.dir, "app", "app")),
-  );
-  // The platform served a ReleaseManager on a plugin-side broker id; the host released through it.
-  assertEquals(r.steps.release.releaser, "default");
-  const releaser = r.processes.find((x: Report) => x.role === "release.platform");
-  assert(releaser.rpcs.includes("Platform/DefaultReleaser"), releaser.rpcs.join(" "));
-  assertEquals(r.steps.release.url, `file://${p.dir}/.waypoint/deployments/current`);
-  assertAllShutDownCleanly(r);
-  assertEquals(await leftovers(p.tmp), []);
+  await leavesNothingRunning(p, async () => {
+    const run = await lifecycle(p, "build,push,deploy,release,destroy");
+    const r = run.report;
+    assertEquals([r.ok, r.stage, r.error], [true, "", ""], run.stdout + run.stderr);
+    // The mapper process stayed up (it listed a converter) and Waypoint called Map on it.
+    assertEquals(r.mappers, { gobuilder: 0, localdeploy: 1 });
+    const mapper = r.processes.find((x: Report) => x.role === "mapper.localdeploy");
+    assert(mapper.rpcs.includes("Mapper/Map"), mapper.rpcs.join(" "));
+    // The mapped Pushed (the build's binary itself) was deployed, and the app answered.
+    assertStringIncludes(run.stdout, " +: Started 01DEPLOY (pid ");
+    // The platform served a ReleaseManager on a plugin-side broker id; the host released through
+    // it, and destroyed the release through it.
+    assertEquals(r.steps.release.releaser, "default");
+    const releaser = r.processes.find((x: Report) => x.role === "release.platform");
+    assert(releaser.rpcs.includes("Platform/DefaultReleaser"), releaser.rpcs.join(" "));
+    assertEquals(r.steps.release.url, r.steps.deploy.url);
+    assertMatch(r.steps.release.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assertEquals(await exists(join(p.dir, ".waypoint/deployments")), false);
+    assertAllShutDownCleanly(r);
+    assertEquals(await leftovers(p.tmp), []);
+  });
 });
 
 Deno.test("an on-demand runner task starts, is watched to its exit code, and stops", async () => {
@@ -260,10 +303,10 @@ Deno.test("waypoint docs describes the registry, platform and release manager, w
       ["directory"],
     ],
     platform: [
-      "Deploys a pushed binary into a local directory and runs it",
+      "Runs a pushed web app as a local background process on a free loopback port",
       "localdeploy.Pushed",
       "localdeploy.Deployment",
-      ["directory"],
+      ["directory", "env", "startup_timeout"],
     ],
     releasemanager: [
       "Releases a deployment by pointing a `current` link at it",

@@ -2,19 +2,14 @@
  * The author-facing test host (@x/waypoint-plugin/testing) against the
  * example plugins: what a plugin author's own tests look like.
  */
-import {
-  assert,
-  assertEquals,
-  assertRejects,
-  assertStringIncludes,
-  assertThrows,
-} from "./support/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { exists, goPluginBinary, makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
 import { HclError, launchPlugin, RpcError } from "../src/testing/mod.ts";
 import { decodeUseBlock } from "../src/testing/hcl.ts";
 import { toProtostructure } from "../src/internal/config.ts";
 import { Code, config } from "../mod.ts";
+import { httpGet } from "./support/http_get.ts";
 import { Binary } from "../examples/gobuilder/gen/output.ts";
 import { Deployment, Pushed, Release } from "../examples/localdeploy/gen/output.ts";
 
@@ -64,8 +59,12 @@ Deno.test("the test host surfaces configure errors and unknown fields", async ()
 
 Deno.test("localdeploy pushes, deploys, releases, reports status and destroys through the test host", async () => {
   const dir = await helloProject();
-  await Deno.writeTextFile(join(dir, "app", "app"), "#!/bin/sh\necho Hello Waypoint\n");
-  await Deno.chmod(join(dir, "app", "app"), 0o755);
+  // The localdeploy example's web app, built as gobuilder would.
+  const built = await new Deno.Command("go", {
+    args: ["build", "-o", join(dir, "app", "app"), "."],
+    cwd: join(REPO, "examples", "localdeploy", "app"),
+  }).output();
+  assert(built.success, new TextDecoder().decode(built.stderr));
   await using plugin = await launchPlugin({
     cwd: dir,
     entry: join(REPO, "examples", "localdeploy", "main.ts"),
@@ -77,20 +76,21 @@ Deno.test("localdeploy pushes, deploys, releases, reports status and destroys th
   const pushed = await plugin.push(artifact, { source });
   const p = Pushed.decode(pushed.result!.value);
   assert(p.path.startsWith(".waypoint/registry/hello-"), p.path);
-  assertEquals(await Deno.readTextFile(join(dir, p.path)), "#!/bin/sh\necho Hello Waypoint\n");
+  assertEquals(
+    await Deno.readFile(join(dir, p.path)),
+    await Deno.readFile(join(dir, "app", "app")),
+  );
 
   await plugin.configure("platform", {});
   const deployed = await plugin.deploy(pushed.result!, { source, deploymentConfig: { id: "d1" } });
   const d = Deployment.decode(deployed.result!.value);
   assertEquals(d.directory, ".waypoint/deployments/d1");
-  assertEquals(await Deno.readTextFile(join(dir, d.logFile)), "Hello Waypoint\n");
+  assertEquals(d.url, `http://127.0.0.1:${d.port}`);
+  assertEquals((deployed.response.deployment as { url: string }).url, d.url);
+  assertEquals(await httpGet(d.url), { status: 200, body: "Hello Waypoint from deployment d1\n" });
   const declared = (deployed.response.declaredResources as { resources: { name: string }[] })
     .resources.map((r) => r.name);
-  assertEquals(declared, ["binary", "run"]);
-  assertStringIncludes(
-    (deployed.response.deployment as { url: string }).url,
-    "/.waypoint/deployments/d1/app",
-  );
+  assertEquals(declared, ["binary", "process"]);
 
   await plugin.configure("releasemanager", {});
   const released = await plugin.release(deployed.result!, { source });
@@ -99,15 +99,17 @@ Deno.test("localdeploy pushes, deploys, releases, reports status and destroys th
     await Deno.realPath(join(dir, rel.link)),
     await Deno.realPath(join(dir, d.directory)),
   );
+  assertEquals(rel.url, d.url);
 
   const status = await plugin.status("platform", deployed.result!);
   assertEquals(status.report.health, "ready");
   const destroyed = await plugin.destroy("platform", deployed.result!);
   const gone = (destroyed.response.destroyedResources as { destroyedResources: { name: string }[] })
     .destroyedResources.map((r) => r.name);
-  assertEquals(gone, ["run", "binary"]);
+  assertEquals(gone, ["process", "binary"]);
   const after = await plugin.status("platform", deployed.result!);
-  assertEquals(after.report.health, "missing");
+  assertEquals(after.report.health, "down"); // the app was stopped
+  await assertRejects(() => httpGet(d.url));
 
   const closed = await plugin.close();
   assertEquals(closed.graceful, true);

@@ -1,55 +1,116 @@
 /**
- * The platform: deploys the pushed binary into its own directory, runs it
- * once (its output is the deployment's log), and supports destroy, status,
- * exec, logs, generation and a default releaser.
+ * The platform: deploys the pushed binary into its own directory and starts
+ * it in the background on a free loopback port (`PORT`), waits until it
+ * answers, and reports `http://127.0.0.1:<port>`. Status asks the app for a
+ * page, logs show its output, exec runs commands beside it with its
+ * environment, destroy stops it and removes its files; a deploy that fails
+ * leaves nothing behind.
  */
-import { config, definePlatform, defineResources, deploymentEnv } from "@x/waypoint-plugin";
+import {
+  config,
+  ConfigError,
+  definePlatform,
+  defineResources,
+  deploymentEnv,
+} from "@x/waypoint-plugin";
 import { Deployment, Pushed } from "./gen/output.ts";
 import { releaseManager } from "./release.ts";
-import { join, resolve } from "node:path";
+import {
+  answers,
+  appEnv,
+  envFile,
+  freePort,
+  isApp,
+  startApp,
+  stopApp,
+  tail,
+  waitUntilAnswering,
+} from "./app_process.ts";
+import { join } from "node:path";
 
 interface Target {
   deployment: { id: string; directory: string; binary: string; logFile: string };
-  source: string;
+  /** Only when creating: the pushed binary, the app's environment and how long to wait. */
+  create?: { source: string; env: Record<string, string>; timeoutMs: number };
   signal: AbortSignal;
-  /** What Waypoint's entrypoint would need to reach the server from the deployment. */
-  env?: Record<string, string>;
 }
 
-/** A deployment is its copied binary and one run of it; created in order, destroyed in reverse. */
+/** The running app's resource state. */
+interface AppState {
+  pid: number;
+  port: number;
+}
+
+/** A deployment is its copied binary and the running app; created in order, destroyed in reverse. */
 const resources = defineResources<Target>()({
   binary: {
     type: "file",
     platform: "local",
     category: "function",
-    async create({ deployment: d, source }): Promise<{ path: string }> {
+    async create({ deployment: d, create }): Promise<{ path: string }> {
       await Deno.mkdir(d.directory, { recursive: true });
-      await Deno.copyFile(source, d.binary);
+      await Deno.copyFile(create!.source, d.binary);
       await Deno.chmod(d.binary, 0o755);
       return { path: d.binary };
     },
-    async destroy(_ctx, state: { path: string }) {
-      await Deno.remove(join(state.path, ".."), { recursive: true }).catch(() => {});
+    async destroy({ deployment: d }) {
+      await Deno.remove(d.directory, { recursive: true }).catch(() => {});
+    },
+    async status(_ctx, state: { path: string }) {
+      try {
+        await Deno.stat(state.path);
+        return { health: "ready", message: `${state.path} is in place` };
+      } catch {
+        return { health: "missing", message: `${state.path} is gone` };
+      }
     },
   },
-  run: {
+  process: {
     type: "process",
     platform: "local",
     category: "instance",
-    async create({ deployment: d, signal, env }): Promise<{ exitCode: number }> {
-      const run = await new Deno.Command(resolve(d.binary), {
-        cwd: d.directory,
-        env,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        signal,
-      }).output();
-      await Deno.writeFile(d.logFile, run.stdout);
-      return { exitCode: run.code };
+    async create({ deployment: d, create, signal }): Promise<AppState> {
+      const port = freePort();
+      const env = { ...create!.env, PORT: String(port) };
+      // exec uses the same environment; the file is private, as it holds the invite token.
+      await Deno.writeTextFile(envFile(d.directory), JSON.stringify(env), { mode: 0o600 });
+      const app = startApp(d.binary, d.directory, d.logFile, env);
+      try {
+        await waitUntilAnswering(app, port, create!.timeoutMs, signal);
+      } catch (err) {
+        await stopApp(app.pid, d.binary);
+        if (signal.aborted) throw err;
+        const output = await tail(d.logFile);
+        throw new Error(
+          `${(err as Error).message}; localdeploy runs web apps, which must listen on ` +
+            `127.0.0.1:$PORT (PORT=${port} here). ${
+              output ? `The app's last output: "${output}"` : "The app printed nothing"
+            }`,
+        );
+      }
+      return { pid: app.pid, port };
+    },
+    async destroy({ deployment: d }, state: AppState) {
+      await stopApp(state.pid, d.binary);
+    },
+    async status({ deployment: d }, state: AppState) {
+      const url = `http://127.0.0.1:${state.port}`;
+      if (await answers(state.port)) return { health: "ready", message: `answers at ${url}` };
+      if (await isApp(state.pid, d.binary)) {
+        return {
+          health: "alive",
+          message: `pid ${state.pid} is running but ${url} does not answer`,
+        };
+      }
+      return { health: "down", message: `the app (pid ${state.pid}) is not running` };
     },
   },
 });
+
+/** The states of a recorded deployment's resources, as deploy created them. */
+function statesOf(d: Deployment) {
+  return { binary: { path: d.binary }, process: { pid: d.pid, port: d.port } };
+}
 
 /** The localdeploy Platform. */
 export const platform = definePlatform({
@@ -58,40 +119,69 @@ export const platform = definePlatform({
       default: ".waypoint/deployments",
       doc: "Where deployments are made, relative to the project",
     }),
+    env: config.map(config.string({ required: true }), {
+      doc: "Environment variables for the app, besides PORT and Waypoint's own",
+    }),
+    startupTimeout: config.int({
+      hcl: "startup_timeout",
+      default: 30,
+      doc: "How many seconds deploy waits for the app to answer on its port",
+    }),
   }),
   input: Pushed,
   output: Deployment,
-  url: (d) => `file://${resolve(d.binary)}`,
+  url: (d) => d.url,
   defaultReleaser: releaseManager,
-  docs: { description: "Deploys a pushed binary into a local directory and runs it" },
+  docs: {
+    description: "Runs a pushed web app as a local background process on a free loopback port",
+  },
 
-  generation: (ctx) => `${ctx.source.app}-${ctx.artifact.digest.slice(0, 12)}`,
+  configSet(cfg) {
+    if (!(cfg.startupTimeout >= 1)) {
+      throw new ConfigError(
+        "startup_timeout",
+        cfg.startupTimeout,
+        "must be at least 1",
+        "is too short; give the seconds deploy may wait for the app to answer",
+      );
+    }
+  },
+
+  // Every deployment is its own process on its own port and shares nothing with the others, so
+  // each gets a generation of its own: Waypoint never treats a redeploy as an in-place update,
+  // and releases and prunes deployments one by one.
+  generation: (ctx) => `${ctx.source.app}-${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`,
 
   async deploy(ctx) {
     const id = ctx.deploymentConfig.id;
     const directory = join(ctx.config.directory, id);
-    const binary = join(directory, "app");
-    const logFile = join(directory, "output.log");
+    const d = {
+      id,
+      directory,
+      binary: join(directory, "app"),
+      logFile: join(directory, "app.log"),
+    };
     using status = ctx.ui.status();
-    status.update(`Deploying ${id}`);
-    const states = await resources.createAll({
-      ...ctx,
-      deployment: { id, directory, binary, logFile },
-      source: ctx.artifact.path,
-      env: deploymentEnv(ctx.deploymentConfig),
-    });
-    const code = states.run?.exitCode ?? -1;
-    status.step(code === 0 ? "ok" : "error", `Deployed ${id} (the app exited ${code})`);
-    return Deployment.create({ id, directory, binary, logFile });
+    status.update(`Starting ${id}`);
+    const env = appEnv(deploymentEnv(ctx.deploymentConfig), ctx.config.env);
+    const create = { source: ctx.artifact.path, env, timeoutMs: ctx.config.startupTimeout * 1000 };
+    let states;
+    try {
+      states = await resources.createAll({ ...ctx, deployment: d, create });
+    } catch (err) {
+      status.step("error", `Deploy of ${id} failed; nothing was left running`);
+      throw err;
+    }
+    const { pid, port } = states.process!;
+    const url = `http://127.0.0.1:${port}`;
+    status.step("ok", `Started ${id} (pid ${pid}): it answers at ${url}`);
+    return Deployment.create({ ...d, port, pid, url });
   },
 
   async destroy(ctx) {
-    // The states are what deploy recorded; here they follow from the deployment itself.
-    await resources.destroyAll({ ...ctx, source: "" }, {
-      binary: { path: ctx.deployment.binary },
-      run: { exitCode: 0 },
-    });
-    ctx.ui.output(`Destroyed ${ctx.deployment.id}`);
+    const d = ctx.deployment;
+    await resources.destroyAll({ ...ctx, deployment: d }, statesOf(d));
+    ctx.ui.output(`Stopped ${d.id} (pid ${d.pid}) and removed ${d.directory}`);
   },
 
   // Removes the deployments directory once no deployment is left in it.
@@ -111,41 +201,48 @@ export const platform = definePlatform({
   },
 
   async status(ctx) {
-    let ok = true;
-    try {
-      await Deno.stat(ctx.deployment.binary);
-    } catch {
-      ok = false;
-    }
-    return {
-      health: ok ? "ready" : "missing",
-      healthMessage: ok ? "the binary is in place" : `${ctx.deployment.binary} is gone`,
-      resources: [{
-        name: "binary",
-        health: ok ? "ready" : "missing",
-        type: "file",
-        platform: "local",
-        category: "function",
-        declaredResource: "binary",
-      }],
-    };
+    const d = ctx.deployment;
+    const list = await resources.statusAll({ ...ctx, deployment: d }, statesOf(d));
+    const app = list.find((r) => r.name === "process")!;
+    return { health: app.health, healthMessage: app.healthMessage, resources: list };
   },
 
   async exec(ctx) {
+    const d = ctx.deployment;
     const [cmd, ...args] = ctx.exec.args;
     if (!cmd) {
       await ctx.exec.write("usage: waypoint exec <command> [args…]\n", { stderr: true });
       return 2;
     }
-    const child = new Deno.Command(cmd, {
-      args,
-      cwd: ctx.deployment.directory,
-      env: Object.fromEntries(ctx.exec.env.map((e) => e.split(/=(.*)/s, 2) as [string, string])),
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      signal: ctx.signal,
-    }).spawn();
+    let env: Record<string, string>;
+    try {
+      env = JSON.parse(await Deno.readTextFile(envFile(d.directory)));
+    } catch {
+      await ctx.exec.write(`deployment ${d.id} is gone: ${d.directory} is missing\n`, {
+        stderr: true,
+      });
+      return 1;
+    }
+    for (const e of ctx.exec.env) {
+      const [k, v] = e.split(/=(.*)/s, 2);
+      env[k] = v ?? "";
+    }
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(cmd, {
+        args,
+        cwd: d.directory,
+        env,
+        clearEnv: true,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+        signal: ctx.signal,
+      }).spawn();
+    } catch (err) {
+      await ctx.exec.write(`cannot run "${cmd}": ${(err as Error).message}\n`, { stderr: true });
+      return 127;
+    }
     const feed = (async () => {
       const w = child.stdin.getWriter();
       for await (const chunk of ctx.exec.input) await w.write(chunk);
@@ -161,13 +258,19 @@ export const platform = definePlatform({
   },
 
   async logs(ctx) {
-    const text = await Deno.readTextFile(ctx.deployment.logFile);
-    const stat = await Deno.stat(ctx.deployment.logFile);
+    const d = ctx.deployment;
+    let text = "", mtime = new Date();
+    try {
+      text = await Deno.readTextFile(d.logFile);
+      mtime = (await Deno.stat(d.logFile)).mtime ?? mtime;
+    } catch {
+      throw new Error(`deployment ${d.id} has no log: ${d.logFile} is gone`);
+    }
     const lines = text.split("\n").filter((l) => l !== "");
     const wanted = ctx.logs.limit > 0 ? lines.slice(-ctx.logs.limit) : lines;
     await ctx.logs.send(wanted.map((contents) => ({
-      partition: ctx.deployment.id,
-      timestamp: stat.mtime ?? new Date(),
+      partition: d.id,
+      timestamp: mtime,
       contents,
     })));
   },

@@ -79,7 +79,11 @@ export function goBuiltinBinary(): Promise<string> {
 
 let goPlatform: Promise<string> | undefined;
 
-/** Builds the reference registry/platform/release manager written in Go (tests/conformance/goplatform). */
+/**
+ * Builds the Go SDK reference registry, platform and release manager
+ * (tests/conformance/goplatform; with `serve = true` its platform runs a
+ * web app as localdeploy does).
+ */
 export function goPlatformBinary(): Promise<string> {
   goPlatform ??= buildGo(
     "./goplatform",

@@ -5,7 +5,7 @@
 import { type MessageType, protoFile, type ProtoFile } from "@x/waypoint-plugin";
 
 /** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"localdeploy":{"nested":{"Pushed":{"fields":{"path":{"type":"string","id":1},"digest":{"type":"string","id":2}}},"AccessInfo":{"fields":{"directory":{"type":"string","id":1}}},"Deployment":{"fields":{"id":{"type":"string","id":1},"directory":{"type":"string","id":2},"binary":{"type":"string","id":3},"log_file":{"type":"string","id":4}}},"Release":{"fields":{"link":{"type":"string","id":1},"target":{"type":"string","id":2},"url":{"type":"string","id":3}}},"Task":{"fields":{"pid":{"type":"int32","id":1},"exit_file":{"type":"string","id":2},"log_file":{"type":"string","id":3}}}}}}});
+export const file: ProtoFile = protoFile({"nested":{"localdeploy":{"nested":{"Pushed":{"fields":{"path":{"type":"string","id":1},"digest":{"type":"string","id":2}}},"AccessInfo":{"fields":{"directory":{"type":"string","id":1}}},"Deployment":{"fields":{"id":{"type":"string","id":1},"directory":{"type":"string","id":2},"binary":{"type":"string","id":3},"log_file":{"type":"string","id":4},"port":{"type":"int32","id":5},"pid":{"type":"int32","id":6},"url":{"type":"string","id":7}}},"Release":{"fields":{"link":{"type":"string","id":1},"target":{"type":"string","id":2},"url":{"type":"string","id":3}}},"Task":{"fields":{"pid":{"type":"int32","id":1},"exit_file":{"type":"string","id":2},"log_file":{"type":"string","id":3}}}}}}});
 
 /** Message `localdeploy.Pushed`. */
 export interface Pushed {
@@ -35,6 +35,12 @@ export interface Deployment {
   binary: string;
   /** Field 4: `log_file`. */
   logFile: string;
+  /** Field 5: `port`. */
+  port: number;
+  /** Field 6: `pid`. */
+  pid: number;
+  /** Field 7: `url`. */
+  url: string;
 }
 /** The type of `localdeploy.Deployment` messages. */
 export const Deployment: MessageType<Deployment> = file.message<Deployment>("localdeploy.Deployment");

@@ -6,7 +6,8 @@ package main
 //	gobuild.v1.Binary        (handproto.Binary, what goplugin builds)
 //	gofiles.v1.PushedFile    { string path = 1; string source = 2; }
 //	gofiles.v1.AccessInfo    { }
-//	gofiles.v1.Deployment    { string id = 1; string path = 2; string dir = 3; string label = 4; }
+//	gofiles.v1.Deployment    { string id = 1; string path = 2; string dir = 3; string label = 4;
+//	                           int64 pid = 5; int64 port = 6; string url = 7; }
 //	gofiles.v1.Release       { string id = 1; string marker = 2; string url = 3; }
 //	gofiles.v1.TaskState     { int64 pid = 1; string status_file = 2; string output_file = 3; }
 
@@ -43,6 +44,10 @@ type Deployment struct {
 	Path  string `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
 	Dir   string `protobuf:"bytes,3,opt,name=dir,proto3" json:"dir,omitempty"`
 	Label string `protobuf:"bytes,4,opt,name=label,proto3" json:"label,omitempty"`
+	// Serve mode only.
+	Pid  int64  `protobuf:"varint,5,opt,name=pid,proto3" json:"pid,omitempty"`
+	Port int64  `protobuf:"varint,6,opt,name=port,proto3" json:"port,omitempty"`
+	Url  string `protobuf:"bytes,7,opt,name=url,proto3" json:"url,omitempty"`
 }
 
 type Release struct {
@@ -97,7 +102,7 @@ func init() {
 		[]handproto.Message{
 			{Name: "PushedFile", Fields: []handproto.Field{str("path", 1), str("source", 2)}},
 			{Name: "AccessInfo"},
-			{Name: "Deployment", Fields: []handproto.Field{str("id", 1), str("path", 2), str("dir", 3), str("label", 4)}},
+			{Name: "Deployment", Fields: []handproto.Field{str("id", 1), str("path", 2), str("dir", 3), str("label", 4), int64f("pid", 5), int64f("port", 6), str("url", 7)}},
 			{Name: "Release", Fields: []handproto.Field{str("id", 1), str("marker", 2), str("url", 3)}},
 			{Name: "TaskState", Fields: []handproto.Field{int64f("pid", 1), str("status_file", 2), str("output_file", 3)}},
 		},

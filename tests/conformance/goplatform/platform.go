@@ -26,6 +26,8 @@ type PlatformConfig struct {
 	// StatusTakesLastReport makes the status function ask for the
 	// previous report, as Waypoint's core offers it (named last_report).
 	StatusTakesLastReport bool `hcl:"status_takes_last_report,optional"`
+	// Serve makes deploy start the deployed binary as a web app (see serve.go).
+	Serve bool `hcl:"serve,optional"`
 }
 
 // Platform "deploys" a pushed file by copying it into a per-deployment
@@ -53,7 +55,12 @@ func (p *Platform) DefaultReleaserFunc() interface{} { return p.defaultReleaser 
 
 // URL makes the deployment a component.DeploymentWithUrl: the SDK server
 // copies it into Deploy.Resp.deployment.url.
-func (d *Deployment) URL() string { return "file://" + d.Dir }
+func (d *Deployment) URL() string {
+	if d.Url != "" {
+		return d.Url
+	}
+	return "file://" + d.Dir
+}
 
 func (p *Platform) root() (string, error) { return filepath.Abs(p.config.Directory) }
 
@@ -91,8 +98,28 @@ func (p *Platform) deploy(
 		return nil, err
 	}
 	dr.DeclaredResources = append(dr.DeclaredResources, fileResource(dst))
+	d := &Deployment{Id: id, Path: dst, Dir: dir, Label: p.config.Label}
+	if p.config.Serve {
+		st.Update("Starting " + dst)
+		pid, port, err := startApp(dst, dir, env, 30*time.Second)
+		if err != nil {
+			os.RemoveAll(dir)
+			st.Step(terminal.StatusError, "Deploy failed")
+			return nil, err
+		}
+		d.Pid, d.Port, d.Url = int64(pid), int64(port), fmt.Sprintf("http://127.0.0.1:%d", port)
+		dr.DeclaredResources = append(dr.DeclaredResources, &sdkpb.DeclaredResource{
+			Name:                "app",
+			Type:                "process",
+			Platform:            "local",
+			StateJson:           fmt.Sprintf(`{"pid":%d,"port":%d}`, pid, port),
+			CategoryDisplayHint: sdkpb.ResourceCategoryDisplayHint_INSTANCE,
+		})
+		st.Step(terminal.StatusOK, "Started "+id+": it answers at "+d.Url)
+		return d, nil
+	}
 	st.Step(terminal.StatusOK, "Deployed "+dst)
-	return &Deployment{Id: id, Path: dst, Dir: dir, Label: p.config.Label}, nil
+	return d, nil
 }
 
 func fileResource(path string) *sdkpb.DeclaredResource {
@@ -124,6 +151,9 @@ func (p *Platform) destroy(
 	ds *component.DestroyedResourcesResp,
 ) error {
 	log.Info("destroying", "dir", d.Dir)
+	if err := stopApp(int(d.Pid)); err != nil {
+		return err
+	}
 	if err := os.RemoveAll(d.Dir); err != nil {
 		return err
 	}
@@ -159,6 +189,8 @@ func (p *Platform) status(
 	health, msg := sdkpb.StatusReport_READY, "file present"
 	if _, err := os.Stat(d.Path); err != nil {
 		health, msg = sdkpb.StatusReport_MISSING, err.Error()
+	} else if d.Port > 0 && !answers(int(d.Port)) {
+		health, msg = sdkpb.StatusReport_DOWN, d.Url+" does not answer"
 	}
 	now := timestamppb.Now()
 	return &sdkpb.StatusReport{
@@ -273,6 +305,11 @@ func (p *Platform) logs(ctx context.Context, log hclog.Logger, d *Deployment, lv
 }
 
 func (p *Platform) generation(src *component.Source, job *component.JobInfo) ([]byte, error) {
+	if p.config.Serve {
+		// Each served deployment is a process of its own: no id, so Waypoint picks a random
+		// generation and never treats a redeploy as in place.
+		return nil, nil
+	}
 	return []byte(src.App + "/" + job.Workspace), nil
 }
 

@@ -61,7 +61,11 @@ func (r *ReleaseManager) release(
 		CategoryDisplayHint: sdkpb.ResourceCategoryDisplayHint_ROUTER,
 	})
 	ui.Output("Released %s", d.Id, terminal.WithSuccessStyle())
-	return &Release{Id: d.Id, Marker: path, Url: "file://" + path}, nil
+	url := "file://" + path
+	if d.Url != "" {
+		url = d.Url // serve mode: the released app's address
+	}
+	return &Release{Id: d.Id, Marker: path, Url: url}, nil
 }
 
 func (r *ReleaseManager) destroy(

@@ -1,0 +1,264 @@
+/**
+ * The benchmark's real-CLI rows: the wall time of whole `waypoint build` and
+ * `waypoint up` commands of the real Waypoint v0.11.4 CLI (local server,
+ * `-local=true`), with our plugins (gobuilder and localdeploy, installed
+ * with `install --dev`) against the Go SDK reference plugins of
+ * tests/conformance doing the same work (goplugin builds with `go build`;
+ * goplatform with `serve = true` pushes by copying, deploys by starting the
+ * web app on a free port and waiting until it answers, releases with a
+ * marker), side by side in one run, and how many plugin processes each
+ * command launches.
+ *
+ * ```sh
+ * deno run -A scripts/bench_cli.ts --runs 5   # just these rows, as Markdown
+ * ```
+ *
+ * `deno task bench` calls {@linkcode benchCli} and puts the rows in its table.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { Waypoint } from "../tests/e2e/waypoint.ts";
+import { goPlatformBinary, goPluginBinary, REPO } from "../tests/support/host.ts";
+
+/** One row of the benchmark table (the TS and Go columns). */
+export interface CliRow {
+  figure: string;
+  unit: "ms" | "launches";
+  ts?: number | string;
+  go?: number | string;
+  ratios?: { tsGo?: boolean };
+}
+
+/** What {@linkcode benchCli} measured. */
+export interface CliBench {
+  rows: CliRow[];
+  /** Figures that could not be measured, with the reason. */
+  failures: string[];
+  /** How the figures were taken (for the results file), including every run's time. */
+  method: string[];
+}
+
+type Side = "ts" | "go";
+type Command = "build" | "up";
+
+const APP = join(REPO, "examples", "localdeploy", "app");
+
+const GO_HCL = `project = "bench-go"
+
+app "hello" {
+  build {
+    use "gobuild" {
+      output_name = "app"
+      source      = "./app"
+    }
+
+    registry {
+      use "gofiles" {
+        directory = ".waypoint/registry"
+      }
+    }
+  }
+
+  deploy {
+    use "gofiles" {
+      directory = ".waypoint/deployments"
+      serve     = true
+    }
+  }
+
+  release {
+    use "gofiles" {}
+  }
+}
+`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The two projects on one server: ours and the Go reference, each with its plugins in place. */
+async function projects(wp: Waypoint): Promise<Record<Side, { dir: string; plugins: string[] }>> {
+  const app = {
+    "app/main.go": { from: join(APP, "main.go") },
+    "app/go.mod": { from: join(APP, "go.mod") },
+  };
+  const tsHcl = (await Deno.readTextFile(join(REPO, "examples", "localdeploy", "waypoint.hcl")))
+    .replace('project = "hello"', 'project = "bench-ts"');
+  const ts = await wp.project("bench-ts", { "waypoint.hcl": tsHcl, ...app });
+  await wp.installPlugin(ts, "gobuilder");
+  await wp.installPlugin(ts, "localdeploy");
+  const go = await wp.project("bench-go", { "waypoint.hcl": GO_HCL, ...app });
+  const [builder, platform] = await Promise.all([goPluginBinary(), goPlatformBinary()]);
+  await Deno.mkdir(join(go, ".waypoint", "plugins"), { recursive: true });
+  await Deno.symlink(builder, join(go, ".waypoint", "plugins", "waypoint-plugin-gobuild"));
+  await Deno.symlink(platform, join(go, ".waypoint", "plugins", "waypoint-plugin-gofiles"));
+  return {
+    ts: { dir: ts, plugins: ["gobuilder", "localdeploy"] },
+    go: { dir: go, plugins: ["gobuild", "gofiles"] },
+  };
+}
+
+async function cli(wp: Waypoint, dir: string, args: string[]): Promise<number> {
+  const r = await wp.run([...args, "-plain"], { cwd: dir });
+  if (r.code !== 0) {
+    throw new Error(`waypoint ${args.join(" ")} failed (exit ${r.code}):\n${r.output}`);
+  }
+  return r.ms;
+}
+
+const OPS: Record<Command, string[]> = {
+  build: ["build", "-local=true"],
+  up: ["up", "-local=true"],
+};
+
+/**
+ * Counts the plugin processes one command starts: each plugin executable is
+ * swapped for a shell script that notes its start and execs the real one.
+ * (The timed runs use the plugins unwrapped.)
+ */
+async function launches(
+  wp: Waypoint,
+  p: { dir: string; plugins: string[] },
+  op: Command,
+): Promise<number> {
+  const plugins = join(p.dir, ".waypoint", "plugins");
+  const real = join(p.dir, ".waypoint", "real-plugins");
+  const log = join(p.dir, `launches-${op}.log`);
+  await Deno.mkdir(real, { recursive: true });
+  for (const name of p.plugins) {
+    const file = `waypoint-plugin-${name}`;
+    await Deno.rename(join(plugins, file), join(real, file));
+    await Deno.writeTextFile(
+      join(plugins, file),
+      `#!/bin/sh\necho "${name}" >> "${log}"\nexec "${join(real, file)}" "$@"\n`,
+      { mode: 0o755 },
+    );
+  }
+  try {
+    await cli(wp, p.dir, OPS[op]);
+    return (await Deno.readTextFile(log)).trim().split("\n").length;
+  } finally {
+    for (const name of p.plugins) {
+      const file = `waypoint-plugin-${name}`;
+      await Deno.rename(join(real, file), join(plugins, file));
+    }
+    await Deno.remove(real, { recursive: true });
+    await Deno.remove(log).catch(() => {});
+  }
+}
+
+/**
+ * Runs `waypoint build` and `waypoint up` `runs` times for each side
+ * (alternating, after one untimed warm-up each), counts plugin launches,
+ * destroys everything and stops the server.
+ */
+export async function benchCli(
+  o: { runs: number; progress: (msg: string) => void },
+): Promise<CliBench> {
+  const failures: string[] = [];
+  const times: Record<Side, Record<Command, number[]>> = {
+    ts: { build: [], up: [] },
+    go: { build: [], up: [] },
+  };
+  const counts: Record<Side, Partial<Record<Command, number>>> = { ts: {}, go: {} };
+  let wp: Waypoint | undefined;
+  const dirs: string[] = [];
+  try {
+    o.progress("real CLI: getting Waypoint v0.11.4, starting a local server");
+    wp = await Waypoint.start();
+    const p = await projects(wp);
+    dirs.push(p.ts.dir, p.go.dir);
+    for (const side of ["ts", "go"] as const) await cli(wp, p[side].dir, ["init"]);
+    o.progress("real CLI: one untimed build and up each (warms Deno's and Go's caches)");
+    for (const side of ["ts", "go"] as const) {
+      for (const op of ["build", "up"] as const) await cli(wp, p[side].dir, OPS[op]);
+    }
+    o.progress(`real CLI: ${o.runs} × waypoint build and up, TS and Go alternating`);
+    for (let i = 0; i < o.runs; i++) {
+      for (const op of ["build", "up"] as const) {
+        for (const side of (i % 2 ? ["go", "ts"] : ["ts", "go"]) as Side[]) {
+          times[side][op].push(await cli(wp, p[side].dir, OPS[op]));
+        }
+      }
+    }
+    o.progress("real CLI: plugin launches per command (plugins wrapped by a counting script)");
+    for (const side of ["ts", "go"] as const) {
+      for (const op of ["build", "up"] as const) counts[side][op] = await launches(wp, p[side], op);
+    }
+  } catch (err) {
+    failures.push(`real CLI: ${(err as Error).message.split("\n")[0]}`);
+    console.error(`  ! real CLI: ${(err as Error).message}`);
+  } finally {
+    o.progress("real CLI: waypoint destroy, stopping the server");
+    for (const dir of dirs) {
+      // Stops the deployed apps the Waypoint way; the server's stop then checks nothing is left.
+      await cli(wp!, dir, ["destroy", "-auto-approve"]).catch((err) =>
+        failures.push(`real CLI destroy: ${err.message.split("\n")[0]}`)
+      );
+    }
+    await wp?.stop().catch((err) => failures.push(`real CLI cleanup: ${err.message}`));
+  }
+  const val = (xs: number[]) => xs.length === o.runs ? median(xs) : "failed";
+  const rows: CliRow[] = [];
+  for (const op of ["build", "up"] as const) {
+    rows.push({
+      figure: `real CLI: waypoint ${op}, wall time, median of ${o.runs}`,
+      unit: "ms",
+      ts: val(times.ts[op]),
+      go: val(times.go[op]),
+      ratios: { tsGo: true },
+    });
+  }
+  for (const op of ["build", "up"] as const) {
+    rows.push({
+      figure: `real CLI: waypoint ${op}, plugin launches`,
+      unit: "launches",
+      ts: counts.ts[op] ?? "failed",
+      go: counts.go[op] ?? "failed",
+    });
+  }
+  const list = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(", ");
+  const method = [
+    "*real CLI*: the Waypoint v0.11.4 CLI built by scripts/waypoint_cli.ts, one local server " +
+    "(`server run -url-enabled=false`, HOME in a temp dir, bootstrapped), two projects on it " +
+    "with the localdeploy example's web app: *TS* = examples/localdeploy/waypoint.hcl " +
+    "(gobuilder; localdeploy as registry, platform and release manager) with the plugins " +
+    "installed by `install --dev` (launchers running `deno run`); *Go* = goplugin (`go build`) " +
+    "and goplatform with `serve = true` (copies the binary to a registry folder, deploys a " +
+    "copy, starts it on a free port with PORT and waits until it answers HTTP, releases with " +
+    "a marker file). Wall time of `waypoint build -local=true -plain` and `waypoint up " +
+    "-local=true -plain` as this script sees it (spawn to exit), after one untimed build and " +
+    "up each; TS and Go alternate. `up` includes Waypoint's pruning of old deployments (it " +
+    "keeps two), which stops their apps. *plugin launches*: one more build and up with each " +
+    "plugin executable replaced by a shell script that logs its start, then execs it.",
+    `In this run (s): build TS ${list(times.ts.build)}; build Go ${list(times.go.build)}; ` +
+    `up TS ${list(times.ts.up)}; up Go ${list(times.go.up)}.`,
+  ];
+  return { rows, failures, method };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ args: Deno.args, options: { runs: { type: "string" } } });
+  const runs = Number(values.runs ?? 5);
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(`error: --runs "${values.runs}" must be a whole number >= 1`);
+    Deno.exit(2);
+  }
+  const r = await benchCli({ runs, progress: (m) => console.error(`• ${m}`) });
+  console.log("| figure | TS plugins | Go SDK plugins | TS ÷ Go |\n|---|---:|---:|---:|");
+  for (const row of r.rows) {
+    const cell = (v: number | string | undefined) =>
+      typeof v === "number" ? `${Math.round(v)} ${row.unit}` : v ?? "—";
+    const ratio = typeof row.ts === "number" && typeof row.go === "number" && row.ratios?.tsGo
+      ? `${(row.ts / row.go).toFixed(1)}×`
+      : "—";
+    console.log(`| ${row.figure} | ${cell(row.ts)} | ${cell(row.go)} | ${ratio} |`);
+  }
+  console.log("\n" + r.method.map((l) => `- ${l}`).join("\n"));
+  for (const f of r.failures) console.log(`- not measured: ${f}`);
+  Deno.exit(r.failures.length ? 1 : 0);
+}

@@ -1,0 +1,3 @@
+module gortc.io/stun
+
+go 1.19
