@@ -53,16 +53,28 @@ export class PluginError extends Error {
     this.code = code;
   }
 
-  /** Turns anything thrown into a PluginError, keeping its message. */
+  /**
+   * Turns anything thrown into a PluginError, keeping its message. It never
+   * throws itself, whatever it is given (an object without a prototype, a
+   * getter that throws …): the caller is answering an RPC with the result.
+   */
   static from(err: unknown): PluginError {
-    if (err instanceof PluginError) return err;
-    if (err instanceof DOMException && err.name === "AbortError") {
-      return new PluginError("operation cancelled", Code.CANCELLED, { cause: err });
+    try {
+      if (err instanceof PluginError) return err;
+      if (err instanceof DOMException && err.name === "AbortError") {
+        return new PluginError("operation cancelled", Code.CANCELLED, { cause: err });
+      }
+      if (err instanceof Error) {
+        return new PluginError(String(err.message || err.name), Code.UNKNOWN, { cause: err });
+      }
+      return new PluginError(String(err), Code.UNKNOWN, { cause: err });
+    } catch {
+      return new PluginError(
+        "the plugin threw a value that cannot be turned into text",
+        Code.UNKNOWN,
+        { cause: err },
+      );
     }
-    if (err instanceof Error) {
-      return new PluginError(err.message || err.name, Code.UNKNOWN, { cause: err });
-    }
-    return new PluginError(String(err), Code.UNKNOWN, { cause: err });
   }
 }
 
@@ -92,11 +104,19 @@ export class ConfigError extends PluginError {
    */
   constructor(field: string, value: unknown, rule: string, detail?: string) {
     super(
-      `field "${field}" ${rule}: ${JSON.stringify(value)}${detail ? ` ${detail}` : ""}`,
+      `field "${field}" ${rule}: ${showValue(value)}${detail ? ` ${detail}` : ""}`,
       Code.INVALID_ARGUMENT,
     );
     this.name = "ConfigError";
     this.field = field;
     this.value = value;
+  }
+}
+
+function showValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }

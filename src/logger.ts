@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { wellFormed, wellFormedJson } from "./well_formed.ts";
 
 /** Log levels, from most to least verbose. */
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
@@ -83,7 +84,7 @@ function jsonSafe(value: unknown): unknown {
 /**
  * Encodes one hclog JSON line (with its newline). `@level`, `@message`,
  * `@timestamp` and `@module` are always strings: the host panics on any other
- * type there.
+ * type there. Every string is well-formed (lone surrogates as U+FFFD).
  */
 export function formatLogLine(
   level: LogLevel,
@@ -94,20 +95,22 @@ export function formatLogLine(
   const entry: Record<string, unknown> = {};
   if (fields) {
     for (const [k, v] of Object.entries(fields)) {
-      if (!k.startsWith("@")) entry[k] = jsonSafe(v);
+      if (!k.startsWith("@")) entry[k] = v;
     }
   }
   entry["@level"] = level;
   entry["@message"] = String(message);
   entry["@module"] = module;
   entry["@timestamp"] = hclogTimestamp();
+  // The replacer sees every value after its toJSON, nested ones included.
+  const replacer = (key: string, value: unknown): unknown => wellFormedJson(key, jsonSafe(value));
   try {
-    return JSON.stringify(entry) + "\n";
+    return JSON.stringify(entry, replacer) + "\n";
   } catch {
     // Circular or otherwise unencodable fields: keep the message, say why the rest is gone.
     return JSON.stringify({
       "@level": level,
-      "@message": String(message),
+      "@message": wellFormed(String(message)),
       "@module": module,
       "@timestamp": entry["@timestamp"],
       "log_error": "fields could not be encoded as JSON",
@@ -131,20 +134,19 @@ export function createLogger(
   name: string,
   options: LoggerOptions = {},
 ): Logger {
-  return makeLogger(
-    name,
-    {},
-    LEVELS[options.level ?? "trace"],
-    options.write ?? defaultWrite,
-  );
+  return makeLogger(name, {}, {
+    min: LEVELS[options.level ?? "trace"],
+    write: options.write ?? defaultWrite,
+  });
 }
 
-function makeLogger(
-  name: string,
-  base: LogFields,
-  min: number,
-  write: (line: string) => void,
-): Logger {
+interface Sink {
+  min: number;
+  write: (line: string) => void;
+}
+
+function makeLogger(name: string, base: LogFields, sink: Sink): Logger {
+  const { min, write } = sink;
   const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (LEVELS[level] < min) return;
     write(formatLogLine(level, name, message, { ...base, ...fields }));
@@ -156,8 +158,8 @@ function makeLogger(
     info: log("info"),
     warn: log("warn"),
     error: log("error"),
-    named: (sub: string) => makeLogger(name ? `${name}.${sub}` : sub, base, min, write),
-    resetNamed: (n: string) => makeLogger(n, base, min, write),
-    with: (fields: LogFields) => makeLogger(name, { ...base, ...fields }, min, write),
+    named: (sub: string) => makeLogger(name ? `${name}.${sub}` : sub, base, sink),
+    resetNamed: (n: string) => makeLogger(n, base, sink),
+    with: (fields: LogFields) => makeLogger(name, { ...base, ...fields }, sink),
   };
 }

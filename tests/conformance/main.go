@@ -40,6 +40,8 @@ const usage = `usage:
                    -report FILE [-log FILE] [-automtls | -reattach NAME]
   wphost uibench   -plugin PATH [-plugin-arg ARG]... -config waypoint.hcl [-app NAME] -lines N
                    -report FILE [-log FILE] [-automtls | -reattach NAME]
+  wphost builds    -reattach NAME -config waypoint.hcl [-app NAME] [-n 1] [-timeout 30s]
+                   [-rss-at K,...] [-settle 1s] [-details] [-max-hangs 0] -report FILE [-log FILE]
 
 -reattach NAME connects to the running plugin NAME from WP_REATTACH_PLUGINS
 instead of spawning one (no -plugin then).
@@ -111,6 +113,8 @@ func main() {
 		err = cmdRPCBench(os.Args[2:])
 	case "uibench":
 		err = cmdUIBench(os.Args[2:])
+	case "builds":
+		err = cmdBuilds(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return
