@@ -95,6 +95,10 @@ export class ConfigError extends PluginError {
   readonly field: string;
   /** The offending value. */
   readonly value: unknown;
+  /** What the value must be, e.g. `must name an existing directory`. */
+  readonly rule: string;
+  /** What was wrong with this value, e.g. `was not found`. */
+  readonly detail: string | undefined;
 
   /**
    * @param field the HCL name of the field, e.g. `source`
@@ -103,14 +107,28 @@ export class ConfigError extends PluginError {
    * @param detail what was wrong with this value, e.g. `was not found`
    */
   constructor(field: string, value: unknown, rule: string, detail?: string) {
-    super(
-      `field "${field}" ${rule}: ${showValue(value)}${detail ? ` ${detail}` : ""}`,
-      Code.INVALID_ARGUMENT,
-    );
+    super(configMessage(field, showValue(value), rule, detail), Code.INVALID_ARGUMENT);
     this.name = "ConfigError";
     this.field = field;
     this.value = value;
+    this.rule = rule;
+    this.detail = detail;
   }
+
+  /**
+   * The message with the value replaced by `(sensitive value hidden)`: what
+   * the host is sent when the field is `sensitive`.
+   */
+  get maskedMessage(): string {
+    return configMessage(this.field, HIDDEN_VALUE, this.rule, this.detail);
+  }
+}
+
+/** What a sensitive value is shown as. */
+export const HIDDEN_VALUE = "(sensitive value hidden)";
+
+function configMessage(field: string, shown: string, rule: string, detail?: string): string {
+  return `field "${field}" ${rule}: ${shown}${detail ? ` ${detail}` : ""}`;
 }
 
 function showValue(value: unknown): string {

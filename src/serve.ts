@@ -33,6 +33,7 @@ import {
   SDK_SERVICES,
   type SdkService,
 } from "./internal/services/defaults.ts";
+import { secrets } from "./internal/secrets.ts";
 import { installStdoutGuard, writeStdoutOnce } from "./internal/stdout_guard.ts";
 import { createLogger, type LogLevel, writeStderr } from "./logger.ts";
 
@@ -248,7 +249,10 @@ export async function start(
 ): Promise<RunningPlugin> {
   checkComponents(components);
   const name = pluginName(options);
-  const logger = createLogger("plugin", { level: options.logLevel ?? "debug" });
+  const logger = createLogger("plugin", {
+    level: options.logLevel ?? "debug",
+    redact: (text) => secrets.redact(text),
+  });
   installStdoutGuard(logger);
 
   // A go-plugin host with AutoMTLS passes its certificate; then every connection is mutual TLS.

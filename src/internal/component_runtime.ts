@@ -15,6 +15,7 @@ import type {
 } from "../gen/wire.ts";
 import type { Logger } from "../logger.ts";
 import { decodeConfig, fieldDocs, toProtostructure } from "./config.ts";
+import { secrets } from "./secrets.ts";
 import { messageFields, type MessageType } from "../proto/runtime.ts";
 
 /** A component definition as the runtime sees it. */
@@ -84,6 +85,8 @@ export class ComponentRuntime {
         Code.INVALID_ARGUMENT,
       );
     }
+    // Known before decoding, so no error or log line from here on can show them.
+    secrets.remember(schema.shape, json);
     let config: unknown;
     try {
       config = decodeConfig(schema.shape, json);

@@ -7,6 +7,7 @@ import type protobuf from "protobufjs/light.js";
 import { file, services } from "../gen/wire.ts";
 import { Code, PluginError } from "../errors.ts";
 import { wellFormed } from "../well_formed.ts";
+import { secrets } from "./secrets.ts";
 
 /** Largest message grpc-js may send or receive: the Go host allows 2^31-1 both ways. */
 export const MAX_MESSAGE = 2 ** 31 - 1;
@@ -117,14 +118,14 @@ const LAST_RESORT = {
  * Turns anything thrown by a handler into a gRPC status whose message is the
  * error's message: well-formed (grpc-js percent-encodes it with
  * `encodeURI`, which throws on a lone surrogate, and the call would never be
- * answered). It never throws.
+ * answered), with sensitive values masked. It never throws.
  */
 export function toStatus(err: unknown): Partial<grpc.StatusObject> {
   try {
     const e = PluginError.from(err);
     // OK is not an error, and grpc-js sends any other number as is.
     const code = CODES.has(e.code) && e.code !== Code.OK ? e.code : Code.UNKNOWN;
-    return { code: code as number as grpc.status, details: wellFormed(e.message) };
+    return { code: code as number as grpc.status, details: wellFormed(secrets.message(e)) };
   } catch {
     return LAST_RESORT;
   }
