@@ -9,21 +9,23 @@ package main
 // build can ask the plugin for something different.
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
 	"github.com/zclconf/go-cty/cty"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -143,6 +145,13 @@ func (h *host) builds(o *buildsOpts) *BuildsReport {
 	start := time.Now()
 	sample(0)
 	for i := 0; i < o.n; i++ {
+		if i%20 == 19 {
+			// go-plugin (v1.4.3) never stops watching a reattached process:
+			// each client's goroutine calls os.FindProcess once a second for
+			// as long as the plugin lives, and each call opens a pidfd that
+			// only a GC closes. Thousands of builds would exhaust the fds.
+			runtime.GC()
+		}
 		out, returned := h.oneBuild(o, i)
 		if i == 0 {
 			rep.FirstMs = out.Ms
@@ -279,13 +288,22 @@ func readRSS(pid int) (rss, hwm int64) {
 	return rss, hwm
 }
 
-// closeConn closes a reattached process's connection (broker stream
-// included) without the Shutdown that ClientProtocol.Close would send: the
-// debug-mode plugin lives on, as it does when a Waypoint CLI exits.
+// closeConn closes a reattached process's client as a Waypoint CLI exiting
+// does: its connection and its broker, with the host-side listeners the
+// broker opened for the UI. ClientProtocol.Close also sends Shutdown, which
+// keepAlive drops: the debug-mode plugin lives on.
 func (p *proc) closeConn() {
-	if g, ok := p.rpc.(*plugin.GRPCClient); ok && g.Conn != nil {
-		g.Conn.Close()
+	if p.rpc != nil {
+		p.rpc.Close()
 	}
+}
+
+// keepAlive swallows GRPCController/Shutdown (see closeConn).
+func keepAlive(ctx context.Context, method string, req, reply interface{}, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	if method == "/plugin.GRPCController/Shutdown" {
+		return nil
+	}
+	return invoker(ctx, method, req, reply, cc, opts...)
 }
 
 // recordingUI is a terminal.UI that keeps, in order, the text of everything

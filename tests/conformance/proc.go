@@ -212,6 +212,9 @@ func (h *host) spawnExe(role, path string, args []string, log hclog.Logger) (*pr
 	if h.recordRPCs {
 		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, p.rpcRecorder()...)
 	}
+	if reattached && h.closeReattached {
+		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, grpc.WithChainUnaryInterceptor(keepAlive))
+	}
 	if h.autoMTLS {
 		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, grpc.WithChainUnaryInterceptor(p.peerRecorder))
 	}
