@@ -1179,16 +1179,16 @@ async function main(args: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const notes = [
     ...(compiledPlugins ? [] : [`¹ ${compiledNote}`]),
-    "⁴ The Go SDK's debug server (go-plugin v1.4.3) answers the broker of the first host " +
-    'only: the second `waypoint build` against it fails with "timeout waiting for connection ' +
-    'info", so one Go process cannot serve many builds. Compiled: not measured (same runtime ' +
-    "and flags as deno run).",
     `² ${payloadNote}.`,
     ...(compiledPlugins && realDenort ? [] : [
       `³ ${
         compiledPlugins ? "the downloaded runtime" : "the deno binary standing in for denort"
       } (floor column) and the compiled gobuilder built on it; a real denort ${Deno.version.deno} is smaller than the deno CLI.`,
     ]),
+    "⁴ The Go SDK's debug server (go-plugin v1.4.3) answers the broker of the first host " +
+    'only: the second `waypoint build` against it fails with "timeout waiting for connection ' +
+    'info", so one Go process cannot serve many builds. Compiled: not measured (same runtime ' +
+    "and flags as deno run).",
   ];
   const md = [
     "# waypoint-plugin for Deno: benchmark",
