@@ -31,6 +31,7 @@ import { parseArgs } from "node:util";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { goPluginBinary, hostBinary, makeLauncher, REPO, WORK } from "../tests/support/host.ts";
 import { benchCli } from "./bench_cli.ts";
+import { measureBuildsMemory } from "./bench_memory.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -46,7 +47,8 @@ Options:
   --rpc N     timed BuildSpec calls (default 1000)
   --lines N   UI lines the build prints (default 10000)
   --cli-runs N  timed waypoint build and up runs with the real CLI, per side (default 5)
-  --quick     fewer runs (5, CLI 2), calls (200) and lines (2000) unless given: a smoke test
+  --builds N  builds one debug-mode plugin process serves for the memory rows (default 5000)
+  --quick     fewer runs (5, CLI 2), calls (200), lines (2000) and builds (1000) unless given: a smoke test
   --out PATH  where the Markdown goes (default bench/RESULTS.md in the repository)
   -h, --help  show this help
 
@@ -58,6 +60,8 @@ interface Options {
   runs: number;
   rpc: number;
   lines: number;
+  /** builds served by one process for the memory rows (at least 500). */
+  builds: number;
   quick: boolean;
   out: string;
   /** uibench runs per plugin (median reported). */
@@ -82,6 +86,7 @@ function options(args: string[]): Options | "help" {
         rpc: { type: "string" },
         lines: { type: "string" },
         "cli-runs": { type: "string" },
+        builds: { type: "string" },
         quick: { type: "boolean", default: false },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -106,6 +111,7 @@ function options(args: string[]): Options | "help" {
     runs: count("runs", v.runs, quick ? 5 : 20),
     rpc,
     lines: count("lines", v.lines, quick ? 2000 : 10000),
+    builds: Math.max(500, count("builds", v.builds, quick ? 1000 : 5000)),
     quick,
     out: resolve(Deno.cwd(), v.out ?? join(REPO, "bench", "RESULTS.md")),
     uiRuns: quick ? 1 : 3,
@@ -984,6 +990,17 @@ async function main(args: string[]): Promise<number> {
     )
     : undefined;
 
+  // --- Memory: one process, many builds -------------------------------------------------------
+  progress(`memory: ${o.builds} builds served by one debug-mode showcase plugin (wphost builds)`);
+  const mem = await measure(
+    "memory, TS",
+    () => measureBuildsMemory(join(BENCH, "memory"), o.builds, [500, o.builds]),
+  );
+  const rssAt = (k: number) => mem?.rssMib.get(k);
+  const growth = mem && rssAt(500) !== undefined && rssAt(o.builds) !== undefined
+    ? rssAt(o.builds)! - rssAt(500)!
+    : undefined;
+
   // --- Payload --------------------------------------------------------------------------------
   let payloadNote = "payload: not measured";
   let payload: number | undefined, emptyPayload: number | undefined;
@@ -1138,6 +1155,20 @@ async function main(args: string[]): Promise<number> {
       go: val(kibToMib(uiGo?.rssKib), uiGo),
       ratios: all,
     },
+    ...[500, o.builds].map((k): Row => ({
+      figure: `showcase builder, one debug-mode process: RSS after ${k} builds`,
+      unit: "MiB",
+      ts: val(rssAt(k), mem),
+      compiled: cval(undefined, mem),
+      go: "n/a⁴",
+    })),
+    {
+      figure: `… growth from build 500 to ${o.builds} (target ≤ 10 MiB)`,
+      unit: "MiB",
+      ts: val(growth, mem),
+      compiled: cval(undefined, mem),
+      go: "n/a⁴",
+    },
     {
       figure: "gobuilder: compiled payload (added to the runtime)",
       unit: "MiB",
@@ -1168,12 +1199,16 @@ async function main(args: string[]): Promise<number> {
         compiledPlugins ? "the downloaded runtime" : "the deno binary standing in for denort"
       } (floor column) and the compiled gobuilder built on it; a real denort ${Deno.version.deno} is smaller than the deno CLI.`,
     ]),
+    "⁴ The Go SDK's debug server (go-plugin v1.4.3) answers the broker of the first host " +
+    'only: the second `waypoint build` against it fails with "timeout waiting for connection ' +
+    'info", so one Go process cannot serve many builds. Compiled: not measured (same runtime ' +
+    "and flags as deno run).",
   ];
   const md = [
     "# waypoint-plugin for Deno: benchmark",
     "",
     `\`deno task bench\` on ${date.toISOString()} — runs ${o.runs}, RPC calls ${o.rpc} ` +
-    `(+${o.rpcWarmup} warm-up), UI lines ${o.lines}, ${o.uiRuns} UI run(s), ` +
+    `(+${o.rpcWarmup} warm-up), UI lines ${o.lines}, ${o.uiRuns} UI run(s), builds ${o.builds}, ` +
     `${o.rssRuns} RSS run(s), ${o.cliRuns} real-CLI run(s)${o.quick ? ", --quick" : ""}; ` +
     `took ${seconds.toFixed(0)} s.`,
     "",
@@ -1266,6 +1301,13 @@ const METHOD = [
   "*executable size*: the runtime (floor column), the compiled gobuilder (runtime + " +
   "payload), the goplugin binary as `go build` makes it (not stripped) and the trivial Go " +
   "binary.",
+  "*one debug-mode process*: scripts/bench_memory.ts starts tests/fixtures/showcase_plugin.ts " +
+  "with `--debug` through the same launcher (so with the toolkit's V8 flags, " +
+  "`PLUGIN_V8_FLAGS`) and runs `wphost builds -reattach -n BUILDS -rss-at 500,BUILDS`: each " +
+  "build is a `waypoint build` of its own (mapper and builder connections, every UI feature " +
+  "through the UI broker, a log line, the result), closing its connections as a CLI exit " +
+  "does; RSS is the plugin's VmRSS after one idle second at each count. Every build must " +
+  "succeed.",
   "Cleanup: every wphost report must show each plugin process exited after `Kill()` " +
   "without SIGKILL; afterwards each pid (and the inner pid under the RSS wrapper) is " +
   "checked in /proc and killed if it is still there (reported under Problems). Compiled " +

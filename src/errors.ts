@@ -53,16 +53,28 @@ export class PluginError extends Error {
     this.code = code;
   }
 
-  /** Turns anything thrown into a PluginError, keeping its message. */
+  /**
+   * Turns anything thrown into a PluginError, keeping its message. It never
+   * throws itself, whatever it is given (an object without a prototype, a
+   * getter that throws …): the caller is answering an RPC with the result.
+   */
   static from(err: unknown): PluginError {
-    if (err instanceof PluginError) return err;
-    if (err instanceof DOMException && err.name === "AbortError") {
-      return new PluginError("operation cancelled", Code.CANCELLED, { cause: err });
+    try {
+      if (err instanceof PluginError) return err;
+      if (err instanceof DOMException && err.name === "AbortError") {
+        return new PluginError("operation cancelled", Code.CANCELLED, { cause: err });
+      }
+      if (err instanceof Error) {
+        return new PluginError(String(err.message || err.name), Code.UNKNOWN, { cause: err });
+      }
+      return new PluginError(String(err), Code.UNKNOWN, { cause: err });
+    } catch {
+      return new PluginError(
+        "the plugin threw a value that cannot be turned into text",
+        Code.UNKNOWN,
+        { cause: err },
+      );
     }
-    if (err instanceof Error) {
-      return new PluginError(err.message || err.name, Code.UNKNOWN, { cause: err });
-    }
-    return new PluginError(String(err), Code.UNKNOWN, { cause: err });
   }
 }
 
@@ -83,6 +95,10 @@ export class ConfigError extends PluginError {
   readonly field: string;
   /** The offending value. */
   readonly value: unknown;
+  /** What the value must be, e.g. `must name an existing directory`. */
+  readonly rule: string;
+  /** What was wrong with this value, e.g. `was not found`. */
+  readonly detail: string | undefined;
 
   /**
    * @param field the HCL name of the field, e.g. `source`
@@ -91,12 +107,34 @@ export class ConfigError extends PluginError {
    * @param detail what was wrong with this value, e.g. `was not found`
    */
   constructor(field: string, value: unknown, rule: string, detail?: string) {
-    super(
-      `field "${field}" ${rule}: ${JSON.stringify(value)}${detail ? ` ${detail}` : ""}`,
-      Code.INVALID_ARGUMENT,
-    );
+    super(configMessage(field, showValue(value), rule, detail), Code.INVALID_ARGUMENT);
     this.name = "ConfigError";
     this.field = field;
     this.value = value;
+    this.rule = rule;
+    this.detail = detail;
+  }
+
+  /**
+   * The message with the value replaced by `(sensitive value hidden)`: what
+   * the host is sent when the field is `sensitive`.
+   */
+  get maskedMessage(): string {
+    return configMessage(this.field, HIDDEN_VALUE, this.rule, this.detail);
+  }
+}
+
+/** What a sensitive value is shown as. */
+export const HIDDEN_VALUE = "(sensitive value hidden)";
+
+function configMessage(field: string, shown: string, rule: string, detail?: string): string {
+  return `field "${field}" ${rule}: ${shown}${detail ? ` ${detail}` : ""}`;
+}
+
+function showValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }

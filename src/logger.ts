@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { HIDDEN_VALUE } from "./errors.ts";
+import { wellFormed, wellFormedJson } from "./well_formed.ts";
 
 /** Log levels, from most to least verbose. */
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
@@ -48,6 +50,12 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** Where the encoded lines go. Default: a synchronous write to stderr. */
   write?: (line: string) => void;
+  /**
+   * Applied to the message and to every string in the fields (nested ones
+   * too) before a line is encoded; `serve()` passes one that hides the
+   * values of `sensitive` config fields. Default: none.
+   */
+  redact?: (text: string) => string;
 }
 
 const encoder = new TextEncoder();
@@ -83,31 +91,45 @@ function jsonSafe(value: unknown): unknown {
 /**
  * Encodes one hclog JSON line (with its newline). `@level`, `@message`,
  * `@timestamp` and `@module` are always strings: the host panics on any other
- * type there.
+ * type there. Every string is well-formed (lone surrogates as U+FFFD); with
+ * `redact`, the message and every string in the fields (after `toJSON`, at
+ * any depth) pass through it.
  */
 export function formatLogLine(
   level: LogLevel,
   module: string,
   message: string,
   fields?: LogFields,
+  redact?: (text: string) => string,
 ): string {
   const entry: Record<string, unknown> = {};
   if (fields) {
     for (const [k, v] of Object.entries(fields)) {
-      if (!k.startsWith("@")) entry[k] = jsonSafe(v);
+      if (!k.startsWith("@")) entry[k] = v;
     }
   }
   entry["@level"] = level;
   entry["@message"] = String(message);
   entry["@module"] = module;
   entry["@timestamp"] = hclogTimestamp();
+  // The replacer sees every value after its toJSON, nested ones included. The keys the host
+  // parses itself stay as they are.
+  const replacer = function (this: unknown, key: string, value: unknown): unknown {
+    if (this === entry && key !== "@message" && key.startsWith("@")) return value;
+    const v = jsonSafe(value);
+    if (!redact) return wellFormedJson(key, v);
+    if (typeof v === "string") return wellFormedJson(key, redact(v));
+    // A number is hidden when it is a sensitive value (a PIN), not when it merely contains one.
+    if (typeof v === "number" && redact(String(v)) === HIDDEN_VALUE) return HIDDEN_VALUE;
+    return wellFormedJson(key, v);
+  };
   try {
-    return JSON.stringify(entry) + "\n";
+    return JSON.stringify(entry, replacer) + "\n";
   } catch {
     // Circular or otherwise unencodable fields: keep the message, say why the rest is gone.
     return JSON.stringify({
       "@level": level,
-      "@message": String(message),
+      "@message": wellFormed(redact ? redact(String(message)) : String(message)),
       "@module": module,
       "@timestamp": entry["@timestamp"],
       "log_error": "fields could not be encoded as JSON",
@@ -131,23 +153,24 @@ export function createLogger(
   name: string,
   options: LoggerOptions = {},
 ): Logger {
-  return makeLogger(
-    name,
-    {},
-    LEVELS[options.level ?? "trace"],
-    options.write ?? defaultWrite,
-  );
+  return makeLogger(name, {}, {
+    min: LEVELS[options.level ?? "trace"],
+    write: options.write ?? defaultWrite,
+    redact: options.redact,
+  });
 }
 
-function makeLogger(
-  name: string,
-  base: LogFields,
-  min: number,
-  write: (line: string) => void,
-): Logger {
+interface Sink {
+  min: number;
+  write: (line: string) => void;
+  redact?: (text: string) => string;
+}
+
+function makeLogger(name: string, base: LogFields, sink: Sink): Logger {
+  const { min, write, redact } = sink;
   const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (LEVELS[level] < min) return;
-    write(formatLogLine(level, name, message, { ...base, ...fields }));
+    write(formatLogLine(level, name, message, { ...base, ...fields }, redact));
   };
   return {
     name,
@@ -156,8 +179,8 @@ function makeLogger(
     info: log("info"),
     warn: log("warn"),
     error: log("error"),
-    named: (sub: string) => makeLogger(name ? `${name}.${sub}` : sub, base, min, write),
-    resetNamed: (n: string) => makeLogger(n, base, min, write),
-    with: (fields: LogFields) => makeLogger(name, { ...base, ...fields }, min, write),
+    named: (sub: string) => makeLogger(name ? `${name}.${sub}` : sub, base, sink),
+    resetNamed: (n: string) => makeLogger(n, base, sink),
+    with: (fields: LogFields) => makeLogger(name, { ...base, ...fields }, sink),
   };
 }

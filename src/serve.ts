@@ -5,6 +5,7 @@
  * @module
  */
 import * as grpc from "@grpc/grpc-js";
+import { format } from "node:util";
 import type { Builder } from "./components/builder.ts";
 import type { ConfigSourcer } from "./components/config_sourcer.ts";
 import type { Mapper } from "./components/mapper.ts";
@@ -33,8 +34,11 @@ import {
   SDK_SERVICES,
   type SdkService,
 } from "./internal/services/defaults.ts";
+import { secrets } from "./internal/secrets.ts";
 import { installStdoutGuard, writeStdoutOnce } from "./internal/stdout_guard.ts";
-import { createLogger, type LogLevel, writeStderr } from "./logger.ts";
+import { createLogger, formatLogLine, type Logger, type LogLevel, writeStderr } from "./logger.ts";
+import { PluginError } from "./errors.ts";
+import { INIT_ERROR_MESSAGE, StartupError } from "./internal/startup_error.ts";
 
 /** The magic cookie Waypoint sets in `WAYPOINT_PLUGIN`. */
 export const MAGIC_COOKIE_KEY = "WAYPOINT_PLUGIN";
@@ -189,13 +193,23 @@ export async function serve(
   }
   // PLUGIN_PROTOCOL_VERSIONS: the Waypoint SDK has only version 1, so we always answer 1 —
   // a host without it reports the mismatch itself, as with Go plugins.
-  const running = await start(components, {
-    ...options,
-    debug,
-    transport: envChoice("WAYPOINT_PLUGIN_TRANSPORT", ["unix", "tcp"]) ?? options.transport,
-    logLevel: envChoice("WAYPOINT_PLUGIN_LOG_LEVEL", ["trace", "debug", "info", "warn", "error"]) ??
-      options.logLevel,
-  });
+  let running: RunningPlugin;
+  try {
+    running = await start(components, {
+      ...options,
+      debug,
+      transport: envChoice("WAYPOINT_PLUGIN_TRANSPORT", ["unix", "tcp"]) ?? options.transport,
+      logLevel:
+        envChoice("WAYPOINT_PLUGIN_LOG_LEVEL", ["trace", "debug", "info", "warn", "error"]) ??
+          options.logLevel,
+    });
+  } catch (err) {
+    // As go-plugin's Serve: one "plugin init error" line, then it returns and the Go SDK's Main
+    // with it, so a Go plugin exits 0 here too. The host reports that the plugin exited before
+    // it could connect; the line says why.
+    reportStartupFailure(err);
+    Deno.exit(0);
+  }
   if (debug) {
     writeStdoutOnce(reattachInstructions(running, pluginName(options)));
   } else {
@@ -214,9 +228,25 @@ function envChoice<T extends string>(name: string, allowed: T[]): T | undefined 
   const v = Deno.env.get(name);
   if (v === undefined || v === "") return undefined;
   if (!allowed.includes(v as T)) {
-    throw new RangeError(`${name} is "${v}": set it to one of ${allowed.join(", ")}, or unset it`);
+    throw new StartupError(
+      name,
+      v,
+      `${name} is "${v}": set it to one of ${allowed.join(", ")}, or unset it`,
+    );
   }
   return v as T;
+}
+
+/** Writes the one hclog line of a failed start: go-plugin's message, our reason and the variable. */
+function reportStartupFailure(err: unknown): void {
+  const fields: Record<string, unknown> = { error: PluginError.from(err).message };
+  if (err instanceof StartupError) {
+    fields.variable = err.variable;
+    fields.value = err.value;
+  }
+  writeStderr(
+    new TextEncoder().encode(formatLogLine("error", "plugin", INIT_ERROR_MESSAGE, fields)),
+  );
 }
 
 /** The `WP_REATTACH_PLUGINS` value that points Waypoint at this running process. */
@@ -241,6 +271,17 @@ It serves until you stop it (Ctrl-C).
 `;
 }
 
+/**
+ * grpc-js logs through `console.error` ("E No address added out of total 1
+ * resolved" before the error it then throws, one per busy port of a TCP
+ * range …). Those are details of failures the toolkit reports itself, so
+ * they go to the log at debug level, under `plugin.grpc`.
+ */
+function routeGrpcLogs(log: Logger): void {
+  const line = (...args: unknown[]) => log.debug(format(...args));
+  grpc.setLogger({ error: line, info: line, debug: line } as unknown as Partial<Console>);
+}
+
 /** Starts serving without the cookie check, handshake line or exit: the testable core of {@linkcode serve}. */
 export async function start(
   components: PluginComponents,
@@ -248,8 +289,12 @@ export async function start(
 ): Promise<RunningPlugin> {
   checkComponents(components);
   const name = pluginName(options);
-  const logger = createLogger("plugin", { level: options.logLevel ?? "debug" });
+  const logger = createLogger("plugin", {
+    level: options.logLevel ?? "debug",
+    redact: (text) => secrets.redact(text),
+  });
   installStdoutGuard(logger);
+  routeGrpcLogs(logger.named("grpc"));
 
   // A go-plugin host with AutoMTLS passes its certificate; then every connection is mutual TLS.
   const mtls = await startMtls(Deno.env.get("PLUGIN_CLIENT_CERT"));
@@ -258,7 +303,6 @@ export async function start(
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => resolveDone = r);
   let stopping: Promise<void> | undefined;
-  // deno-lint-ignore prefer-const
   let listener: Awaited<ReturnType<typeof listen>>;
   /**
    * Stops serving. The host's Shutdown asks for it at once (as a Go plugin's
@@ -358,7 +402,15 @@ export async function start(
     addService(server, `hashicorp.waypoint.sdk.${service}`, handlers, NOT_IMPLEMENTED[service]);
   }
 
-  listener = await listen(server, options.transport);
+  try {
+    listener = await listen(server, options.transport);
+  } catch (err) {
+    // listen() removed what it made; nothing else of this start may outlive it either.
+    server.forceShutdown();
+    broker.closeNow();
+    resolveDone();
+    throw err;
+  }
   logger.debug("plugin serving", {
     network: listener.network,
     address: listener.address,

@@ -94,7 +94,7 @@ Deno.test("--dry-run prints the deno compile invocation of every target, one per
   const r = await compile(["--dry-run"], dir);
   assertEquals(r.code, 0, r.stderr);
   const line = (triple: string, out: string) =>
-    `deno compile --no-prompt ${PERMS} --config deno.json --target ${triple} --output ${out} main.ts`;
+    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${PERMS} --config deno.json --target ${triple} --output ${out} main.ts`;
   assertEquals(r.stdout.split("\n"), [
     line("x86_64-unknown-linux-gnu", "bin/linux_amd64/waypoint-plugin-demo"),
     line("aarch64-unknown-linux-gnu", "bin/linux_arm64/waypoint-plugin-demo"),
@@ -121,9 +121,9 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
   assertEquals(fromConfig.code, 0, fromConfig.stderr);
   const perms = "--allow-env --allow-net=127.0.0.1 --allow-run=go";
   assertEquals(fromConfig.stdout.trimEnd().split("\n"), [
-    `deno compile --no-prompt ${perms} --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' main.ts`,
-    `deno compile --no-prompt ${perms} --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' main.ts`,
-    `deno compile --no-prompt ${perms} --config deno.json --target aarch64-pc-windows-msvc --output 'dist dir/windows_arm64/waypoint-plugin-gb.exe' main.ts`,
+    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${perms} --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' main.ts`,
+    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${perms} --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' main.ts`,
+    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${perms} --config deno.json --target aarch64-pc-windows-msvc --output 'dist dir/windows_arm64/waypoint-plugin-gb.exe' main.ts`,
   ]);
 
   const fromFlag = await compile(
@@ -132,7 +132,7 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
   );
   assertEquals(
     fromFlag.stdout,
-    "deno compile --no-prompt --allow-env --allow-read --allow-net=a.test,b.test --config deno.json " +
+    "deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read --allow-net=a.test,b.test --config deno.json " +
       "--target aarch64-unknown-linux-gnu --output bin/linux_arm64/waypoint-plugin-demo main.ts\n",
   );
   await Deno.remove(dir, { recursive: true });
@@ -152,7 +152,7 @@ Deno.test("a project without deno.json: name from the folder, no --config, --ver
   const ok = await compile(["--dry-run", "--version", "0.0.1", "--target", "linux_amd64"], dir);
   assertEquals(
     ok.stdout,
-    `deno compile --no-prompt ${PERMS} --target x86_64-unknown-linux-gnu ` +
+    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${PERMS} --target x86_64-unknown-linux-gnu ` +
       "--output bin/linux_amd64/waypoint-plugin-k8s main.ts\n",
   );
   await Deno.remove(parent, { recursive: true });
@@ -521,6 +521,7 @@ Deno.test("the pure parts: targets, invocations, permissions, SHA256SUMS text", 
     args: [
       "compile",
       "--no-prompt",
+      "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=30",
       "--allow-all",
       "--config",
       "deno.json",

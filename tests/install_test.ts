@@ -205,7 +205,7 @@ console.log(JSON.stringify({ hello, perms, args: Deno.args, cwd: Deno.cwd(), pro
     `#!/bin/sh
 # waypoint-plugin-demo: development launcher written by \`install --dev\`.
 # Runs the plugin from source, so edits apply on the next Waypoint run.
-exec ${Deno.execPath()} run --no-prompt --quiet --allow-env --allow-read --allow-net=127.0.0.1 --config ${
+exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read --allow-net=127.0.0.1 --config ${
       join(f.plugin, "deno.json")
     } ${join(f.plugin, "src", "plugin.ts")} "$@"
 `,
@@ -254,7 +254,9 @@ exec ${Deno.execPath()} run --no-prompt --quiet --allow-env --allow-read --allow
   assertEquals(r2.code, 0, r2.stderr);
   assertStringIncludes(
     await Deno.readTextFile(launcher),
-    `run --no-prompt --quiet --allow-all --no-config ${join(f.plugin, "src", "plugin.ts")} "$@"\n`,
+    `run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-all --no-config ${
+      join(f.plugin, "src", "plugin.ts")
+    } "$@"\n`,
   );
   await Deno.remove(f.root, { recursive: true });
 });
@@ -399,7 +401,9 @@ Deno.test("on Windows both names are written and PATHEXT shadows are removed", (
   assertEquals(
     launcherCmd(o),
     "@echo off\r\nrem waypoint-plugin-demo: development launcher written by `install --dev`.\r\n" +
-      `"C:\\Program Files\\deno\\deno.exe" run --no-prompt --quiet ${PERMS.join(" ")} ` +
+      `"C:\\Program Files\\deno\\deno.exe" run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${
+        PERMS.join(" ")
+      } ` +
       "--config C:\\p\\deno.json C:\\p\\main.ts %*\r\n",
   );
   assertStringIncludes(

@@ -98,7 +98,13 @@ export class Broker {
   async dial(id: number, signal?: AbortSignal): Promise<grpc.Client> {
     const t = await this.resolve(id, signal);
     const { creds, options } = clientCredentials();
-    return new grpc.Client(t, creds, { ...CHANNEL_OPTIONS, ...options });
+    // Every broker id is a new address, dialled once: a subchannel pool of the channel's own
+    // goes with it. grpc-js's global pool would keep an entry per address for good.
+    return new grpc.Client(t, creds, {
+      ...CHANNEL_OPTIONS,
+      ...options,
+      "grpc.use_local_subchannel_pool": 1,
+    });
   }
 
   /**

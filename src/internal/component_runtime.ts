@@ -16,6 +16,7 @@ import type { Logger } from "../logger.ts";
 import { decodeConfig, fieldDocs, toProtostructure } from "./config.ts";
 import type { MessageType } from "../proto/runtime.ts";
 import { templateFieldDocs, type TemplateShaper } from "./template_data.ts";
+import { secrets } from "./secrets.ts";
 
 /** A component definition as the runtime sees it. */
 export interface ComponentDefinition {
@@ -90,6 +91,8 @@ export class ComponentRuntime {
         Code.INVALID_ARGUMENT,
       );
     }
+    // Known before decoding, so no error or log line from here on can show them.
+    if (schema) secrets.remember(schema.shape, json);
     let config: unknown;
     try {
       if (schema) config = decodeConfig(schema.shape, json);

@@ -6,6 +6,8 @@ import * as grpc from "@grpc/grpc-js";
 import type protobuf from "protobufjs/light.js";
 import { file, services } from "../gen/wire.ts";
 import { Code, PluginError } from "../errors.ts";
+import { wellFormed } from "../well_formed.ts";
+import { secrets } from "./secrets.ts";
 
 /** Largest message grpc-js may send or receive: the Go host allows 2^31-1 both ways. */
 export const MAX_MESSAGE = 2 ** 31 - 1;
@@ -104,10 +106,60 @@ export type Unary = (
   call: grpc.ServerUnaryCall<unknown, unknown>,
 ) => Promise<unknown> | unknown;
 
-/** Turns anything thrown by a handler into a gRPC status whose message is the error's message. */
+const CODES = new Set<number>(Object.values(Code));
+
+/** The status sent when even an error's message cannot be sent: plain ASCII, always encodable. */
+const LAST_RESORT = {
+  code: grpc.status.INTERNAL,
+  details: "the plugin failed to report an error: see the plugin's log",
+};
+
+/**
+ * Turns anything thrown by a handler into a gRPC status whose message is the
+ * error's message: well-formed (grpc-js percent-encodes it with
+ * `encodeURI`, which throws on a lone surrogate, and the call would never be
+ * answered), with sensitive values masked. It never throws.
+ */
 export function toStatus(err: unknown): Partial<grpc.StatusObject> {
-  const e = PluginError.from(err);
-  return { code: e.code as number as grpc.status, details: e.message };
+  try {
+    const e = PluginError.from(err);
+    // OK is not an error, and grpc-js sends any other number as is.
+    const code = CODES.has(e.code) && e.code !== Code.OK ? e.code : Code.UNKNOWN;
+    return { code: code as number as grpc.status, details: wellFormed(secrets.message(e)) };
+  } catch {
+    return LAST_RESORT;
+  }
+}
+
+/**
+ * Answers a unary call. If grpc-js throws while sending (a response it
+ * cannot encode, a status it cannot send), the call is answered with the
+ * reason instead, and failing that with {@linkcode LAST_RESORT}: the host
+ * never waits for an answer that will not come.
+ */
+function answer(
+  callback: grpc.sendUnaryData<unknown>,
+  err: Partial<grpc.StatusObject> | null,
+  value?: unknown,
+): void {
+  try {
+    callback(err as grpc.ServiceError | null, value);
+    return;
+  } catch (sendErr) {
+    if (err === null) {
+      try {
+        callback(toStatus(sendErr) as grpc.ServiceError, undefined);
+        return;
+      } catch {
+        // fall through to the last resort
+      }
+    }
+  }
+  try {
+    callback(LAST_RESORT as grpc.ServiceError, undefined);
+  } catch {
+    // grpc-js cannot send anything on this call any more (it was cancelled or closed).
+  }
 }
 
 /** Wraps a unary handler so thrown errors and rejected promises become gRPC statuses. */
@@ -117,7 +169,7 @@ export function unary(handler: Unary): grpc.handleUnaryCall<unknown, unknown> {
     const done = (err: Partial<grpc.StatusObject> | null, value?: unknown) => {
       if (settled) return;
       settled = true;
-      callback(err as grpc.ServiceError | null, value);
+      answer(callback, err, value);
     };
     if (call.request instanceof DecodeFailure) {
       done(toStatus(call.request.toError()));

@@ -6,6 +6,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { join } from "node:path";
 import { serverCredentials } from "./mtls.ts";
+import { StartupError } from "./startup_error.ts";
 
 /** A bound listener and how to undo it. */
 export interface Listener {
@@ -39,8 +40,12 @@ function envPort(name: string): number | undefined {
   const v = Deno.env.get(name);
   if (!v) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new RangeError(`${name} must be a port number from 0 to 65535, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n > 65535) {
+    throw new StartupError(
+      name,
+      v,
+      `${name} is "${v}", which is not a port number: set it to a whole number from 0 to 65535, or unset it`,
+    );
   }
   return n;
 }
@@ -49,8 +54,10 @@ async function listenTcp(server: grpc.Server): Promise<Listener> {
   const min = envPort("PLUGIN_MIN_PORT") ?? 0;
   const max = envPort("PLUGIN_MAX_PORT") ?? 0;
   if (max < min) {
-    throw new RangeError(
-      `PLUGIN_MAX_PORT (${max}) is below PLUGIN_MIN_PORT (${min}): set a range with min <= max`,
+    throw new StartupError(
+      "PLUGIN_MIN_PORT",
+      String(min),
+      `PLUGIN_MIN_PORT is "${min}" and PLUGIN_MAX_PORT is "${max}", so no port is allowed: set PLUGIN_MIN_PORT to at most PLUGIN_MAX_PORT`,
     );
   }
   let last: unknown;
@@ -68,19 +75,66 @@ async function listenTcp(server: grpc.Server): Promise<Listener> {
       last = err;
     }
   }
-  throw new Error(
-    `Cannot listen on 127.0.0.1 in ports ${min}..${max}: ${(last as Error)?.message}`,
+  throw new StartupError(
+    "PLUGIN_MIN_PORT",
+    String(min),
+    `Cannot listen on 127.0.0.1 in ports ${min}..${max} (PLUGIN_MIN_PORT..PLUGIN_MAX_PORT): ${
+      (last as Error)?.message
+    }: widen the range or free a port in it`,
   );
 }
 
+/**
+ * The longest unix socket path, in bytes: `sun_path` holds 108 bytes on
+ * Linux and 104 on macOS and the BSDs, the terminating NUL included.
+ */
+export const MAX_SOCKET_PATH: number = ["darwin", "freebsd", "netbsd", "openbsd"].includes(
+    Deno.build.os,
+  )
+  ? 103
+  : 107;
+
+/** What the socket path adds to its base directory, at most: `/plugin<16 hex>/plugin.sock`. */
+const SOCKET_SUFFIX = "/plugin".length + 16 + "/plugin.sock".length;
+
+/** Where the socket's directory goes, and which variable said so. */
+function socketBase(): { variable: string; base: string } {
+  const dir = Deno.env.get("PLUGIN_UNIX_SOCKET_DIR");
+  if (dir) return { variable: "PLUGIN_UNIX_SOCKET_DIR", base: dir };
+  const tmp = Deno.env.get("TMPDIR");
+  if (tmp) return { variable: "TMPDIR", base: tmp };
+  return { variable: "TMPDIR", base: "/tmp" };
+}
+
+/** A private directory (0700) under the base: only this user can reach the socket inside. */
+async function makeSocketDir(variable: string, base: string): Promise<string> {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new StartupError(
+      variable,
+      base,
+      `${variable} is "${base}", ${why}: set ${variable} to a directory this user can write${
+        variable === "PLUGIN_UNIX_SOCKET_DIR" ? ", or unset it" : ""
+      }`,
+      { cause },
+    );
+  };
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = await Deno.stat(base);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) fail("which does not exist", err);
+  }
+  if (info && !info.isDirectory) fail("which is not a directory");
+  try {
+    return await Deno.makeTempDir({ dir: base, prefix: "plugin" });
+  } catch (err) {
+    return fail(`where the socket's directory cannot be made (${(err as Error).message})`, err);
+  }
+}
+
 async function listenUnix(server: grpc.Server): Promise<Listener> {
-  const base = Deno.env.get("PLUGIN_UNIX_SOCKET_DIR") || undefined;
-  // A private directory (0700): only this user can reach the socket inside.
-  const dir = await Deno.makeTempDir({ dir: base, prefix: "plugin" });
-  const address = join(dir, "plugin.sock");
-  await bind(server, `unix://${address}`);
-  const group = Deno.env.get("PLUGIN_UNIX_SOCKET_GROUP");
-  if (group) await shareWithGroup(dir, address, group);
+  const { variable, base } = socketBase();
+  const dir = await makeSocketDir(variable, base);
   const removeSync = () => {
     try {
       Deno.removeSync(dir, { recursive: true });
@@ -88,6 +142,26 @@ async function listenUnix(server: grpc.Server): Promise<Listener> {
       // already gone
     }
   };
+  const address = join(dir, "plugin.sock");
+  try {
+    const bytes = new TextEncoder().encode(address).length;
+    if (bytes > MAX_SOCKET_PATH) {
+      throw new StartupError(
+        variable,
+        base,
+        `${variable} is "${base}", too long for a unix socket: "${address}" is ${bytes} bytes, over this OS's limit of ${MAX_SOCKET_PATH}: set ${
+          variable === "TMPDIR" ? "PLUGIN_UNIX_SOCKET_DIR or TMPDIR" : variable
+        } to a directory of at most ${MAX_SOCKET_PATH - SOCKET_SUFFIX} bytes`,
+      );
+    }
+    await bind(server, `unix://${address}`);
+    const group = Deno.env.get("PLUGIN_UNIX_SOCKET_GROUP");
+    if (group) await shareWithGroup(dir, address, group);
+  } catch (err) {
+    // Nothing of a listener that failed may stay behind.
+    removeSync();
+    throw err;
+  }
   return {
     network: "unix",
     address,
@@ -106,19 +180,32 @@ async function listenUnix(server: grpc.Server): Promise<Listener> {
 async function shareWithGroup(dir: string, socket: string, group: string): Promise<void> {
   let gid = Number(group);
   if (!Number.isInteger(gid)) {
-    const text = await Deno.readTextFile("/etc/group");
+    const text = await Deno.readTextFile("/etc/group").catch(() => "");
     const line = text.split("\n").find((l) => l.split(":")[0] === group);
     if (!line) {
-      throw new Error(
-        `PLUGIN_UNIX_SOCKET_GROUP names the group "${group}", which does not exist: use a group name from /etc/group or a numeric id`,
+      throw new StartupError(
+        "PLUGIN_UNIX_SOCKET_GROUP",
+        group,
+        `PLUGIN_UNIX_SOCKET_GROUP is "${group}", which is not a group on this system: use a group name from /etc/group or a numeric id, or unset it`,
       );
     }
     gid = Number(line.split(":")[2]);
   }
-  await Deno.chown(dir, null, gid);
-  await Deno.chown(socket, null, gid);
-  await Deno.chmod(dir, 0o750);
-  await Deno.chmod(socket, 0o660);
+  try {
+    await Deno.chown(dir, null, gid);
+    await Deno.chown(socket, null, gid);
+    await Deno.chmod(dir, 0o750);
+    await Deno.chmod(socket, 0o660);
+  } catch (err) {
+    throw new StartupError(
+      "PLUGIN_UNIX_SOCKET_GROUP",
+      group,
+      `PLUGIN_UNIX_SOCKET_GROUP is "${group}", but the socket cannot be given to that group (${
+        (err as Error).message
+      }): use a group this user belongs to, or unset it`,
+      { cause: err },
+    );
+  }
 }
 
 function shutdown(server: grpc.Server): Promise<void> {

@@ -24,6 +24,7 @@ import {
   type FuncSpec_Value,
 } from "../gen/wire.ts";
 import type { Logger } from "../logger.ts";
+import { wellFormedJson } from "../well_formed.ts";
 import { type JsonValue, type MessageType, messageTypeOf } from "../proto/runtime.ts";
 import type { Broker } from "./broker.ts";
 import { BrokerExecSession } from "./exec_client.ts";
@@ -305,13 +306,7 @@ export async function runOperation<R>(
     logger: env.logger,
     resources: new ResourceTracker(),
   };
-  const closeAll = async (): Promise<unknown> => {
-    let first: unknown;
-    for (const close of scope.closers.splice(0)) {
-      await close().catch((err) => first ??= err);
-    }
-    return first;
-  };
+  const closeAll = () => closeSessions(scope.closers.splice(0), spec.name);
   let finished!: () => void;
   track(controller, new Promise<void>((r) => finished = r));
   let result: R;
@@ -333,8 +328,9 @@ export async function runOperation<R>(
     }
     result = await fn(ctx);
   } catch (err) {
+    // The author's error is the answer; a session that also failed is only logged.
     const closeErr = await closeAll();
-    if (closeErr) env.logger.warn("closing broker sessions failed", { error: closeErr });
+    if (closeErr) env.logger.warn("closing broker sessions failed", { error: closeErr.message });
     if (controller.signal.aborted) {
       throw new PluginError(
         `${spec.name} was cancelled: ${PluginError.from(err).message}`,
@@ -353,6 +349,54 @@ export async function runOperation<R>(
     throw new PluginError(`${spec.name} was cancelled`, Code.CANCELLED);
   }
   return { value: result, ctx };
+}
+
+/**
+ * The longest the broker sessions of one operation may take to close. The UI
+ * waits up to 30 s for the host to end its stream; past this the response
+ * goes out anyway, with the reason.
+ */
+export const SESSION_CLOSE_TIMEOUT_MS = 35_000;
+
+/**
+ * Closes an operation's broker sessions (UI, exec, log viewer), each in
+ * turn, whatever they throw and however long they take: the RPC's answer
+ * waits for them, so they may not keep it from going out. Returns the first
+ * failure as a PluginError naming the operation, or undefined.
+ */
+export async function closeSessions(
+  closers: (() => Promise<void>)[],
+  operation: string,
+  timeoutMs: number = SESSION_CLOSE_TIMEOUT_MS,
+): Promise<PluginError | undefined> {
+  let first: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    for (const close of closers) {
+      const outcome = await Promise.race([
+        Promise.resolve().then(close).then(() => undefined, (err: unknown) => {
+          first ??= err;
+        }),
+        timeout,
+      ]);
+      if (outcome === "timeout") {
+        first ??= new Error(`they did not close within ${timeoutMs / 1000} s`);
+        break;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (first === undefined) return undefined;
+  const e = PluginError.from(first);
+  return new PluginError(
+    `${operation} finished, but closing its sessions with the host (terminal UI, exec, logs) failed: ${e.message}`,
+    Code.INTERNAL,
+    { cause: first },
+  );
 }
 
 /** An encoded result: the Any plus its JSON and template data. */
@@ -418,9 +462,10 @@ export function encodeResult(
   }
   return {
     result: { typeUrl: type.typeUrl, value: bytes },
-    resultJson: JSON.stringify(json),
+    // Well-formed JSON text: no lone-surrogate escapes (the message bytes are already UTF-8).
+    resultJson: JSON.stringify(json, wellFormedJson),
     templateData: Object.keys(template).length === 0
       ? new Uint8Array()
-      : new TextEncoder().encode(JSON.stringify(template)),
+      : new TextEncoder().encode(JSON.stringify(template, wellFormedJson)),
   };
 }

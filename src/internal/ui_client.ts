@@ -19,6 +19,7 @@ import type {
 } from "../terminal/ui.ts";
 import type { Broker } from "./broker.ts";
 import { codec } from "./grpc.ts";
+import { secrets } from "./secrets.ts";
 
 const SERVICE = "/hashicorp.waypoint.sdk.TerminalUIService";
 // The host's broker server takes at most 4 MiB per message; stay well below.
@@ -81,6 +82,23 @@ function toBytes(data: string | Uint8Array): Uint8Array {
   return typeof data === "string" ? encoder.encode(data) : data;
 }
 
+/** Hides the values of sensitive config fields in the text of `e` (raw bytes and step output stay). */
+function redactEvent(e: TerminalUI_Event): void {
+  const r = (text: string) => secrets.redact(text);
+  if (e.line) e.line.msg = r(e.line.msg);
+  if (e.status) e.status.msg = r(e.status.msg);
+  if (e.step) e.step.msg = r(e.step.msg);
+  if (e.input) e.input.prompt = r(e.input.prompt);
+  for (const v of e.namedValues?.values ?? []) {
+    v.name = r(v.name);
+    v.value = r(v.value);
+  }
+  if (e.table) {
+    e.table.headers = e.table.headers.map(r);
+    for (const row of e.table.rows) for (const entry of row.entries) entry.value = r(entry.value);
+  }
+}
+
 /** The operation-scoped UI bridge; `close()` must be awaited before the RPC answers. */
 export class BrokerUI implements TerminalUI {
   #broker: Broker;
@@ -126,6 +144,7 @@ export class BrokerUI implements TerminalUI {
   }
 
   #write(event: TerminalUI_Event): void {
+    if (secrets.active) redactEvent(event);
     if (this.#stream) {
       this.#stream.write(event);
       return;

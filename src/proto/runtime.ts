@@ -10,6 +10,8 @@
  * @module
  */
 import protobuf from "protobufjs/light.js";
+// Every string this runtime encodes is well-formed UTF-8 (lone surrogates become U+FFFD).
+import "./utf8.ts";
 
 /** A protobufjs JSON descriptor (`Root#toJSON()` output) as `deno task proto` embeds it. */
 export type ProtoJson = { nested?: Record<string, unknown> };

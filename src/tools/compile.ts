@@ -198,6 +198,18 @@ export const PERMISSION_NAMES: readonly string[] = [
 export const DEFAULT_PERMISSIONS: readonly string[] = ["env", "read", "write", "net", "run", "sys"];
 
 /**
+ * V8's heap settings for a plugin, passed as `--v8-flags` wherever the
+ * toolkit starts or builds one (`deno compile`, the `install --dev`
+ * launcher). V8's defaults suit a busy web server: the young generation
+ * grows to 3 × 16 MiB and the old one to up to 4 × what is live. A plugin
+ * process serving build after build (debug mode) then grew from 60 to over
+ * 200 MiB with 14 MiB live; with a 1 MiB semi-space and 30 % headroom it
+ * stays near 90 MiB, at the same speed. V8 reads them only at start-up.
+ */
+export const PLUGIN_V8_FLAGS: string =
+  "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=30";
+
+/**
  * Splits `--allow` values into permission specs: a value with `=` is one
  * scoped permission (`net=127.0.0.1,localhost`: the scope may hold commas),
  * any other value is a comma-separated list of names (`env,read,run`).
@@ -366,7 +378,8 @@ export interface Invocation {
  *   permissions: ["--allow-env", "--allow-net"],
  * });
  * console.assert(inv.args.join(" ") ===
- *   "compile --no-prompt --allow-env --allow-net --target aarch64-unknown-linux-gnu " +
+ *   "compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 " +
+ *     "--allow-env --allow-net --target aarch64-unknown-linux-gnu " +
  *     "--output bin/linux_arm64/waypoint-plugin-gobuilder main.ts");
  * ```
  */
@@ -378,6 +391,7 @@ export function compileInvocations(options: CompileOptions): Invocation[] {
     const args = [
       "compile",
       "--no-prompt",
+      PLUGIN_V8_FLAGS,
       ...permissions,
       ...(options.config ? ["--config", options.config] : []),
       "--target",

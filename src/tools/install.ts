@@ -42,6 +42,7 @@ import {
   checkPluginName,
   defaultPluginName,
   hostTarget,
+  PLUGIN_V8_FLAGS,
   readProjectConfig,
   resolvePermissions,
   shellQuote,
@@ -186,6 +187,7 @@ function launcherArgs(o: LauncherOptions): string[] {
     "run",
     "--no-prompt",
     "--quiet",
+    PLUGIN_V8_FLAGS,
     ...o.permissions,
     ...(o.config ? ["--config", o.config] : ["--no-config"]),
     o.entry,
@@ -205,7 +207,7 @@ function launcherArgs(o: LauncherOptions): string[] {
  *   entry: "/p/main.ts", name: "x",
  * });
  * console.assert(sh.endsWith(
- *   "exec /usr/bin/deno run --no-prompt --quiet --allow-env --config /p/deno.json /p/main.ts \"$@\"\n",
+ *   "--heap-growing-percent=30 --allow-env --config /p/deno.json /p/main.ts \"$@\"\n",
  * ));
  * ```
  */

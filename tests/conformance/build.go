@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/go-argmapper"
 	"github.com/hashicorp/waypoint-plugin-sdk/component"
 	"github.com/hashicorp/waypoint-plugin-sdk/terminal"
+	"github.com/zclconf/go-cty/cty"
 )
 
 type buildOpts struct {
@@ -20,6 +21,8 @@ type buildOpts struct {
 	// onCallStart runs right before the Build call (after BuildSpec).
 	customUI    terminal.UI
 	onCallStart func()
+	// vars are variables the `use` body may refer to (builds: iteration).
+	vars map[string]cty.Value
 }
 
 // buildRun is one `waypoint build`: the state Waypoint keeps on its Project
@@ -107,7 +110,7 @@ func (r *buildRun) component(role string) (*comp, error) {
 	if role == "builder" {
 		r.stage = "configure"
 	}
-	if err := configure(raw, r.cfg.Body, evalContext(nil, r.labels), "", &r.rep.ConfigureDiagnostics); err != nil {
+	if err := configure(raw, r.cfg.Body, evalContext(r.o.vars, r.labels), "", &r.rep.ConfigureDiagnostics); err != nil {
 		r.kill(p)
 		return nil, err
 	}

@@ -41,6 +41,8 @@ const usage = `usage:
   wphost uibench   -plugin PATH [-plugin-arg ARG]... -config waypoint.hcl [-app NAME] -lines N
                    -report FILE [-log FILE] [-automtls | -reattach NAME]
   wphost deployenv -cases FILE.json -report FILE
+  wphost builds    -reattach NAME -config waypoint.hcl [-app NAME] [-n 1] [-timeout 30s]
+                   [-rss-at K,...] [-settle 1s] [-details] [-max-hangs 0] -report FILE [-log FILE]
 
 -reattach NAME connects to the running plugin NAME from WP_REATTACH_PLUGINS
 instead of spawning one (no -plugin then).
@@ -114,6 +116,8 @@ func main() {
 		err = cmdUIBench(os.Args[2:])
 	case "deployenv":
 		err = cmdDeployEnv(os.Args[2:])
+	case "builds":
+		err = cmdBuilds(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

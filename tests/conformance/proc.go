@@ -41,6 +41,9 @@ type host struct {
 	// autoMTLS turns on go-plugin's AutoMTLS for spawned processes
 	// (Waypoint leaves it off).
 	autoMTLS bool
+	// closeReattached: killing a reattached process closes its connection,
+	// as a Waypoint CLI exiting does (builds: one host, many builds).
+	closeReattached bool
 }
 
 func newHost(c *common) (*host, error) {
@@ -114,7 +117,9 @@ type proc struct {
 	rpc    plugin.ClientProtocol
 	wl     *watchLogger
 	killed bool
-	rpcMu  sync.Mutex
+	// closeConnOnKill: see host.closeReattached.
+	closeConnOnKill bool
+	rpcMu           sync.Mutex
 	// tlsConfig is the client TLS config go-plugin built for AutoMTLS (nil
 	// otherwise); go-plugin's broker uses the same pointer.
 	tlsConfig *tls.Config
@@ -174,7 +179,7 @@ func (h *host) spawnExe(role, path string, args []string, log hclog.Logger) (*pr
 	cfg := pluginclient.ClientConfig(wl, false)
 	cfg.Logger = wl
 
-	p := &proc{rep: &ProcessReport{Role: role}, wl: wl}
+	p := &proc{rep: &ProcessReport{Role: role}, wl: wl, closeConnOnKill: h.closeReattached}
 	var cmd *exec.Cmd
 	var setupErr error
 	rc, reattached := h.reattach[path]
@@ -206,6 +211,9 @@ func (h *host) spawnExe(role, path string, args []string, log hclog.Logger) (*pr
 	}
 	if h.recordRPCs {
 		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, p.rpcRecorder()...)
+	}
+	if reattached && h.closeReattached {
+		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, grpc.WithChainUnaryInterceptor(keepAlive))
 	}
 	if h.autoMTLS {
 		cfg.GRPCDialOptions = append(cfg.GRPCDialOptions, grpc.WithChainUnaryInterceptor(p.peerRecorder))
@@ -282,6 +290,9 @@ func (p *proc) kill() {
 		// With Test=true go-plugin recorded no process, so Kill returned at
 		// once without even closing the connection. Either way the process
 		// and its socket belong to whoever started it: no socket check.
+		if p.closeConnOnKill {
+			p.closeConn()
+		}
 		alive := p.rep.Pid > 0 && !processGone(p.rep.Pid)
 		p.rep.AliveAfterKill = &alive
 		p.rep.Exited = !alive

@@ -3,7 +3,7 @@
  * waypoint-plugin-sdk client code, launching our plugin as Waypoint does.
  */
 import { dirname, fromFileUrl, join } from "./path.ts";
-import { DEFAULT_PERMISSIONS } from "../../src/tools/compile.ts";
+import { DEFAULT_PERMISSIONS, PLUGIN_V8_FLAGS } from "../../src/tools/compile.ts";
 import { BuildProgress, type Progress } from "./build_progress.ts";
 import { goBuild } from "./go_build.ts";
 
@@ -108,7 +108,7 @@ export async function makeLauncher(dir: string, name: string, entry: string): Pr
   const config = join(REPO, "deno.json");
   await Deno.writeTextFile(
     path,
-    `#!/bin/sh\nexec "${deno}" run --quiet --no-prompt --cached-only --config "${config}" ${
+    `#!/bin/sh\nexec "${deno}" run --quiet --no-prompt --cached-only ${PLUGIN_V8_FLAGS} --config "${config}" ${
       PLUGIN_PERMISSIONS.join(" ")
     } "${entry}" "$@"\n`,
   );

@@ -236,6 +236,19 @@ func (p *Platform) exec(
 	d *Deployment,
 	esi *component.ExecSessionInfo,
 ) (*component.ExecResult, error) {
+	// A terminal session's first window size is sent when the session opens;
+	// report it before the command runs, so a short command cannot finish
+	// (and the session close) before it has arrived.
+	if esi.IsTTY {
+		select {
+		case ws, ok := <-esi.WindowSizeUpdates:
+			if ok {
+				fmt.Fprintf(esi.Error, "window %dx%d\n", ws.Width, ws.Height)
+			}
+		case <-time.After(2 * time.Second):
+		case <-ctx.Done():
+		}
+	}
 	// Window size updates share a goroutine with stdin in the SDK's client:
 	// drain them so input never stalls.
 	go func() {
