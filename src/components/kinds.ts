@@ -1,0 +1,116 @@
+/**
+ * The component kinds a plugin can serve, described once. Serving, the
+ * probes of absent components, the test host, the docs tool and the
+ * scaffolder all iterate this list instead of keeping tables of their own.
+ *
+ * @module
+ */
+
+/** The key a component has in `serve({ … })`. */
+export type ComponentKey =
+  | "builder"
+  | "registry"
+  | "platform"
+  | "releaseManager"
+  | "taskLauncher"
+  | "configSourcer";
+
+/** The name Waypoint dispenses a component by; also the tag of a `define*()` value. */
+export type ComponentKindName =
+  | "builder"
+  | "registry"
+  | "platform"
+  | "releasemanager"
+  | "tasklauncher"
+  | "configsourcer";
+
+/** What every layer knows about one component kind. */
+export interface ComponentKind {
+  /** The key in `serve({ … })`, e.g. `releaseManager`. */
+  readonly key: ComponentKey;
+  /** The dispense name and the `define*()` value's `kind`, e.g. `releasemanager`. */
+  readonly kind: ComponentKindName;
+  /** The gRPC service: `hashicorp.waypoint.sdk.<service>`. */
+  readonly service: string;
+  /** How messages name it, e.g. `release manager`. */
+  readonly title: string;
+  /** The function that defines one, e.g. `defineReleaseManager`. */
+  readonly define: string;
+  /** Where `waypoint.hcl` uses it, e.g. `release`. */
+  readonly stanza: string;
+  /** The main operation's Spec RPC: answered when the component is there, UNIMPLEMENTED otherwise. */
+  readonly probe: string;
+  /** What the Go SDK answers, UNIMPLEMENTED, to an operation of a component the plugin lacks. */
+  readonly notImplemented: string;
+}
+
+/** Every component kind, in the order Waypoint's lifecycle uses them. */
+export const COMPONENT_KINDS: readonly ComponentKind[] = Object.freeze([
+  {
+    key: "builder",
+    kind: "builder",
+    service: "Builder",
+    title: "builder",
+    define: "defineBuilder",
+    stanza: "build",
+    probe: "BuildSpec",
+    notImplemented: "plugin does not implement: builder",
+  },
+  {
+    key: "registry",
+    kind: "registry",
+    service: "Registry",
+    title: "registry",
+    define: "defineRegistry",
+    stanza: "registry (inside build)",
+    probe: "PushSpec",
+    notImplemented: "plugin does not implement: registry",
+  },
+  {
+    key: "platform",
+    kind: "platform",
+    service: "Platform",
+    title: "platform",
+    define: "definePlatform",
+    stanza: "deploy",
+    probe: "DeploySpec",
+    notImplemented: "plugin does not implement: platform",
+  },
+  {
+    key: "releaseManager",
+    kind: "releasemanager",
+    service: "ReleaseManager",
+    title: "release manager",
+    define: "defineReleaseManager",
+    stanza: "release",
+    probe: "ReleaseSpec",
+    notImplemented: "plugin does not implement: release manager",
+  },
+  {
+    key: "taskLauncher",
+    kind: "tasklauncher",
+    service: "TaskLauncher",
+    title: "task launcher",
+    define: "defineTaskLauncher",
+    stanza: "runner profile",
+    probe: "StartSpec",
+    notImplemented: "plugin does not implement: taskLauncher",
+  },
+  {
+    key: "configSourcer",
+    kind: "configsourcer",
+    service: "ConfigSourcer",
+    title: "config sourcer",
+    define: "defineConfigSourcer",
+    stanza: "config (dynamic sources)",
+    probe: "ReadSpec",
+    notImplemented: "plugin does not implement: ConfigSourcer",
+  },
+]);
+
+/** The kind with dispense name `kind`. */
+export function componentKind(kind: ComponentKindName): ComponentKind {
+  const k = COMPONENT_KINDS.find((c) => c.kind === kind);
+  if (!k) throw new TypeError(`No component kind "${kind}"`);
+  return k;
+}
