@@ -42,9 +42,20 @@ function normaliseText(s: string, dir: string): string {
     .replace(/^(plugin\.GRPCController\/Shutdown) !Canceled$/, "$1");
 }
 
+/**
+ * go-plugin's client opens the stdio and broker streams from two goroutines at
+ * once: which the plugin sees first is a race. Their order is not compared.
+ */
+function streamsSorted(rpcs: Json[]): Json[] {
+  const streams = (r: Json) => typeof r === "string" && /^plugin\.(GRPCStdio|GRPCBroker)\//.test(r);
+  let n = 0;
+  while (n < rpcs.length && streams(rpcs[n])) n++;
+  return [...rpcs.slice(0, n).sort(), ...rpcs.slice(n)];
+}
+
 function normalise(value: unknown, dir: string): Json {
   if (typeof value === "string") return normaliseText(value, dir);
-  if (Array.isArray(value)) return value.map((v) => normalise(v, dir));
+  if (Array.isArray(value)) return streamsSorted(value.map((v) => normalise(v, dir)));
   if (value !== null && typeof value === "object") {
     const out: Record<string, Json> = {};
     for (const key of Object.keys(value).sort()) {
