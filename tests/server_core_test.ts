@@ -60,3 +60,23 @@ Deno.test("two servers in one process: stopping one does not abort the other's r
   await clientB.close(); // Shutdown: the host stops the server it is connected to
   await b.done;
 });
+
+Deno.test("start() reads no environment variable: go-plugin's settings come from its options", async () => {
+  // serve() would refuse both: a port range that is not one, and a client certificate that is none.
+  const saved = ["PLUGIN_MIN_PORT", "PLUGIN_CLIENT_CERT"].map((k) => [k, Deno.env.get(k)] as const);
+  Deno.env.set("PLUGIN_MIN_PORT", "not a port");
+  Deno.env.set("PLUGIN_CLIENT_CERT", "not a certificate");
+  try {
+    const running = await start(
+      { configSourcer: defineConfigSourcer({ read: () => [] }) },
+      { transport: "tcp", listen: { minPort: "10000", maxPort: "25000" }, logLevel: "error" },
+    );
+    assertEquals(running.network, "tcp");
+    assertEquals(running.serverCert, undefined);
+    const port = Number(running.address.split(":")[1]);
+    assert(port >= 10000 && port <= 25000, running.address);
+    await running.stop();
+  } finally {
+    for (const [k, v] of saved) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+  }
+});

@@ -34,7 +34,7 @@
  * });
  * const Deployment = file.message<{ ref: string }>("demo.Deployment");
  *
- * export const platform = definePlatform({
+ * const platform = definePlatform({
  *   input: docker.Image,
  *   output: Deployment,
  *   deploy(ctx) {

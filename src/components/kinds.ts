@@ -14,17 +14,20 @@ import type { TaskLauncher } from "./task_launcher.ts";
 
 /** The value each key of `serve({ … })` holds: what its `define*()` makes. */
 export interface ComponentTypes {
-  /** `defineBuilder()`. */
+  /** The Builder (`build { use "<name>" { … } }`), made by `defineBuilder()`. */
   builder: Builder;
-  /** `defineRegistry()`. */
+  /** The Registry (`registry { use "<name>" { … } }` inside `build`), made by `defineRegistry()`. */
   registry: Registry;
-  /** `definePlatform()`. */
+  /** The Platform (`deploy { use "<name>" { … } }`), made by `definePlatform()`. */
   platform: Platform;
-  /** `defineReleaseManager()`. */
+  /** The ReleaseManager (`release { use "<name>" { … } }`), made by `defineReleaseManager()`. */
   releaseManager: ReleaseManager;
-  /** `defineTaskLauncher()`. */
+  /** The TaskLauncher (runner profiles' `plugin_type`), made by `defineTaskLauncher()`. */
   taskLauncher: TaskLauncher;
-  /** `defineConfigSourcer()`. */
+  /**
+   * The ConfigSourcer (`config { … }` dynamic sources; see its docs for Waypoint 0.11's
+   * limits), made by `defineConfigSourcer()`.
+   */
   configSourcer: ConfigSourcer;
 }
 

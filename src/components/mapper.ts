@@ -43,7 +43,7 @@ export interface Mapper<A extends object = object, B extends object = object> {
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const Image = file.message<{ ref: string }>("demo.Image");
  *
- * export const binaryToImage = defineMapper({
+ * const binaryToImage = defineMapper({
  *   input: Binary,
  *   output: Image,
  *   map: (b) => Image.create({ ref: `file://${b.location}` }),

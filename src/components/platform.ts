@@ -118,7 +118,7 @@ export interface Platform<
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const Deployment = file.message<{ id: string; path: string }>("demo.Deployment");
  *
- * export const platform = definePlatform({
+ * const platform = definePlatform({
  *   input: Binary,
  *   output: Deployment,
  *   async deploy(ctx) {

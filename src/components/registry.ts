@@ -65,7 +65,7 @@ export interface Registry<
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const Pushed = file.message<{ path: string }>("demo.Pushed");
  *
- * export const registry = defineRegistry({
+ * const registry = defineRegistry({
  *   input: Binary,
  *   output: Pushed,
  *   async push(ctx) {

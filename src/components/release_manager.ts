@@ -77,7 +77,7 @@ export interface ReleaseManager<
  * const Deployment = file.message<{ path: string }>("demo.Deployment");
  * const Release = file.message<{ url: string }>("demo.Release");
  *
- * export const releaseManager = defineReleaseManager({
+ * const releaseManager = defineReleaseManager({
  *   input: Deployment,
  *   output: Release,
  *   url: (r) => r.url,

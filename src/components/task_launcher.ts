@@ -61,7 +61,7 @@ export interface TaskLauncher<S extends Shape = Shape, T extends object = object
  * });
  * const TaskState = file.message<{ pid: number }>("demo.TaskState");
  *
- * export const taskLauncher = defineTaskLauncher({
+ * const taskLauncher = defineTaskLauncher({
  *   output: TaskState,
  *   startTask(ctx) {
  *     const [cmd, ...args] = [...ctx.task.entrypoint, ...ctx.task.arguments];

@@ -36,7 +36,6 @@ import type { MessageInit, MessageType } from "../proto/runtime.ts";
 import type { TerminalUI } from "../terminal/ui.ts";
 import type { Broker } from "./broker.ts";
 import type { Secrets } from "./secrets.ts";
-import { BrokerUI } from "./ui_client.ts";
 
 /** What an adapter may use: the server's broker and secrets, the operation's logger and signal. */
 export interface ArgScope {
@@ -103,7 +102,9 @@ export const STANDARD_ARGS: StandardArgs = {
   ui: {
     type: Args_TerminalUI,
     what: "terminal UI",
-    make: (m, s) => {
+    // The UI bridge is loaded when an operation first takes it (warm.ts loads it after Configure).
+    make: async (m, s) => {
+      const { BrokerUI } = await import("./ui_client.ts");
       const ui = new BrokerUI(s.broker, m.streamId, s.secrets, s.signal);
       ui.open();
       s.closers.push(() => ui.close());
