@@ -36,9 +36,9 @@ export interface ListenEnv {
   tmpDir?: string;
   /** `PLUGIN_UNIX_SOCKET_GROUP`: a group (name or id) that may use the socket too. */
   socketGroup?: string;
-  /** `PLUGIN_MIN_PORT`: the lowest TCP port. Default: any. */
+  /** `PLUGIN_MIN_PORT`: the lowest TCP port. Default: no bound (the OS picks the port). */
   minPort?: string;
-  /** `PLUGIN_MAX_PORT`: the highest TCP port. Default: any. */
+  /** `PLUGIN_MAX_PORT`: the highest TCP port. Default: no bound. */
   maxPort?: string;
 }
 

@@ -38,7 +38,7 @@ export interface StartOptions {
   /**
    * go-plugin's listener settings (socket directory and group, TCP port
    * range), as the values of their environment variables. Default: none (a
-   * socket directory under `tmpDir`, else `/tmp`; any port).
+   * socket directory under `tmpDir`, else `/tmp`; the port the OS picks).
    */
   listen?: ListenEnv;
   /**
@@ -203,7 +203,10 @@ export async function createPluginServer(
   const { credentials, serverCert } = await security(options.clientCert);
   const listenOptions = { ...options.listen, transport: options.transport, credentials };
   const server = new grpc.Server(CHANNEL_OPTIONS);
-  const broker = new Broker({ listen: (s) => listen(s, listenOptions), credentials });
+  // The broker's own servers listen as go-plugin's do: the platform's transport, whatever the
+  // main server's.
+  const brokerListen = { ...options.listen, credentials };
+  const broker = new Broker({ listen: (s) => listen(s, brokerListen), credentials });
   const inflight = new Inflight();
   let listener: Listener | undefined;
   const { stop, done, resolveDone } = stopping(server, broker, inflight, () => listener);
