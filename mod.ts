@@ -5,9 +5,15 @@
  * built with Go's waypoint-plugin-sdk.
  *
  * @example A complete builder plugin
- * ```ts ignore
- * import { config, ConfigError, defineBuilder, serve } from "@x/waypoint-plugin";
- * import { Binary } from "./gen/output.ts"; // from output.proto by `deno task proto`
+ * ```ts
+ * import { config, ConfigError, defineBuilder, protoFile, serve } from "@x/waypoint-plugin";
+ *
+ * // What `deno task proto` generates from output.proto (`message Binary { string location = 1; }`)
+ * // into gen/output.ts; a plugin imports it from there.
+ * const file = protoFile({
+ *   nested: { gobuilder: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ location: string }>("gobuilder.Binary");
  *
  * const builder = defineBuilder({
  *   config: config.object({
@@ -38,14 +44,14 @@
  *   },
  * });
  *
- * await serve({ builder });
+ * if (import.meta.main) await serve({ builder });
  * ```
  *
  * @module
  */
 
 // For plugin authors: components and serving.
-export { type PluginComponents, serve, type ServeOptions } from "./src/serve.ts";
+export { type PluginComponents, serve, type ServeOptions } from "./src/server/serve.ts";
 export {
   type BuildContext,
   type Builder,
@@ -160,5 +166,13 @@ export {
   type ProtoJson,
 } from "./src/proto/runtime.ts";
 
-// For embedders and tests: the serving core without the process side.
-export { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, type RunningPlugin, start } from "./src/serve.ts";
+// For embedders and tests: the serving core without the process side (no cookie check, no
+// environment, no stdout guard, no signal handlers, no handshake line, no exit).
+export {
+  type ListenEnv,
+  type RunningPlugin,
+  start,
+  type StartOptions,
+  type Transport,
+} from "./src/server/core.ts";
+export { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "./src/server/serve.ts";

@@ -37,7 +37,7 @@ export type Code = typeof Code[keyof typeof Code];
  *
  * @example Fail an operation with a chosen code
  * ```ts
- * import { Code, PluginError } from "./errors.ts";
+ * import { Code, PluginError } from "@x/waypoint-plugin";
  * const err = new PluginError("registry credentials are missing", Code.UNAUTHENTICATED);
  * console.assert(err.code === Code.UNAUTHENTICATED);
  * ```
@@ -85,7 +85,7 @@ export class PluginError extends Error {
  *
  * @example Reject a config value
  * ```ts
- * import { ConfigError } from "./errors.ts";
+ * import { ConfigError } from "@x/waypoint-plugin";
  * const err = new ConfigError("source", "./srcc", "must name an existing directory", "was not found");
  * console.assert(err.message === 'field "source" must name an existing directory: "./srcc" was not found');
  * ```

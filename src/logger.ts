@@ -142,7 +142,7 @@ export function formatLogLine(
  *
  * @example Log a line with fields
  * ```ts
- * import { createLogger } from "./logger.ts";
+ * import { createLogger } from "@x/waypoint-plugin";
  * const lines: string[] = [];
  * const log = createLogger("plugin", { write: (l) => lines.push(l) });
  * log.info("building", { path: "/src" });

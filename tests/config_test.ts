@@ -1,6 +1,9 @@
 import { assertEquals, assertThrows } from "./support/assert.ts";
 import { config, ConfigError } from "../mod.ts";
-import { checkSchema, decodeConfig, fieldDocs, toProtostructure } from "../src/internal/config.ts";
+import { checkSchema } from "../src/config/check.ts";
+import { decodeConfig } from "../src/config/decode.ts";
+import { fieldDocs } from "../src/config/docs.ts";
+import { toProtostructure } from "../src/internal/config_wire.ts";
 
 const Gobuilder = config.object({
   outputName: config.string({ hcl: "output_name", default: "app", doc: "Name of the binary" }),

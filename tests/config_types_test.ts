@@ -6,7 +6,8 @@
  */
 import { assertEquals, assertThrows } from "./support/assert.ts";
 import { config, ConfigError, type Infer } from "../mod.ts";
-import { decodeConfig, toProtostructure } from "../src/internal/config.ts";
+import { decodeConfig } from "../src/config/decode.ts";
+import { toProtostructure } from "../src/internal/config_wire.ts";
 import { join } from "./support/path.ts";
 import { makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
 

@@ -32,3 +32,18 @@ Deno.test("docs exits 2 with help when the entry module is missing", async () =>
   const code = await main(["--entry", "/nonexistent/main.ts"]);
   assertEquals(code, 2);
 });
+
+Deno.test("docs renders a config sourcer's section", async () => {
+  const md = await renderPluginDocs(
+    join(REPO, "tests", "fixtures", "config_sourcer_plugin.ts"),
+    "sourcer",
+  );
+  assertStringIncludes(
+    md,
+    '## ConfigSourcer\n\nUse in the `config (dynamic sources)` stanza: `use "sourcer" { … }`.\n\nReads values from its own config',
+  );
+  assertStringIncludes(
+    md,
+    "| `prefix` | string | optional | `app` | Prefix of every value's name |",
+  );
+});

@@ -3,7 +3,7 @@ import { protoFile } from "../mod.ts";
 import { templateData } from "../src/proto/runtime.ts";
 import { generateProtoModule } from "../src/codegen/protogen.ts";
 import { Binary } from "../examples/gobuilder/gen/output.ts";
-import { encodeResult } from "../src/internal/operation.ts";
+import { encodeResult } from "../src/internal/result.ts";
 
 Deno.test("a generated message type encodes and decodes field 1 as protobuf does", () => {
   const bin = Binary.create({ location: "./app/app" });

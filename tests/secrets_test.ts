@@ -73,11 +73,11 @@ Deno.test("values shorter than four characters are masked as a field's value, no
   );
 });
 
-Deno.test("toStatus() and log lines use the process's secrets", async () => {
-  const { secrets } = await import("../src/internal/secrets.ts");
+Deno.test("toStatus() and log lines use the server's secrets", () => {
+  const secrets = new Secrets();
   secrets.remember(shape, { token: "status-secret" });
   assertEquals(
-    toStatus(new Error("refused status-secret")).details,
+    toStatus(new Error("refused status-secret"), secrets).details,
     "refused (sensitive value hidden)",
   );
   const line = JSON.parse(

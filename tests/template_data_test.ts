@@ -6,7 +6,7 @@
 import { assertEquals, assertThrows } from "./support/assert.ts";
 import { Binary } from "../examples/gobuilder/gen/output.ts";
 import { Code, createLogger, defineBuilder, PluginError, protoFile } from "../mod.ts";
-import { encodeResult } from "../src/internal/operation.ts";
+import { encodeResult } from "../src/internal/result.ts";
 import { templateFieldDocs, type TemplateShaper } from "../src/internal/template_data.ts";
 
 const bin = Binary.create({ location: "./app/app" });

@@ -7,7 +7,7 @@ import { join } from "./support/path.ts";
 import { exists, goPluginBinary, makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
 import { HclError, launchPlugin, RpcError } from "../src/testing/mod.ts";
 import { decodeUseBlock } from "../src/testing/hcl.ts";
-import { toProtostructure } from "../src/internal/config.ts";
+import { toProtostructure } from "../src/internal/config_wire.ts";
 import { Code, config } from "../mod.ts";
 import { httpGet } from "./support/http_get.ts";
 import { Binary } from "../examples/gobuilder/gen/output.ts";
@@ -296,4 +296,21 @@ Deno.test("a missing required block, and repeated blocks, decode as gohcl's do",
     { tls: { cert: "c.pem" }, port: [{ name: "web", number: 80 }] },
   );
   assertEquals(decodeUseBlock(struct, { tls: { cert: "c.pem" } }).port, []);
+});
+
+Deno.test("the test host configures a config sourcer and reads its values", async () => {
+  await using plugin = await launchPlugin({
+    entry: join(REPO, "tests", "fixtures", "config_sourcer_plugin.ts"),
+  });
+  await plugin.configure("configsourcer", { prefix: "web" });
+  const r = await plugin.read();
+  const values = r.response.values as Record<string, unknown>[];
+  assertEquals(
+    values.map((v) => v.json ? { ...v, json: new TextDecoder().decode(v.json as Uint8Array) } : v),
+    [
+      { name: "web_port", value: "8080" },
+      { name: "web_tags", json: '["a","b"]' },
+      { name: "web_missing", error: { code: Code.UNKNOWN, message: "no such key", details: [] } },
+    ],
+  );
 });

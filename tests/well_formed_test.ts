@@ -7,8 +7,12 @@ import type * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/light.js";
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { Binary } from "../examples/gobuilder/gen/output.ts";
-import { codec, toStatus, unary } from "../src/internal/grpc.ts";
-import { closeSessions, encodeResult } from "../src/internal/operation.ts";
+import { codec, serveUnary, toStatus } from "../src/internal/grpc.ts";
+import { closeSessions } from "../src/internal/close_sessions.ts";
+import { encodeResult } from "../src/internal/result.ts";
+import { Secrets } from "../src/internal/secrets.ts";
+
+const secrets = new Secrets();
 import { formatLogLine } from "../src/logger.ts";
 import { Code, PluginError } from "../mod.ts";
 
@@ -50,10 +54,10 @@ Deno.test("every protobuf string is written as UTF-8 with lone surrogates as U+F
 });
 
 Deno.test("toStatus() sends a well-formed message, a real error code, and never throws", () => {
-  assertEquals(toStatus(new Error("cut \ud83d")), { code: 2, details: "cut \ufffd" });
-  assertEquals(toStatus(new PluginError("ok?", Code.OK)).code, 2);
-  assertEquals(toStatus(new PluginError("odd", 99 as Code)).code, 2);
-  assertEquals(toStatus(new PluginError("gone", Code.NOT_FOUND)).code, 5);
+  assertEquals(toStatus(new Error("cut \ud83d"), secrets), { code: 2, details: "cut \ufffd" });
+  assertEquals(toStatus(new PluginError("ok?", Code.OK), secrets).code, 2);
+  assertEquals(toStatus(new PluginError("odd", 99 as Code), secrets).code, 2);
+  assertEquals(toStatus(new PluginError("gone", Code.NOT_FOUND), secrets).code, 5);
   const hostile = new Proxy({}, {
     get() {
       throw new Error("no");
@@ -63,7 +67,7 @@ Deno.test("toStatus() sends a well-formed message, a real error code, and never 
     },
   });
   for (const thrown of [Object.create(null), hostile, Symbol("s\ud800"), null, undefined]) {
-    const s = toStatus(thrown);
+    const s = toStatus(thrown, secrets);
     assertEquals(typeof s.details, "string");
     assert(s.details!.isWellFormed(), String(s.details));
     encodeURI(s.details!); // what grpc-js does with it
@@ -79,7 +83,7 @@ Deno.test("a unary call is answered even when sending its answer throws", async 
     if (throws-- > 0) throw new URIError("URI malformed");
   }) as grpc.sendUnaryData<unknown>;
   const call = { request: {} } as grpc.ServerUnaryCall<unknown, unknown>;
-  unary(() => ({ fine: true }))(call, callback);
+  serveUnary(() => ({ fine: true }), secrets)(call, callback);
   await new Promise((r) => setTimeout(r, 10));
   assertEquals(answers.length, 2);
   assertEquals((answers[1] as { code: number }).code, Code.UNKNOWN);

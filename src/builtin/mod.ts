@@ -18,19 +18,23 @@
  *
  * @example Encode and decode a docker.Image
  * ```ts
- * import { docker } from "./mod.ts";
+ * import { docker } from "@x/waypoint-plugin/builtin";
  * const image = docker.Image.create({ image: "nginx", tag: "1.27", registry: {} });
  * const back = docker.Image.decode(docker.Image.encode(image));
  * console.assert(back.tag === "1.27" && back.registry?.waypointGenerated === false);
  * ```
  *
  * @example A platform that deploys what Waypoint's docker builder built
- * ```ts ignore
- * import { definePlatform } from "@x/waypoint-plugin";
+ * ```ts
+ * import { definePlatform, protoFile } from "@x/waypoint-plugin";
  * import { docker } from "@x/waypoint-plugin/builtin";
- * import { Deployment } from "./gen/output.ts";
+ * // What `deno task proto` generates into gen/output.ts.
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Deployment: { fields: { ref: { type: "string", id: 1 } } } } } },
+ * });
+ * const Deployment = file.message<{ ref: string }>("demo.Deployment");
  *
- * export const platform = definePlatform({
+ * const platform = definePlatform({
  *   input: docker.Image,
  *   output: Deployment,
  *   deploy(ctx) {

@@ -87,7 +87,7 @@ export interface Builder<
  *
  * @example A builder with one config field
  * ```ts
- * import { config, defineBuilder, protoFile } from "../../mod.ts";
+ * import { config, defineBuilder, protoFile } from "@x/waypoint-plugin";
  * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } } });
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * export const builder = defineBuilder({
@@ -103,7 +103,7 @@ export interface Builder<
  *
  * @example A builder that pushes straight to the app's registry
  * ```ts
- * import { defineBuilder, protoFile } from "../../mod.ts";
+ * import { defineBuilder, protoFile } from "@x/waypoint-plugin";
  * const file = protoFile({
  *   nested: { demo: { nested: {
  *     Image: { fields: { ref: { type: "string", id: 1 } } },
@@ -135,7 +135,7 @@ export function defineBuilder<
 >(
   definition: BuilderDefinition<S, R, A, H>,
 ): Builder<S, R, A, H> {
-  checkComponent("builder", definition as never, ["build"], ["buildODR", "templateData"]);
+  checkComponent("builder", definition, ["build"], ["buildODR", "templateData"]);
   checkMessageType("builder", "output", definition.output, true);
   if (definition.accessInfo !== true) {
     checkMessageType("builder", "input", definition.accessInfo, true, "accessInfo");

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkSchema } from "../internal/config.ts";
+import { checkSchema } from "../config/check.ts";
 import type { InferShape, Schema, Shape } from "../config/schema.ts";
 import type { JsonValue } from "../proto/runtime.ts";
 import type { ConfigContext, OperationContext } from "./context.ts";
@@ -89,54 +89,59 @@ export interface ComponentBase<S extends Shape> {
   auth?: AuthDefinition<InferShape<S>>;
 }
 
+/** A definition's property `name`, whatever the definition is. */
+function property(definition: object, name: string): unknown {
+  return Reflect.get(definition, name);
+}
+
 /** Checks the parts all components share; throws a `TypeError` that says how to fix a mistake. */
 export function checkComponent(
   kind: string,
-  definition: Record<string, unknown> & { config?: Schema },
+  value: object,
   required: string[],
   optional: string[] = [],
 ): void {
   const define = `define${kind[0].toUpperCase()}${kind.slice(1)}()`;
-  if (!definition || typeof definition !== "object") {
+  if (!value || typeof value !== "object") {
     throw new TypeError(`${define} needs a definition object`);
   }
+  const definition = (name: string) => property(value, name);
   for (const name of required) {
-    if (typeof definition[name] !== "function") {
+    if (typeof definition(name) !== "function") {
       throw new TypeError(
         `The ${kind} has no ${name}() function: add \`async ${name}(ctx) { … }\` to its definition`,
       );
     }
   }
   for (const name of ["configSet", ...optional]) {
-    if (definition[name] !== undefined && typeof definition[name] !== "function") {
+    if (definition(name) !== undefined && typeof definition(name) !== "function") {
       throw new TypeError(`The ${kind}'s ${name} must be a function`);
     }
   }
-  const auth = definition.auth as Record<string, unknown> | undefined;
+  const auth = definition("auth");
   if (auth !== undefined) {
     for (const name of ["auth", "validateAuth"]) {
-      if (!auth || typeof auth[name] !== "function") {
+      if (!auth || typeof auth !== "object" || typeof property(auth, name) !== "function") {
         throw new TypeError(
           `The ${kind}'s auth needs both auth() and validateAuth() functions`,
         );
       }
     }
   }
-  const docs = definition.docs as ComponentDocs | undefined;
+  const docs = definition("docs");
+  const examples = docs && typeof docs === "object" ? property(docs, "examples") : undefined;
   if (
-    docs?.examples !== undefined &&
-    (!Array.isArray(docs.examples) || docs.examples.some((e) => typeof e !== "string"))
+    examples !== undefined &&
+    (!Array.isArray(examples) || examples.some((e) => typeof e !== "string"))
   ) {
     throw new TypeError(`The ${kind}'s docs.examples must be an array of strings`);
   }
-  if (definition.config !== undefined) {
-    if (
-      !definition.config || typeof definition.config !== "object" ||
-      !("shape" in definition.config)
-    ) {
+  const schema = definition("config");
+  if (schema !== undefined) {
+    if (!schema || typeof schema !== "object" || !("shape" in schema)) {
       throw new TypeError(`The ${kind}'s config must be made with config.object({ … })`);
     }
-    checkSchema(definition.config, `The ${kind}'s config`);
+    checkSchema(schema as Schema, `The ${kind}'s config`);
   }
 }
 

@@ -35,6 +35,6 @@ export interface ConfigSourcer<S extends Shape = Shape> {
 export function defineConfigSourcer<S extends Shape = Record<never, never>>(
   definition: ConfigSourcerDefinition<S>,
 ): ConfigSourcer<S> {
-  checkComponent("configSourcer", definition as never, ["read"], ["stop"]);
+  checkComponent("configSourcer", definition, ["read"], ["stop"]);
   return Object.freeze({ kind: "configsourcer", definition });
 }

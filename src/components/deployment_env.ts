@@ -17,7 +17,7 @@ import type { DeploymentConfig } from "./context.ts";
  *
  * @example Set the entrypoint's environment for a container
  * ```ts
- * import { deploymentEnv } from "./deployment_env.ts";
+ * import { deploymentEnv } from "@x/waypoint-plugin";
  * const env = deploymentEnv({
  *   id: "01DEPLOY",
  *   sequence: 1,

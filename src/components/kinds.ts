@@ -5,24 +5,37 @@
  *
  * @module
  */
+import type { Builder } from "./builder.ts";
+import type { ConfigSourcer } from "./config_sourcer.ts";
+import type { Platform } from "./platform.ts";
+import type { Registry } from "./registry.ts";
+import type { ReleaseManager } from "./release_manager.ts";
+import type { TaskLauncher } from "./task_launcher.ts";
+
+/** The value each key of `serve({ … })` holds: what its `define*()` makes. */
+export interface ComponentTypes {
+  /** The Builder (`build { use "<name>" { … } }`), made by `defineBuilder()`. */
+  builder: Builder;
+  /** The Registry (`registry { use "<name>" { … } }` inside `build`), made by `defineRegistry()`. */
+  registry: Registry;
+  /** The Platform (`deploy { use "<name>" { … } }`), made by `definePlatform()`. */
+  platform: Platform;
+  /** The ReleaseManager (`release { use "<name>" { … } }`), made by `defineReleaseManager()`. */
+  releaseManager: ReleaseManager;
+  /** The TaskLauncher (runner profiles' `plugin_type`), made by `defineTaskLauncher()`. */
+  taskLauncher: TaskLauncher;
+  /**
+   * The ConfigSourcer (`config { … }` dynamic sources; see its docs for Waypoint 0.11's
+   * limits), made by `defineConfigSourcer()`.
+   */
+  configSourcer: ConfigSourcer;
+}
 
 /** The key a component has in `serve({ … })`. */
-export type ComponentKey =
-  | "builder"
-  | "registry"
-  | "platform"
-  | "releaseManager"
-  | "taskLauncher"
-  | "configSourcer";
+export type ComponentKey = keyof ComponentTypes;
 
 /** The name Waypoint dispenses a component by; also the tag of a `define*()` value. */
-export type ComponentKindName =
-  | "builder"
-  | "registry"
-  | "platform"
-  | "releasemanager"
-  | "tasklauncher"
-  | "configsourcer";
+export type ComponentKindName = ComponentTypes[ComponentKey]["kind"];
 
 /** What every layer knows about one component kind. */
 export interface ComponentKind {

@@ -31,10 +31,19 @@ export interface Mapper<A extends object = object, B extends object = object> {
  * Defines a mapper.
  *
  * @example Turn a binary into an image reference
- * ```ts ignore
- * import { defineMapper } from "@x/waypoint-plugin";
- * import { Binary, Image } from "./gen/output.ts";
- * export const binaryToImage = defineMapper({
+ * ```ts
+ * import { defineMapper, protoFile } from "@x/waypoint-plugin";
+ * // What `deno task proto` generates into gen/output.ts.
+ * const file = protoFile({
+ *   nested: { demo: { nested: {
+ *     Binary: { fields: { location: { type: "string", id: 1 } } },
+ *     Image: { fields: { ref: { type: "string", id: 1 } } },
+ *   } } },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ *
+ * const binaryToImage = defineMapper({
  *   input: Binary,
  *   output: Image,
  *   map: (b) => Image.create({ ref: `file://${b.location}` }),

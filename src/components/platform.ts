@@ -106,10 +106,19 @@ export interface Platform<
  * Defines a Platform.
  *
  * @example A platform that deploys by copying a file
- * ```ts ignore
- * import { definePlatform } from "@x/waypoint-plugin";
- * import { Binary, Deployment } from "./gen/output.ts";
- * export const platform = definePlatform({
+ * ```ts
+ * import { definePlatform, protoFile } from "@x/waypoint-plugin";
+ * // What `deno task proto` generates into gen/output.ts.
+ * const file = protoFile({
+ *   nested: { demo: { nested: {
+ *     Binary: { fields: { location: { type: "string", id: 1 } } },
+ *     Deployment: { fields: { id: { type: "string", id: 1 }, path: { type: "string", id: 2 } } },
+ *   } } },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * const Deployment = file.message<{ id: string; path: string }>("demo.Deployment");
+ *
+ * const platform = definePlatform({
  *   input: Binary,
  *   output: Deployment,
  *   async deploy(ctx) {
@@ -130,7 +139,7 @@ export function definePlatform<
   I extends InputType = InputType,
   D extends object = object,
 >(definition: PlatformDefinition<S, I, D>): Platform<S, I, D> {
-  checkComponent("platform", definition as never, ["deploy"], [
+  checkComponent("platform", definition, ["deploy"], [
     "url",
     "destroy",
     "destroyWorkspace",

@@ -53,10 +53,19 @@ export interface Registry<
  * Defines a Registry.
  *
  * @example A registry that records where it put the artifact
- * ```ts ignore
- * import { defineRegistry } from "@x/waypoint-plugin";
- * import { Binary, Pushed } from "./gen/output.ts";
- * export const registry = defineRegistry({
+ * ```ts
+ * import { defineRegistry, protoFile } from "@x/waypoint-plugin";
+ * // What `deno task proto` generates into gen/output.ts.
+ * const file = protoFile({
+ *   nested: { demo: { nested: {
+ *     Binary: { fields: { location: { type: "string", id: 1 } } },
+ *     Pushed: { fields: { path: { type: "string", id: 1 } } },
+ *   } } },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * const Pushed = file.message<{ path: string }>("demo.Pushed");
+ *
+ * const registry = defineRegistry({
  *   input: Binary,
  *   output: Pushed,
  *   async push(ctx) {
@@ -71,7 +80,7 @@ export function defineRegistry<
   I extends InputType = InputType,
   R extends object = object,
 >(definition: RegistryDefinition<S, I, R>): Registry<S, I, R> {
-  checkComponent("registry", definition as never, ["push"], ["access", "templateData"]);
+  checkComponent("registry", definition, ["push"], ["access", "templateData"]);
   checkMessageType("registry", "input", definition.input);
   checkMessageType("registry", "output", definition.output);
   return Object.freeze({ kind: "registry", definition });

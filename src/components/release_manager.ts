@@ -65,10 +65,19 @@ export interface ReleaseManager<
  * Defines a ReleaseManager.
  *
  * @example A release manager that points a link at the deployment
- * ```ts ignore
- * import { defineReleaseManager } from "@x/waypoint-plugin";
- * import { Deployment, Release } from "./gen/output.ts";
- * export const releaseManager = defineReleaseManager({
+ * ```ts
+ * import { defineReleaseManager, protoFile } from "@x/waypoint-plugin";
+ * // What `deno task proto` generates into gen/output.ts.
+ * const file = protoFile({
+ *   nested: { demo: { nested: {
+ *     Deployment: { fields: { path: { type: "string", id: 1 } } },
+ *     Release: { fields: { url: { type: "string", id: 1 } } },
+ *   } } },
+ * });
+ * const Deployment = file.message<{ path: string }>("demo.Deployment");
+ * const Release = file.message<{ url: string }>("demo.Release");
+ *
+ * const releaseManager = defineReleaseManager({
  *   input: Deployment,
  *   output: Release,
  *   url: (r) => r.url,
@@ -84,7 +93,7 @@ export function defineReleaseManager<
   I extends InputType = InputType,
   R extends object = object,
 >(definition: ReleaseManagerDefinition<S, I, R>): ReleaseManager<S, I, R> {
-  checkComponent("releaseManager", definition as never, ["release"], [
+  checkComponent("releaseManager", definition, ["release"], [
     "url",
     "destroy",
     "destroyWorkspace",

@@ -49,7 +49,7 @@ export interface ResourceManager<C, S> {
  *
  * @example A deployment made of a directory and a process
  * ```ts
- * import { defineResources } from "./resource_manager.ts";
+ * import { defineResources } from "@x/waypoint-plugin";
  * const resources = defineResources<{ id: string }>()({
  *   directory: { type: "directory", create: (ctx) => ({ path: `/srv/${ctx.id}` }) },
  *   process: { type: "process", create: () => ({ pid: 42 }) },

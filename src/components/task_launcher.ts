@@ -53,10 +53,15 @@ export interface TaskLauncher<S extends Shape = Shape, T extends object = object
  * Defines a TaskLauncher.
  *
  * @example A task launcher running tasks as local processes
- * ```ts ignore
- * import { defineTaskLauncher } from "@x/waypoint-plugin";
- * import { TaskState } from "./gen/output.ts";
- * export const taskLauncher = defineTaskLauncher({
+ * ```ts
+ * import { defineTaskLauncher, protoFile } from "@x/waypoint-plugin";
+ * // What `deno task proto` generates into gen/output.ts.
+ * const file = protoFile({
+ *   nested: { demo: { nested: { TaskState: { fields: { pid: { type: "int64", id: 1 } } } } } },
+ * });
+ * const TaskState = file.message<{ pid: number }>("demo.TaskState");
+ *
+ * const taskLauncher = defineTaskLauncher({
  *   output: TaskState,
  *   startTask(ctx) {
  *     const [cmd, ...args] = [...ctx.task.entrypoint, ...ctx.task.arguments];
@@ -75,7 +80,7 @@ export function defineTaskLauncher<
 >(
   definition: TaskLauncherDefinition<S, T>,
 ): TaskLauncher<S, T> {
-  checkComponent("taskLauncher", definition as never, ["startTask", "stopTask"], ["watchTask"]);
+  checkComponent("taskLauncher", definition, ["startTask", "stopTask"], ["watchTask"]);
   checkMessageType("task launcher", "output", definition.output);
   return Object.freeze({ kind: "tasklauncher", definition });
 }

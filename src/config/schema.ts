@@ -143,7 +143,7 @@ export interface ConfigFactory {
  *
  * @example The gobuilder's config
  * ```ts
- * import { config } from "./schema.ts";
+ * import { config } from "@x/waypoint-plugin";
  * const BuildConfig = config.object({
  *   outputName: config.string({ default: "app", doc: "Name of the binary to produce" }),
  *   source: config.string({ default: "./", doc: "Directory holding the Go sources" }),
@@ -156,7 +156,7 @@ export const config: ConfigFactory = {
    *
    * @example The gobuilder's config
    * ```ts
-   * import { config } from "./schema.ts";
+   * import { config } from "@x/waypoint-plugin";
    * const BuildConfig = config.object({
    *   outputName: config.string({ default: "app", doc: "Name of the binary to produce" }),
    *   source: config.string({ default: "./", doc: "Directory holding the Go sources" }),
@@ -221,6 +221,11 @@ export function hclName(key: string, f: Field<unknown>): string {
   return f.options.hcl ??
     key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
       .toLowerCase();
+}
+
+/** The Go field name of a schema key: exported, so the host's reflect.StructOf accepts it. */
+export function goName(key: string): string {
+  return key[0].toUpperCase() + key.slice(1);
 }
 
 /** Whether a field may be left out of `waypoint.hcl`. */

@@ -6,8 +6,8 @@
 import * as grpc from "@grpc/grpc-js";
 import type { ConnInfo } from "../gen/wire.ts";
 import { CHANNEL_OPTIONS, DecodeFailure } from "./grpc.ts";
-import { listen, type Listener } from "./listener.ts";
-import { clientCredentials } from "./mtls.ts";
+import type { Credentials } from "./credentials.ts";
+import type { Listener } from "./listener.ts";
 
 /** How long `dial` waits for the host's ConnInfo, as Go's broker does. */
 export const DIAL_TIMEOUT_MS = 5000;
@@ -17,8 +17,17 @@ export function target(network: string, address: string): string {
   return network === "unix" ? `unix://${address}` : address;
 }
 
-/** One broker per host connection. */
+/** How a broker makes its own servers' listeners and dials the host's. */
+export interface BrokerOptions {
+  /** Binds a server on a new listener, as the main server's was. */
+  listen(server: grpc.Server): Promise<Listener>;
+  /** The credentials of the plugin's connections. */
+  credentials: Credentials;
+}
+
+/** One broker per server; a host connection at a time attaches to it. */
 export class Broker {
+  #options: BrokerOptions;
   #infos = new Map<number, ConnInfo>();
   #waiters = new Map<number, Set<(info: ConnInfo) => void>>();
   #stream: grpc.ServerDuplexStream<ConnInfo, ConnInfo> | undefined;
@@ -27,6 +36,10 @@ export class Broker {
   #listeners: Listener[] = [];
   #closed = false;
   #onEnd: (() => void) | undefined;
+
+  constructor(options: BrokerOptions) {
+    this.#options = options;
+  }
 
   /** Called when the host's StartStream ends (the host closed the broker or went away). */
   set onEnd(fn: () => void) {
@@ -97,7 +110,7 @@ export class Broker {
   /** Dials host-served id `id` and returns a client for it; close it when done. */
   async dial(id: number, signal?: AbortSignal): Promise<grpc.Client> {
     const t = await this.resolve(id, signal);
-    const { creds, options } = clientCredentials();
+    const { creds, options } = this.#options.credentials.client();
     // Every broker id is a new address, dialled once: a subchannel pool of the channel's own
     // goes with it. grpc-js's global pool would keep an entry per address for good.
     return new grpc.Client(t, creds, {
@@ -115,7 +128,7 @@ export class Broker {
     if (this.#closed) throw new Error("broker is closed");
     const server = new grpc.Server(CHANNEL_OPTIONS);
     register(server);
-    const listener = await listen(server);
+    const listener = await this.#options.listen(server);
     this.#listeners.push(listener);
     const id = ++this.#nextId;
     const info: ConnInfo = {

@@ -13,10 +13,12 @@ import type {
   Config_StructResp,
 } from "../gen/wire.ts";
 import type { Logger } from "../logger.ts";
-import { decodeConfig, fieldDocs, toProtostructure } from "./config.ts";
+import { decodeConfig } from "../config/decode.ts";
+import { fieldDocs } from "../config/docs.ts";
+import { toProtostructure } from "./config_wire.ts";
 import type { MessageType } from "../proto/runtime.ts";
 import { templateFieldDocs, type TemplateShaper } from "./template_data.ts";
-import { secrets } from "./secrets.ts";
+import type { Secrets } from "./secrets.ts";
 
 /** A component definition as the runtime sees it. */
 export interface ComponentDefinition {
@@ -34,7 +36,23 @@ function inputName(input: MessageType<object> | string | undefined): string {
   return input === undefined ? "" : typeof input === "string" ? input : input.typeName;
 }
 
-/** Config state and config RPCs of one component in this process. */
+/** What a {@linkcode ComponentRuntime} is made from. */
+export interface RuntimeOptions {
+  /** The dispense name, as Configure's errors name the component: `releasemanager`. */
+  kind: string;
+  /** What the author defined. */
+  definition: ComponentDefinition;
+  /** The server's logger. */
+  logger: Logger;
+  /** The plugin's name, for messages. */
+  pluginName: string;
+  /** The plugin's mappers, documented with every component. */
+  mappers?: Mapper[];
+  /** The server's secrets: Configure adds the sensitive values it gets. */
+  secrets: Secrets;
+}
+
+/** Config state and config RPCs of one component of a server. */
 export class ComponentRuntime {
   readonly kind: string;
   readonly definition: ComponentDefinition;
@@ -47,18 +65,16 @@ export class ComponentRuntime {
   /** The plugin's mappers, documented with every component. */
   readonly mappers: Mapper[];
 
-  constructor(
-    kind: string,
-    definition: ComponentDefinition,
-    logger: Logger,
-    pluginName: string,
-    mappers: Mapper[] = [],
-  ) {
-    this.kind = kind;
-    this.mappers = mappers;
+  readonly secrets: Secrets;
+
+  constructor(options: RuntimeOptions) {
+    const { definition } = options;
+    this.kind = options.kind;
+    this.mappers = options.mappers ?? [];
     this.definition = definition;
-    this.logger = logger;
-    this.pluginName = pluginName;
+    this.logger = options.logger;
+    this.pluginName = options.pluginName;
+    this.secrets = options.secrets;
     try {
       this.config = definition.config ? decodeConfig(definition.config.shape, {}) : {};
     } catch {
@@ -92,7 +108,7 @@ export class ComponentRuntime {
       );
     }
     // Known before decoding, so no error or log line from here on can show them.
-    if (schema) secrets.remember(schema.shape, json);
+    if (schema) this.secrets.remember(schema.shape, json);
     let config: unknown;
     try {
       if (schema) config = decodeConfig(schema.shape, json);

@@ -7,7 +7,7 @@ import type protobuf from "protobufjs/light.js";
 import { file, services } from "../gen/wire.ts";
 import { Code, PluginError } from "../errors.ts";
 import { wellFormed } from "../well_formed.ts";
-import { secrets } from "./secrets.ts";
+import type { Secrets } from "./secrets.ts";
 
 /** Largest message grpc-js may send or receive: the Go host allows 2^31-1 both ways. */
 export const MAX_MESSAGE = 2 ** 31 - 1;
@@ -106,6 +106,23 @@ export type Unary = (
   call: grpc.ServerUnaryCall<unknown, unknown>,
 ) => Promise<unknown> | unknown;
 
+/** A unary handler declared with {@linkcode unary}: answered by {@linkcode addService}. */
+export interface UnaryHandler {
+  /** The handler. */
+  readonly unary: Unary;
+}
+
+/** A method's handler: a unary one, or a grpc-js handler for a stream. */
+export type Handler = UnaryHandler | grpc.UntypedHandleCall;
+
+/** The handlers of one service, by method name. */
+export type Handlers = Record<string, Handler>;
+
+/** Declares a unary handler; thrown errors and rejections become gRPC statuses. */
+export function unary(handler: Unary): UnaryHandler {
+  return { unary: handler };
+}
+
 const CODES = new Set<number>(Object.values(Code));
 
 /** The status sent when even an error's message cannot be sent: plain ASCII, always encodable. */
@@ -120,7 +137,7 @@ const LAST_RESORT = {
  * `encodeURI`, which throws on a lone surrogate, and the call would never be
  * answered), with sensitive values masked. It never throws.
  */
-export function toStatus(err: unknown): Partial<grpc.StatusObject> {
+export function toStatus(err: unknown, secrets: Secrets): Partial<grpc.StatusObject> {
   try {
     const e = PluginError.from(err);
     // OK is not an error, and grpc-js sends any other number as is.
@@ -140,7 +157,8 @@ export function toStatus(err: unknown): Partial<grpc.StatusObject> {
 function answer(
   callback: grpc.sendUnaryData<unknown>,
   err: Partial<grpc.StatusObject> | null,
-  value?: unknown,
+  value: unknown,
+  secrets: Secrets,
 ): void {
   try {
     callback(err as grpc.ServiceError | null, value);
@@ -148,7 +166,7 @@ function answer(
   } catch (sendErr) {
     if (err === null) {
       try {
-        callback(toStatus(sendErr) as grpc.ServiceError, undefined);
+        callback(toStatus(sendErr, secrets) as grpc.ServiceError, undefined);
         return;
       } catch {
         // fall through to the last resort
@@ -162,44 +180,64 @@ function answer(
   }
 }
 
-/** Wraps a unary handler so thrown errors and rejected promises become gRPC statuses. */
-export function unary(handler: Unary): grpc.handleUnaryCall<unknown, unknown> {
+/**
+ * The grpc-js handler of a unary handler: thrown errors and rejected
+ * promises become gRPC statuses, with `secrets` hidden.
+ */
+export function serveUnary(
+  handler: Unary,
+  secrets: Secrets,
+): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     let settled = false;
     const done = (err: Partial<grpc.StatusObject> | null, value?: unknown) => {
       if (settled) return;
       settled = true;
-      answer(callback, err, value);
+      answer(callback, err, value, secrets);
     };
     if (call.request instanceof DecodeFailure) {
-      done(toStatus(call.request.toError()));
+      done(toStatus(call.request.toError(), secrets));
       return;
     }
     try {
       Promise.resolve(handler(call.request, call)).then(
         (value) => done(null, value ?? {}),
-        (err) => done(toStatus(err)),
+        (err) => done(toStatus(err, secrets)),
       );
     } catch (err) {
-      done(toStatus(err));
+      done(toStatus(err, secrets));
     }
   };
 }
 
+/** How {@linkcode addService} answers. */
+export interface ServiceOptions {
+  /** The values no status may show. */
+  secrets: Secrets;
+  /** The message of every method without a handler. Default: `plugin does not implement: <service>`. */
+  unimplemented?: string;
+}
+
 /**
  * Registers `name` on `server` with `handlers`; every method without a
- * handler answers UNIMPLEMENTED with `unimplemented` as its message.
+ * handler answers UNIMPLEMENTED with `options.unimplemented` as its message.
  */
 export function addService(
   server: grpc.Server,
   name: string,
-  handlers: Record<string, grpc.UntypedHandleCall>,
-  unimplemented = `plugin does not implement: ${name}`,
+  handlers: Handlers,
+  options: ServiceOptions,
 ): void {
   const def = serviceDefinition(name);
+  const unimplemented = options.unimplemented ?? `plugin does not implement: ${name}`;
   const all: grpc.UntypedServiceImplementation = {};
   for (const method of Object.keys(def)) {
-    all[method] = handlers[method] ?? unimplementedHandler(def[method], unimplemented);
+    const h = handlers[method];
+    all[method] = h === undefined
+      ? unimplementedHandler(def[method], unimplemented)
+      : "unary" in h
+      ? serveUnary(h.unary, options.secrets)
+      : h;
   }
   for (const method of Object.keys(handlers)) {
     if (!(method in def)) {

@@ -5,7 +5,7 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import { join } from "node:path";
-import { serverCredentials } from "./mtls.ts";
+import type { Credentials } from "./credentials.ts";
 import { StartupError } from "./startup_error.ts";
 
 /** A bound listener and how to undo it. */
@@ -25,19 +25,43 @@ export interface Listener {
 /** Which transport to listen on. */
 export type Transport = "unix" | "tcp";
 
+/**
+ * go-plugin's listener settings, as the values of its environment variables
+ * (the process layer reads them; errors name the variable a value came from).
+ */
+export interface ListenEnv {
+  /** `PLUGIN_UNIX_SOCKET_DIR`: where the socket's private directory goes. */
+  socketDir?: string;
+  /** `TMPDIR`: where it goes otherwise. Default: `/tmp`. */
+  tmpDir?: string;
+  /** `PLUGIN_UNIX_SOCKET_GROUP`: a group (name or id) that may use the socket too. */
+  socketGroup?: string;
+  /** `PLUGIN_MIN_PORT`: the lowest TCP port. Default: no bound (the OS picks the port). */
+  minPort?: string;
+  /** `PLUGIN_MAX_PORT`: the highest TCP port. Default: no bound. */
+  maxPort?: string;
+}
+
+/** What {@linkcode listen} needs: the transport, the credentials and go-plugin's settings. */
+export interface ListenOptions extends ListenEnv {
+  /** `unix` or `tcp`. Default: `unix`, or `tcp` on Windows. */
+  transport?: Transport;
+  /** How connections are secured. */
+  credentials: Credentials;
+}
+
 const defaultTransport: Transport = Deno.build.os === "windows" ? "tcp" : "unix";
 
-function bind(server: grpc.Server, address: string): Promise<number> {
+function bind(server: grpc.Server, address: string, creds: Credentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, serverCredentials(), (err, port) => {
+    server.bindAsync(address, creds.server(), (err, port) => {
       if (err) reject(err);
       else resolve(port);
     });
   });
 }
 
-function envPort(name: string): number | undefined {
-  const v = Deno.env.get(name);
+function envPort(name: string, v: string | undefined): number | undefined {
   if (!v) return undefined;
   const n = Number(v);
   if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n > 65535) {
@@ -50,9 +74,9 @@ function envPort(name: string): number | undefined {
   return n;
 }
 
-async function listenTcp(server: grpc.Server): Promise<Listener> {
-  const min = envPort("PLUGIN_MIN_PORT") ?? 0;
-  const max = envPort("PLUGIN_MAX_PORT") ?? 0;
+async function listenTcp(server: grpc.Server, options: ListenOptions): Promise<Listener> {
+  const min = envPort("PLUGIN_MIN_PORT", options.minPort) ?? 0;
+  const max = envPort("PLUGIN_MAX_PORT", options.maxPort) ?? 0;
   if (max < min) {
     throw new StartupError(
       "PLUGIN_MIN_PORT",
@@ -63,7 +87,7 @@ async function listenTcp(server: grpc.Server): Promise<Listener> {
   let last: unknown;
   for (let port = min; port <= max; port++) {
     try {
-      const bound = await bind(server, `127.0.0.1:${port}`);
+      const bound = await bind(server, `127.0.0.1:${port}`, options.credentials);
       return {
         network: "tcp",
         address: `127.0.0.1:${bound}`,
@@ -98,10 +122,10 @@ export const MAX_SOCKET_PATH: number = ["darwin", "freebsd", "netbsd", "openbsd"
 const SOCKET_SUFFIX = "/plugin".length + 16 + "/plugin.sock".length;
 
 /** Where the socket's directory goes, and which variable said so. */
-function socketBase(): { variable: string; base: string } {
-  const dir = Deno.env.get("PLUGIN_UNIX_SOCKET_DIR");
+function socketBase(options: ListenEnv): { variable: string; base: string } {
+  const dir = options.socketDir;
   if (dir) return { variable: "PLUGIN_UNIX_SOCKET_DIR", base: dir };
-  const tmp = Deno.env.get("TMPDIR");
+  const tmp = options.tmpDir;
   if (tmp) return { variable: "TMPDIR", base: tmp };
   return { variable: "TMPDIR", base: "/tmp" };
 }
@@ -132,8 +156,8 @@ async function makeSocketDir(variable: string, base: string): Promise<string> {
   }
 }
 
-async function listenUnix(server: grpc.Server): Promise<Listener> {
-  const { variable, base } = socketBase();
+async function listenUnix(server: grpc.Server, options: ListenOptions): Promise<Listener> {
+  const { variable, base } = socketBase(options);
   const dir = await makeSocketDir(variable, base);
   const removeSync = () => {
     try {
@@ -154,8 +178,8 @@ async function listenUnix(server: grpc.Server): Promise<Listener> {
         } to a directory of at most ${MAX_SOCKET_PATH - SOCKET_SUFFIX} bytes`,
       );
     }
-    await bind(server, `unix://${address}`);
-    const group = Deno.env.get("PLUGIN_UNIX_SOCKET_GROUP");
+    await bind(server, `unix://${address}`, options.credentials);
+    const group = options.socketGroup;
     if (group) await shareWithGroup(dir, address, group);
   } catch (err) {
     // Nothing of a listener that failed may stay behind.
@@ -221,10 +245,9 @@ function shutdown(server: grpc.Server): Promise<void> {
   });
 }
 
-/** Binds `server` on a new listener of the current transport. */
-export function listen(
-  server: grpc.Server,
-  transport: Transport = defaultTransport,
-): Promise<Listener> {
-  return transport === "tcp" ? listenTcp(server) : listenUnix(server);
+/** Binds `server` on a new listener of the transport `options` name. */
+export function listen(server: grpc.Server, options: ListenOptions): Promise<Listener> {
+  return (options.transport ?? defaultTransport) === "tcp"
+    ? listenTcp(server, options)
+    : listenUnix(server, options);
 }

@@ -6,6 +6,7 @@
  * its own in handshake field 6. Built with WebCrypto and a small DER writer.
  */
 import * as grpc from "@grpc/grpc-js";
+import type { Credentials } from "./credentials.ts";
 
 // --- DER -------------------------------------------------------------------
 
@@ -168,12 +169,10 @@ export interface MtlsSession {
   hostPem: string;
 }
 
-let session: MtlsSession | undefined;
-
 /**
- * Turns AutoMTLS on from PLUGIN_CLIENT_CERT (a PEM certificate); returns the
- * session, or undefined when the variable is unset. A value that is not a
- * certificate is an error naming the variable.
+ * Turns AutoMTLS on from PLUGIN_CLIENT_CERT (a PEM certificate): makes our
+ * certificate and returns the session, or undefined when the variable is
+ * unset. A value that is not a certificate is an error naming the variable.
  */
 export async function startMtls(env: string | undefined): Promise<MtlsSession | undefined> {
   if (!env) return undefined;
@@ -182,39 +181,27 @@ export async function startMtls(env: string | undefined): Promise<MtlsSession | 
       "PLUGIN_CLIENT_CERT is set but holds no PEM certificate: a go-plugin host sets it for AutoMTLS; unset it to serve without TLS",
     );
   }
-  session = { own: await generateCertificate(), hostPem: env };
-  return session;
+  return { own: await generateCertificate(), hostPem: env };
 }
 
-/** Credentials for every server the plugin runs (main and broker). */
-export function serverCredentials(): grpc.ServerCredentials {
-  if (!session) return grpc.ServerCredentials.createInsecure();
-  return grpc.ServerCredentials.createSsl(
-    Buffer.from(session.hostPem),
-    [{
-      private_key: Buffer.from(session.own.keyPem),
-      cert_chain: Buffer.from(session.own.certPem),
-    }],
-    true,
-  );
-}
-
-/** Credentials and options for dialing the host's broker servers. */
-export function clientCredentials(): {
-  creds: grpc.ChannelCredentials;
-  options: grpc.ChannelOptions;
-} {
-  if (!session) return { creds: grpc.credentials.createInsecure(), options: {} };
+/**
+ * The credentials of a session: every server (main and broker) serves
+ * mutual TLS requiring the host's certificate, and broker dials present ours.
+ */
+export function mtlsCredentials(session: MtlsSession): Credentials {
+  const host = Buffer.from(session.hostPem);
+  const key = Buffer.from(session.own.keyPem);
+  const cert = Buffer.from(session.own.certPem);
   return {
-    creds: grpc.credentials.createSsl(
-      Buffer.from(session.hostPem),
-      Buffer.from(session.own.keyPem),
-      Buffer.from(session.own.certPem),
-    ),
-    // The host's certificate names localhost; broker addresses are sockets or 127.0.0.1.
-    options: {
-      "grpc.ssl_target_name_override": "localhost",
-      "grpc.default_authority": "localhost",
-    },
+    server: () =>
+      grpc.ServerCredentials.createSsl(host, [{ private_key: key, cert_chain: cert }], true),
+    client: () => ({
+      creds: grpc.credentials.createSsl(host, key, cert),
+      // The host's certificate names localhost; broker addresses are sockets or 127.0.0.1.
+      options: {
+        "grpc.ssl_target_name_override": "localhost",
+        "grpc.default_authority": "localhost",
+      },
+    }),
   };
 }

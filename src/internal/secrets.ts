@@ -6,9 +6,9 @@
  *
  * The values are known from the host's `Configure` JSON (collected before
  * it is decoded, so an error about another field cannot show them either)
- * and from the schema's defaults. A process keeps every value it was
- * configured with: debug mode serves host after host, and a value from an
- * earlier one is no less secret.
+ * and from the schema's defaults. Each server has its own, and keeps every
+ * value it was configured with: debug mode serves host after host, and a
+ * value from an earlier one is no less secret.
  */
 import { type Field, hclName, type Shape } from "../config/schema.ts";
 import { ConfigError, HIDDEN_VALUE, type PluginError } from "../errors.ts";
@@ -190,6 +190,3 @@ export class Secrets {
     return this.redact(message);
   }
 }
-
-/** The process's sensitive values. */
-export const secrets: Secrets = new Secrets();

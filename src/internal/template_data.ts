@@ -15,7 +15,7 @@ import { type JsonValue, messageFields, type MessageType, templateData } from ".
 
 /** An author's template data function, as the runtime calls it. */
 export type TemplateShaper = (
-  output: never,
+  output: object,
   fields: TemplateData,
 ) => TemplateData | null | undefined;
 
@@ -50,7 +50,7 @@ export function resultTemplateData(
   if (!shape) return fields;
   let shaped: unknown;
   try {
-    shaped = shape(value as never, fields);
+    shaped = shape(value, fields);
   } catch (err) {
     const e = PluginError.from(err);
     throw new PluginError(`${operation}'s templateData failed: ${e.message}`, e.code, {

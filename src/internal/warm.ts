@@ -1,9 +1,9 @@
 /**
  * First-use costs of an operation (protobufjs building the codecs of the
  * messages a Build carries, grpc-js loading its client stack for the UI
- * broker dial) are paid in idle time instead: after Configure answers, the
- * host spends a while resolving arguments and starting its UI server before
- * it calls the operation.
+ * broker dial, the UI bridge's module) are paid in idle time instead: after
+ * Configure answers, the host spends a while resolving arguments and
+ * starting its UI server before it calls the operation.
  */
 import * as grpc from "@grpc/grpc-js";
 import { codec } from "./grpc.ts";
@@ -30,5 +30,7 @@ export function warmOperationPath(): void {
     }
     // A channel that is never used: grpc-js loads and JITs its client stack.
     new grpc.Client("unix:///nonexistent/warm-up", grpc.credentials.createInsecure()).close();
+    // The terminal UI bridge, which only operations load.
+    import("./ui_client.ts").catch(() => {});
   }, 0);
 }

@@ -12,18 +12,12 @@
 import protobuf from "protobufjs/light.js";
 // Every string this runtime encodes is well-formed UTF-8 (lone surrogates become U+FFFD).
 import "./utf8.ts";
+import { type JsonValue, protoNames, templateValue, toPlain, toProtoJson } from "./values.ts";
 
 /** A protobufjs JSON descriptor (`Root#toJSON()` output) as `deno task proto` embeds it. */
 export type ProtoJson = { nested?: Record<string, unknown> };
 
-/** Any JSON value. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export type { JsonValue };
 
 /** The fields of `T`, all optional and nested the same way: what `create()` and `encode()` accept. */
 export type MessageInit<T> = T extends Uint8Array ? T
@@ -60,7 +54,6 @@ export interface ProtoFile {
 }
 
 const TYPE_TAG: unique symbol = Symbol.for("waypoint-plugin.messageType");
-const protoNames = new WeakMap<protobuf.Field, string>();
 const reflected = new WeakMap<MessageType<object>, () => protobuf.Type>();
 
 /** The message type a value was created or decoded with, if any. */
@@ -76,7 +69,7 @@ export function messageTypeOf(
  *
  * @example Load a descriptor and encode a message
  * ```ts
- * import { protoFile } from "./runtime.ts";
+ * import { protoFile } from "@x/waypoint-plugin";
  * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } } });
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const bytes = Binary.encode({ location: "/tmp/app" });
@@ -260,171 +253,4 @@ function recordProtoNames(root: protobuf.Root, json: ProtoJson): void {
     }
   };
   walk(json, "");
-}
-
-function toNumber(value: unknown): number {
-  if (typeof value === "number") return value;
-  if (value && typeof value === "object" && "low" in value && "high" in value) {
-    // A protobufjs Long.
-    const l = value as { low: number; high: number; unsigned: boolean };
-    const high = l.unsigned ? l.high >>> 0 : l.high;
-    return high * 0x100000000 + (l.low >>> 0);
-  }
-  return Number(value);
-}
-
-function isLongType(type: string): boolean {
-  return type === "int64" || type === "uint64" || type === "sint64" ||
-    type === "fixed64" || type === "sfixed64";
-}
-
-function plainScalar(field: protobuf.Field, value: unknown): unknown {
-  if (field.resolvedType instanceof protobuf.Type) {
-    return toPlain(field.resolvedType, value as protobuf.Message);
-  }
-  if (isLongType(field.type)) return toNumber(value);
-  if (field.type === "bytes") {
-    const b = value as Uint8Array;
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  }
-  return value;
-}
-
-function toPlain(
-  type: protobuf.Type,
-  msg: protobuf.Message,
-): Record<string, unknown> {
-  const src = msg as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const field of type.fieldsArray) {
-    const value = src[field.name];
-    if (field instanceof protobuf.MapField || field.map) {
-      const map: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value ?? {})) {
-        map[k] = plainScalar(field, v);
-      }
-      out[field.name] = map;
-    } else if (field.repeated) {
-      out[field.name] = ((value as unknown[]) ?? []).map((v) => plainScalar(field, v));
-    } else if (field.resolvedType instanceof protobuf.Type || field.partOf) {
-      if (
-        value !== undefined && value !== null &&
-        Object.prototype.hasOwnProperty.call(src, field.name)
-      ) {
-        out[field.name] = plainScalar(field, value);
-      }
-    } else {
-      out[field.name] = plainScalar(field, value ?? field.typeDefault);
-    }
-  }
-  return out;
-}
-
-function jsonScalar(field: protobuf.Field, value: unknown): JsonValue {
-  const rt = field.resolvedType;
-  if (rt instanceof protobuf.Type) {
-    return toProtoJson(rt, value as protobuf.Message);
-  }
-  if (rt instanceof protobuf.Enum) {
-    return rt.valuesById[value as number] ?? (value as number);
-  }
-  if (isLongType(field.type)) return String(toNumber(value));
-  if (field.type === "bytes") return bytesToBase64(value as Uint8Array);
-  if (
-    (field.type === "double" || field.type === "float") &&
-    !Number.isFinite(value as number)
-  ) {
-    return Number.isNaN(value) ? "NaN" : (value as number) > 0 ? "Infinity" : "-Infinity";
-  }
-  return value as JsonValue;
-}
-
-function isDefault(field: protobuf.Field, value: unknown): boolean {
-  if (value === undefined || value === null) return true;
-  if (field.resolvedType instanceof protobuf.Type) return false;
-  if (isLongType(field.type)) return toNumber(value) === 0;
-  if (field.type === "bytes") return (value as Uint8Array).length === 0;
-  return value === field.typeDefault || value === 0 || value === "" ||
-    value === false;
-}
-
-function toProtoJson(type: protobuf.Type, msg: protobuf.Message): JsonValue {
-  if (type.fullName === ".google.protobuf.Timestamp") {
-    const m = msg as unknown as { seconds: unknown; nanos: number };
-    const ms = toNumber(m.seconds) * 1000;
-    const iso = new Date(ms).toISOString().replace(".000Z", "");
-    const nanos = m.nanos ?? 0;
-    const frac = nanos === 0 ? "" : "." + String(nanos).padStart(9, "0").replace(/(000)+$/, "");
-    return `${iso.replace(/\.\d{3}Z$/, "")}${frac}Z`;
-  }
-  const src = msg as unknown as Record<string, unknown>;
-  const out: Record<string, JsonValue> = {};
-  for (const field of type.fieldsArray) {
-    const value = src[field.name];
-    const key = field.name;
-    if (field.map) {
-      const entries = Object.entries(value ?? {});
-      if (entries.length === 0) continue;
-      const map: Record<string, JsonValue> = {};
-      for (const [k, v] of entries) map[k] = jsonScalar(field, v);
-      out[key] = map;
-    } else if (field.repeated) {
-      const list = (value as unknown[]) ?? [];
-      if (list.length === 0) continue;
-      out[key] = list.map((v) => jsonScalar(field, v));
-    } else if (field.partOf) {
-      if (Object.prototype.hasOwnProperty.call(src, field.name) && value != null) {
-        out[key] = jsonScalar(field, value);
-      }
-    } else if (!isDefault(field, value)) {
-      out[key] = jsonScalar(field, value);
-    }
-  }
-  return out;
-}
-
-function templateValue(field: protobuf.Field, value: unknown): JsonValue {
-  const one = (v: unknown): JsonValue => {
-    const rt = field.resolvedType;
-    if (rt instanceof protobuf.Type) {
-      return v == null ? null : toProtoJsonSnake(rt, v as protobuf.Message);
-    }
-    if (rt instanceof protobuf.Enum) return v as number;
-    if (isLongType(field.type)) return toNumber(v);
-    if (field.type === "bytes") return bytesToBase64(v as Uint8Array);
-    return (v ?? field.typeDefault) as JsonValue;
-  };
-  if (field.map) {
-    const entries = Object.entries(value ?? {});
-    if (entries.length === 0) return null;
-    return Object.fromEntries(entries.map(([k, v]) => [k, one(v)]));
-  }
-  if (field.repeated) {
-    const list = (value as unknown[]) ?? [];
-    return list.length === 0 ? null : list.map(one);
-  }
-  return one(value);
-}
-
-function toProtoJsonSnake(
-  type: protobuf.Type,
-  msg: protobuf.Message,
-): JsonValue {
-  const out: Record<string, JsonValue> = {};
-  const src = msg as unknown as Record<string, unknown>;
-  for (const field of type.fieldsArray) {
-    const value = src[field.name];
-    if (isDefault(field, value) && !field.repeated && !field.map) continue;
-    const v = templateValue(field, value);
-    if (v !== null) out[protoNames.get(field) ?? field.name] = v;
-  }
-  return out;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
 }

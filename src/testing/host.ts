@@ -9,81 +9,65 @@
  *
  * @module
  */
-import * as grpc from "@grpc/grpc-js";
-import { join } from "node:path";
+import type { FuncSpec, FuncSpec_Value, Struct } from "../gen/wire.ts";
 import {
-  file,
-  type FuncSpec,
-  type FuncSpec_Value,
-  ResourceCategoryDisplayHint,
-  StatusReport_Health,
-  type Struct,
-} from "../gen/wire.ts";
-import { codec, MAX_MESSAGE } from "../internal/grpc.ts";
-import type { AnyMessage, DeploymentConfig } from "../components/context.ts";
-import type { Health, StatusReport, StatusResource } from "../components/status.ts";
-import type { ResourceCategory } from "../components/resources.ts";
-import { Code, PluginError } from "../errors.ts";
+  awaitExit,
+  type LaunchedProcess,
+  type LaunchOptions,
+  launchProcess,
+  type LogLine,
+} from "../client/launch.ts";
+import { PluginClient } from "../client/plugin_client.ts";
+import { RpcError } from "../client/rpc_error.ts";
+import type { AnyMessage } from "../components/context.ts";
+import { componentKind, type ComponentKindName } from "../components/kinds.ts";
+import type { StatusReport } from "../components/status.ts";
+import {
+  type ArgGiven,
+  type HostScope,
+  NAMED_ARGS,
+  type NamedArgKey,
+  STANDARD_ARGS,
+  type StandardArg,
+  type StandardArgKey,
+} from "../internal/args.ts";
 import { decodeUseBlock } from "./hcl.ts";
-import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../serve.ts";
 import { RecordingUI, type UIEvent } from "./recording_ui.ts";
-import { DEFAULT_PERMISSIONS } from "../tools/compile.ts";
+import { statusReport } from "./status_report.ts";
 
 export type { UIEvent } from "./recording_ui.ts";
-
-/** Options for {@linkcode launchPlugin}. */
-export interface LaunchOptions {
-  /**
-   * The command that starts the plugin. Default: `deno run` of `entry` with
-   * the permissions a compiled plugin bakes in.
-   */
-  command?: string[];
-  /** The plugin's main module, for the default command. Default: `main.ts` in `cwd`. */
-  entry?: string;
-  /** The plugin's working directory (Waypoint runs plugins in the project directory). Default: the current one. */
-  cwd?: string;
-  /** Extra environment variables. */
-  env?: Record<string, string>;
-  /** How long to wait for the handshake line, in ms. Default: 30 000. */
-  timeoutMs?: number;
-}
-
-/** One hclog line the plugin wrote to stderr (or `{ "@message": line }` when not JSON). */
-export type LogLine = Record<string, unknown>;
+export { RpcError };
+export type { LaunchOptions, LogLine };
 
 /** The components a plugin serves, by the name Waypoint dispenses. */
-export type ComponentName = "builder" | "registry" | "platform" | "releasemanager" | "tasklauncher";
+export type ComponentName = ComponentKindName;
 
-const SERVICE: Record<ComponentName, string> = {
-  builder: "hashicorp.waypoint.sdk.Builder",
-  registry: "hashicorp.waypoint.sdk.Registry",
-  platform: "hashicorp.waypoint.sdk.Platform",
-  releasemanager: "hashicorp.waypoint.sdk.ReleaseManager",
-  tasklauncher: "hashicorp.waypoint.sdk.TaskLauncher",
-};
-
-/** Values the host supplies to operations; each has a sensible default. */
+/**
+ * Values the host supplies to operations. Each has a default, the value the
+ * test host sends when the test gives none.
+ */
 export interface CallOptions {
   /** `Args.Source`. Default: `{ app: "app", path: "." }`. */
-  source?: { app: string; path: string };
-  /** `Args.JobInfo`. Default: a local job in workspace `default`. */
-  job?: { local?: boolean; workspace?: string; id?: string; project?: string; app?: string };
+  source?: ArgGiven<"source">;
+  /**
+   * `Args.JobInfo`, field by field. Default: a local job `job-1` of app
+   * `app` in project `project`, workspace `default`.
+   */
+  job?: ArgGiven<"job">;
   /** `Args.LabelSet`. Default: `{}`. */
-  labels?: Record<string, string>;
-  /** `Args.DataDir.App`. Default: directories under `.waypoint/data` in the plugin's cwd. */
-  dataDir?: { cacheDir: string; dataDir: string };
+  labels?: ArgGiven<"labels">;
+  /** `Args.DataDir.App`. Default: `.waypoint/cache` and `.waypoint/data` in the plugin's cwd. */
+  dataDir?: ArgGiven<"dataDir">;
   /**
    * `Args.DeploymentConfig`, field by field. Default: id `test-1`, sequence 1,
    * server address `localhost:9701`, no TLS, no invite token.
    */
-  deploymentConfig?: Partial<DeploymentConfig>;
-  /** `Args.TaskLaunchInfo` for task launchers. */
-  task?: {
-    ociUrl?: string;
-    environmentVariables?: Record<string, string>;
-    arguments?: string[];
-    entrypoint?: string[];
-  };
+  deploymentConfig?: ArgGiven<"deploymentConfig">;
+  /**
+   * `Args.TaskLaunchInfo` for task launchers, field by field. Default: no
+   * image, environment, arguments or entrypoint.
+   */
+  task?: ArgGiven<"task">;
   /** Messages from earlier stages, matched by type (what Waypoint passes as `artifact`, `target` …). */
   inputs?: AnyMessage[];
   /** What the app's registry returned as its access info, for a builder that asks for it. */
@@ -124,42 +108,20 @@ export interface StatusResult extends OperationResult {
   report: StatusReport;
 }
 
-const CODE_NAMES = Object.fromEntries(
-  Object.entries(Code).map(([name, code]) => [code, name]),
-) as Record<Code, keyof typeof Code>;
-
-/**
- * An RPC the plugin answered with an error status. `code` is the gRPC code,
- * to compare with {@linkcode Code} (`Code.FAILED_PRECONDITION`); `codeName`
- * is its name there.
- */
-export class RpcError extends PluginError {
-  /** `service/method`, e.g. `hashicorp.waypoint.sdk.Builder/Build`. */
-  readonly rpc: string;
-  /** The plugin's message, as Waypoint shows it after `desc =`. */
-  readonly details: string;
-  /** The code's name in {@linkcode Code}, e.g. `FAILED_PRECONDITION`. */
-  readonly codeName: keyof typeof Code;
-
-  /**
-   * @param rpc the method that failed
-   * @param code the gRPC status code
-   * @param details the status message
-   */
-  constructor(rpc: string, code: Code, details: string) {
-    super(`${rpc}: ${details}`, code);
-    this.name = "RpcError";
-    this.rpc = rpc;
-    this.details = details;
-    this.codeName = CODE_NAMES[code] ?? "UNKNOWN";
-  }
-}
-
 const decoder = new TextDecoder();
 
-/** What a compiled plugin bakes in by default (see `compile`). */
-function permissions(): string[] {
-  return DEFAULT_PERMISSIONS.map((p) => `--allow-${p}`);
+/** The standard argument a FuncSpec names by message type. */
+const ARG_BY_TYPE = new Map<string, StandardArgKey>(
+  (Object.keys(STANDARD_ARGS) as StandardArgKey[]).map((k) => [STANDARD_ARGS[k].type.typeName, k]),
+);
+
+/** The named value a FuncSpec names. */
+const NAMED_BY_NAME = new Map<string, NamedArgKey>(
+  (Object.keys(NAMED_ARGS) as NamedArgKey[]).map((k) => [NAMED_ARGS[k].name, k]),
+);
+
+function serviceOf(component: ComponentName): string {
+  return `hashicorp.waypoint.sdk.${componentKind(component).service}`;
 }
 
 /** A running plugin under test. */
@@ -172,88 +134,29 @@ export class TestPlugin {
   readonly address: string;
   /** Everything it logged, parsed. */
   readonly logs: LogLine[] = [];
-  #child: Deno.ChildProcess;
-  #client: grpc.Client;
-  #broker: grpc.ClientDuplexStream<unknown, unknown>;
-  #brokerIds = 0;
-  #servers: { server: grpc.Server; dir: string }[] = [];
-  #pluginInfos = new Map<number, { network: string; address: string }>();
-  #stderrDone: Promise<void>;
+  #launched: LaunchedProcess;
+  #client: PluginClient;
   #cwd: string;
 
   /** @internal use {@linkcode launchPlugin} */
-  constructor(
-    child: Deno.ChildProcess,
-    network: string,
-    address: string,
-    stderrDone: Promise<void>,
-    logs: LogLine[],
-    cwd: string,
-  ) {
-    this.#child = child;
-    this.pid = child.pid;
-    this.network = network;
-    this.address = address;
-    this.logs = logs;
-    this.#stderrDone = stderrDone;
-    this.#cwd = cwd;
-    const target = network === "unix" ? `unix://${address}` : address;
-    this.#client = new grpc.Client(target, grpc.credentials.createInsecure(), {
-      "grpc.max_receive_message_length": MAX_MESSAGE,
-      "grpc.max_send_message_length": MAX_MESSAGE,
-    });
-    const info = codec("plugin.ConnInfo");
-    this.#broker = this.#client.makeBidiStreamRequest(
-      "/plugin.GRPCBroker/StartStream",
-      info.serialize,
-      info.deserialize,
-    );
-    this.#broker.on("data", (i: { serviceId: number; network: string; address: string }) => {
-      this.#pluginInfos.set(i.serviceId, { network: i.network, address: i.address });
-    });
-    this.#broker.on("error", () => {});
+  constructor(launched: LaunchedProcess) {
+    this.#launched = launched;
+    this.pid = launched.child.pid;
+    this.network = launched.network;
+    this.address = launched.address;
+    this.logs = launched.logs;
+    this.#cwd = launched.cwd;
+    this.#client = new PluginClient(launched.network, launched.address);
   }
 
-  /**
-   * Calls a unary RPC by full service name and method, with a plain request
-   * object. An error status rejects with an {@linkcode RpcError}; aborting
-   * `options.signal` cancels the call.
-   */
+  /** A unary call by service and method; rejects with an {@linkcode RpcError}, aborts with `signal`. */
   call(
     service: string,
     method: string,
     request: unknown = {},
     options: { signal?: AbortSignal } = {},
   ): Promise<Record<string, unknown>> {
-    const m = file.root.lookupService(service).methods[method];
-    if (!m) throw new TypeError(`${service} has no method ${method}`);
-    m.resolve();
-    const req = codec(m.resolvedRequestType!.fullName.slice(1));
-    const res = codec(m.resolvedResponseType!.fullName.slice(1));
-    const rpc = `${service}/${method}`;
-    const { signal } = options;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new RpcError(rpc, Code.CANCELLED, "cancelled before the call was made"));
-        return;
-      }
-      const onAbort = () => call.cancel();
-      const call = this.#client.makeUnaryRequest(
-        `/${rpc}`,
-        req.serialize,
-        (b: Buffer) => {
-          const type = file.root.lookupType(m.resolvedResponseType!.fullName);
-          return type.toObject(res.deserialize(b) as never, { defaults: true, longs: Number });
-        },
-        request,
-        (err, value) => {
-          signal?.removeEventListener("abort", onAbort);
-          if (err) reject(new RpcError(rpc, err.code as Code, err.details || err.message));
-          else resolve(value as Record<string, unknown>);
-        },
-      );
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return this.#client.call(service, method, request, options);
   }
 
   /**
@@ -270,7 +173,7 @@ export class TestPlugin {
    * {@linkcode RpcError} when the plugin rejects the values.
    */
   async configure(component: ComponentName, config: Record<string, unknown> = {}): Promise<void> {
-    const service = SERVICE[component];
+    const service = serviceOf(component);
     const resp = await this.call(service, "ConfigStruct");
     const struct = (resp.struct as Struct | null) ?? undefined;
     const json = decodeUseBlock(struct, config);
@@ -322,6 +225,11 @@ export class TestPlugin {
     return { ...r, report: statusReport(r.response) };
   }
 
+  /** Runs a config sourcer's `read`; the response's `values` are what it read. */
+  read(options: CallOptions = {}): Promise<OperationResult> {
+    return this.operation("configsourcer", "ReadSpec", "Read", options);
+  }
+
   /** Runs any `<spec>`/`<call>` pair: the FuncSpec is answered with standard values and `inputs`. */
   async operation(
     component: ComponentName,
@@ -329,13 +237,17 @@ export class TestPlugin {
     callMethod: string,
     options: CallOptions = {},
   ): Promise<OperationResult> {
-    const service = SERVICE[component];
+    const service = serviceOf(component);
     const spec = await this.call(service, specMethod) as unknown as FuncSpec;
     const ui = new RecordingUI();
+    const scope: HostScope = {
+      cwd: this.#cwd,
+      serveUI: () => this.#client.serve((server) => ui.register(server), options.brokerDelayMs),
+    };
     const args: FuncSpec_Value[] = [];
     const missing: string[] = [];
     for (const a of spec.args) {
-      const value = await this.#supply(a, options, ui);
+      const value = await supply(a, options, scope);
       if (value) args.push(value);
       else missing.push(a.type || a.name);
     }
@@ -346,127 +258,9 @@ export class TestPlugin {
     }
     try {
       const response = await this.call(service, callMethod, { args }, { signal: options.signal });
-      const result = response.result as AnyMessage | null | undefined;
-      const tpl = response.templateData as Uint8Array | undefined;
-      return {
-        result: result
-          ? { typeUrl: result.typeUrl, value: new Uint8Array(result.value) }
-          : undefined,
-        json: typeof response.resultJson === "string" && response.resultJson
-          ? JSON.parse(response.resultJson)
-          : undefined,
-        templateData: tpl && tpl.length > 0 ? JSON.parse(decoder.decode(tpl)) : undefined,
-        response,
-        ui: ui.events,
-      };
+      return result(response, ui);
     } finally {
-      await this.#stopServers();
-    }
-  }
-
-  async #supply(
-    a: FuncSpec_Value,
-    o: CallOptions,
-    ui: RecordingUI,
-  ): Promise<FuncSpec_Value | undefined> {
-    const any = (type: string, value: unknown): FuncSpec_Value => {
-      const t = file.message<object>(type);
-      return {
-        name: a.name,
-        type: a.type,
-        primitiveType: 0,
-        protoAny: { typeUrl: t.typeUrl, value: t.encode(value as object) },
-      };
-    };
-    const sdk = "hashicorp.waypoint.sdk.";
-    switch (a.type) {
-      case `${sdk}Args.Source`:
-        return any(a.type, o.source ?? { app: "app", path: "." });
-      case `${sdk}Args.JobInfo`:
-        return any(a.type, {
-          local: true,
-          workspace: "default",
-          id: "job-1",
-          project: "project",
-          app: "app",
-          ...o.job,
-        });
-      case `${sdk}Args.Logger`:
-        return any(a.type, { name: "waypoint.test" });
-      case `${sdk}Args.LabelSet`:
-        return any(a.type, { labels: o.labels ?? {} });
-      case `${sdk}Args.DataDir.App`:
-        return any(
-          a.type,
-          o.dataDir ?? {
-            cacheDir: join(this.#cwd, ".waypoint", "cache"),
-            dataDir: join(this.#cwd, ".waypoint", "data"),
-          },
-        );
-      case `${sdk}Args.DeploymentConfig`:
-        return any(a.type, {
-          id: "test-1",
-          sequence: 1,
-          serverAddr: "localhost:9701",
-          serverTls: false,
-          serverTlsSkipVerify: false,
-          entrypointInviteToken: "",
-          ...o.deploymentConfig,
-        });
-      case `${sdk}Args.TaskLaunchInfo`:
-        return any(a.type, {
-          ociUrl: "",
-          environmentVariables: {},
-          arguments: [],
-          entrypoint: [],
-          ...o.task,
-        });
-      case `${sdk}Args.TerminalUI`: {
-        const id = await this.#serve((server) => ui.register(server), o.brokerDelayMs ?? 0);
-        return any(a.type, { streamId: id });
-      }
-    }
-    // Build's named values, as Waypoint's core passes them.
-    if (a.name === "hasregistry" && a.primitiveType === 1) {
-      return { ...a, bool: o.hasRegistry ?? o.accessInfo !== undefined };
-    }
-    if (a.name === "access_info" && o.accessInfo) return { ...a, protoAny: o.accessInfo };
-    const given = [...(o.inputs ?? []), ...(o.accessInfo ? [o.accessInfo] : [])]
-      .find((i) => i.typeUrl.slice(i.typeUrl.lastIndexOf("/") + 1) === a.type);
-    if (given) {
-      return { name: a.name, type: a.type, primitiveType: 0, protoAny: given };
-    }
-    return undefined;
-  }
-
-  /** Serves host-side services on a new unix socket and announces it over the broker. */
-  async #serve(register: (server: grpc.Server) => void, delayMs = 0): Promise<number> {
-    const server = new grpc.Server();
-    register(server);
-    const dir = await Deno.makeTempDir({ prefix: "wphost" });
-    const address = join(dir, "s.sock");
-    await new Promise<void>((resolve, reject) =>
-      server.bindAsync(
-        `unix://${address}`,
-        grpc.ServerCredentials.createInsecure(),
-        (err) => err ? reject(err) : resolve(),
-      )
-    );
-    this.#servers.push({ server, dir });
-    const id = ++this.#brokerIds;
-    const announce = () => this.#broker.write({ serviceId: id, network: "unix", address });
-    if (delayMs <= 0) announce();
-    else if (Number.isFinite(delayMs)) this.#timers.push(setTimeout(announce, delayMs));
-    return id;
-  }
-
-  #timers: ReturnType<typeof setTimeout>[] = [];
-
-  async #stopServers(): Promise<void> {
-    for (const t of this.#timers.splice(0)) clearTimeout(t);
-    for (const { server, dir } of this.#servers.splice(0)) {
-      await new Promise<void>((r) => server.tryShutdown(() => r()));
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await this.#client.stopServers();
     }
   }
 
@@ -475,28 +269,8 @@ export class TestPlugin {
    * up to 2 s, then kill) and returns whether it exited on its own.
    */
   async close(): Promise<{ graceful: boolean; code: number | null }> {
-    this.#broker.end();
-    await this.call("plugin.GRPCController", "Shutdown").catch(() => {});
-    this.#client.close();
-    await this.#stopServers();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const status = await Promise.race([
-      this.#child.status,
-      new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), 2000)),
-    ]);
-    clearTimeout(timer);
-    if (!status) {
-      try {
-        this.#child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-      await this.#child.status;
-      await this.#stderrDone;
-      return { graceful: false, code: null };
-    }
-    await this.#stderrDone;
-    return { graceful: true, code: status.code };
+    await this.#client.close();
+    return await awaitExit(this.#launched);
   }
 
   /** Closes the plugin at the end of a `using`/`await using` block. */
@@ -505,46 +279,61 @@ export class TestPlugin {
   }
 }
 
+function result(response: Record<string, unknown>, ui: RecordingUI): OperationResult {
+  const r = response.result as AnyMessage | null | undefined;
+  const tpl = response.templateData as Uint8Array | undefined;
+  return {
+    result: r ? { typeUrl: r.typeUrl, value: new Uint8Array(r.value) } : undefined,
+    json: typeof response.resultJson === "string" && response.resultJson
+      ? JSON.parse(response.resultJson)
+      : undefined,
+    templateData: tpl && tpl.length > 0 ? JSON.parse(decoder.decode(tpl)) : undefined,
+    response,
+    ui: ui.events,
+  };
+}
+
+/** The message the test host sends for standard argument `key`, or `undefined` when it has none. */
+async function standardValue(
+  a: FuncSpec_Value,
+  key: StandardArgKey,
+  o: CallOptions,
+  scope: HostScope,
+): Promise<FuncSpec_Value | undefined> {
+  const arg: StandardArg<object, unknown, unknown> = STANDARD_ARGS[key];
+  if (!arg.host) return undefined; // exec and logs sessions: the test host serves none
+  const given = (o as Partial<Record<StandardArgKey, unknown>>)[key];
+  const value = arg.type.encode(await arg.host(given, scope));
+  return {
+    name: a.name,
+    type: a.type,
+    primitiveType: 0,
+    protoAny: { typeUrl: arg.type.typeUrl, value },
+  };
+}
+
+/** The value the test host answers FuncSpec argument `a` with, as Waypoint's core would. */
+async function supply(
+  a: FuncSpec_Value,
+  o: CallOptions,
+  scope: HostScope,
+): Promise<FuncSpec_Value | undefined> {
+  const key = ARG_BY_TYPE.get(a.type);
+  if (key) return await standardValue(a, key, o, scope);
+  const named = NAMED_BY_NAME.get(a.name);
+  if (named === "hasRegistry" && a.primitiveType === 1) {
+    return { ...a, bool: NAMED_ARGS.hasRegistry.host(o) };
+  }
+  const access = named === "accessInfo" ? NAMED_ARGS.accessInfo.host(o) : undefined;
+  if (access) return { ...a, protoAny: access };
+  const given = [...(o.inputs ?? []), ...(o.accessInfo ? [o.accessInfo] : [])]
+    .find((i) => i.typeUrl.slice(i.typeUrl.lastIndexOf("/") + 1) === a.type);
+  if (given) return { name: a.name, type: a.type, primitiveType: 0, protoAny: given };
+  return undefined;
+}
+
 function withInput(o: CallOptions, input: AnyMessage): CallOptions {
   return { ...o, inputs: [input, ...(o.inputs ?? [])] };
-}
-
-/** The name of an enum value, as the toolkit spells it: `INSTANCE_MANAGER` → `instance-manager`. */
-function enumName(values: Record<string, number>, n: unknown): string {
-  const name = Object.entries(values).find(([, v]) => v === n)?.[0] ?? "UNKNOWN";
-  return name.toLowerCase().replaceAll("_", "-");
-}
-
-function timestamp(t: unknown): Date | undefined {
-  const ts = t as { seconds?: number; nanos?: number } | null | undefined;
-  return ts ? new Date((ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)) : undefined;
-}
-
-/** A `StatusReport` response as the toolkit's {@linkcode StatusReport}. */
-function statusReport(r: Record<string, unknown>): StatusReport {
-  const resources = (r.resources as Record<string, unknown>[] | undefined ?? []).map(
-    (res): StatusResource => ({
-      name: res.name as string,
-      health: enumName(StatusReport_Health, res.health) as Health,
-      healthMessage: res.healthMessage as string,
-      id: res.id as string,
-      parentResourceId: res.parentResourceId as string,
-      platform: res.platform as string,
-      type: res.type as string,
-      platformUrl: res.platformUrl as string,
-      category: enumName(ResourceCategoryDisplayHint, res.categoryDisplayHint) as ResourceCategory,
-      createdTime: timestamp(res.createdTime),
-      state: res.stateJson ? JSON.parse(res.stateJson as string) : undefined,
-      declaredResource: (res.declaredResource as { name?: string } | null)?.name || undefined,
-    }),
-  );
-  return {
-    health: enumName(StatusReport_Health, r.health) as Health,
-    healthMessage: r.healthMessage as string,
-    resources,
-    external: r.external as boolean,
-    generatedTime: timestamp(r.generatedTime),
-  };
 }
 
 /**
@@ -559,94 +348,5 @@ function statusReport(r: Record<string, unknown>): StatusReport {
  * ```
  */
 export async function launchPlugin(options: LaunchOptions = {}): Promise<TestPlugin> {
-  const cwd = options.cwd ?? Deno.cwd();
-  const command = options.command ??
-    [
-      Deno.execPath(),
-      "run",
-      "--quiet",
-      "--no-prompt",
-      ...permissions(),
-      options.entry ?? join(cwd, "main.ts"),
-    ];
-  const child = new Deno.Command(command[0], {
-    args: command.slice(1),
-    cwd,
-    env: {
-      ...options.env,
-      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
-      PLUGIN_PROTOCOL_VERSIONS: "1",
-      PLUGIN_MIN_PORT: "10000",
-      PLUGIN_MAX_PORT: "25000",
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-
-  const logs: LogLine[] = [];
-  const stderrDone = (async () => {
-    let partial = "";
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      partial += chunk;
-      const lines = partial.split("\n");
-      partial = lines.pop() ?? "";
-      for (const l of lines) {
-        if (!l.trim()) continue;
-        try {
-          logs.push(JSON.parse(l));
-        } catch {
-          logs.push({ "@message": l });
-        }
-      }
-    }
-  })();
-
-  const reader = child.stdout.getReader();
-  let text = "";
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) =>
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(`the plugin printed no handshake line within ${options.timeoutMs ?? 30000} ms`),
-        ),
-      options.timeoutMs ?? 30000,
-    )
-  );
-  try {
-    while (!text.includes("\n")) {
-      const { value, done } = await Promise.race([reader.read(), timeout]);
-      if (done) {
-        await child.status;
-        await stderrDone;
-        throw new Error(
-          `the plugin exited before the handshake: ${logs.map((l) => l["@message"]).join("\n")}`,
-        );
-      }
-      text += decoder.decode(value);
-    }
-  } catch (err) {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // gone
-    }
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-  // Drain the rest of stdout (there should be none) so the pipe never fills.
-  (async () => {
-    for (;;) {
-      const { done } = await reader.read();
-      if (done) break;
-    }
-  })().catch(() => {});
-  const parts = text.split("\n")[0].trim().split("|");
-  if (parts.length < 5 || parts[0] !== "1" || parts[4] !== "grpc") {
-    child.kill("SIGKILL");
-    throw new Error(`Unrecognized remote plugin message: ${text.split("\n")[0]}`);
-  }
-  return new TestPlugin(child, parts[2], parts[3], stderrDone, logs, cwd);
+  return new TestPlugin(await launchProcess(options));
 }

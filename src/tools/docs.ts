@@ -11,7 +11,9 @@
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { launchPlugin, type TestPlugin } from "../testing/host.ts";
+import { awaitExit, launchProcess } from "../client/launch.ts";
+import { PluginClient } from "../client/plugin_client.ts";
+import { COMPONENT_KINDS, componentKind, type ComponentKindName } from "../components/kinds.ts";
 import type { Config_Documentation, Config_FieldDocumentation } from "../gen/wire.ts";
 
 /** The help text. */
@@ -25,22 +27,6 @@ Options:
   --out <file>     write to this file instead of stdout
   -h, --help       show this help
 `;
-
-const COMPONENTS: [string, string, string][] = [
-  ["builder", "Builder", "BuildSpec"],
-  ["registry", "Registry", "PushSpec"],
-  ["platform", "Platform", "DeploySpec"],
-  ["releasemanager", "ReleaseManager", "ReleaseSpec"],
-  ["tasklauncher", "TaskLauncher", "StartSpec"],
-];
-
-const STANZA: Record<string, string> = {
-  builder: "build",
-  registry: "registry (inside build)",
-  platform: "deploy",
-  releasemanager: "release",
-  tasklauncher: "runner profile",
-};
 
 function cell(s: string): string {
   return s.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -65,12 +51,13 @@ function fieldRows(fields: Config_FieldDocumentation[], prefix = ""): string[] {
 /** Markdown for one component's documentation. */
 export function renderComponent(
   plugin: string,
-  component: string,
+  component: ComponentKindName,
   title: string,
   doc: Config_Documentation,
 ): string {
   const out: string[] = [`## ${title}`, ""];
-  out.push(`Use in the \`${STANZA[component]}\` stanza: \`use "${plugin}" { … }\`.`, "");
+  const stanza = componentKind(component).stanza;
+  out.push(`Use in the \`${stanza}\` stanza: \`use "${plugin}" { … }\`.`, "");
   if (doc.description) out.push(doc.description, "");
   if (doc.input) out.push(`- Input: \`${doc.input}\``);
   if (doc.output) out.push(`- Output: \`${doc.output}\``);
@@ -116,20 +103,22 @@ export function renderComponent(
 
 /** Launches the plugin and renders every component it has. */
 export async function renderPluginDocs(entry: string, name: string): Promise<string> {
-  const plugin: TestPlugin = await launchPlugin({ entry: resolve(entry) });
+  const launched = await launchProcess({ entry: resolve(entry) });
+  const plugin = new PluginClient(launched.network, launched.address);
   try {
     const parts = [`# waypoint-plugin-${name}`, ""];
-    for (const [component, service, spec] of COMPONENTS) {
-      const full = `hashicorp.waypoint.sdk.${service}`;
+    for (const kind of COMPONENT_KINDS) {
+      const full = `hashicorp.waypoint.sdk.${kind.service}`;
       // A component the plugin lacks answers its Spec call UNIMPLEMENTED.
-      const has = await plugin.call(full, spec).then(() => true, () => false);
+      const has = await plugin.call(full, kind.probe).then(() => true, () => false);
       if (!has) continue;
       const doc = await plugin.call(full, "Documentation") as unknown as Config_Documentation;
-      parts.push(renderComponent(name, component, service, doc));
+      parts.push(renderComponent(name, kind.kind, kind.service, doc));
     }
     return parts.join("\n");
   } finally {
     await plugin.close();
+    await awaitExit(launched);
   }
 }
 

@@ -1,59 +1,70 @@
 /** `hashicorp.waypoint.sdk.Builder`, served from a {@linkcode Builder} definition. */
-import type * as grpc from "@grpc/grpc-js";
 import type { Builder } from "../../components/builder.ts";
-import type { MessageType } from "../../proto/runtime.ts";
-import { encodeResult, LIFECYCLE_ARGS, type NamedArg, type OperationSpec } from "../operation.ts";
-import type { TemplateShaper } from "../template_data.ts";
-import { authHandlers, configHandlers, operation, type ServiceEnv } from "./common.ts";
+import type { Build_Resp } from "../../gen/wire.ts";
+import { LIFECYCLE_ARGS, type NamedArgKey } from "../args.ts";
+import type { Input } from "../operation.ts";
+import { encodeResult } from "../result.ts";
+import {
+  AUTH_CAPABILITY,
+  AUTH_OPERATIONS,
+  type ComponentService,
+  type OperationDef,
+} from "./service.ts";
+
+type Definition = Builder["definition"];
 
 /**
- * What a build asks for: the lifecycle arguments, plus what Waypoint knows of
- * the registry when the builder declares it wants that. A FuncSpec has no
- * optional arguments (neither has argmapper), so a value the host may not
- * have is only asked for when the author asked for it.
+ * What Waypoint knows of the registry, when the builder declares it wants
+ * that. A FuncSpec has no optional arguments (neither has argmapper), so a
+ * value the host may not have is only asked for when the author asked for it.
+ * `accessInfo: true`: core's named Any `access_info`, whatever the
+ * registry's type (a Go builder can only ask by type); a type: a typed
+ * argument, as a Go builder's `ai *docker.AccessInfo`.
  */
-function buildSpec(builder: Builder, name: string): OperationSpec {
-  const { accessInfo, hasRegistry } = builder.definition;
-  const named: NamedArg[] = [];
-  if (hasRegistry) named.push({ key: "hasRegistry", name: "hasregistry", kind: "bool" });
-  // `true`: core's named Any "access_info", whatever the registry's type (a Go builder can
-  // only ask by type); a type: a typed argument, as a Go builder's `ai *docker.AccessInfo`.
-  if (accessInfo === true) named.push({ key: "accessInfo", name: "access_info", kind: "any" });
+function named(def: Definition): NamedArgKey[] {
+  return [
+    ...(def.hasRegistry ? ["hasRegistry" as const] : []),
+    ...(def.accessInfo === true ? ["accessInfo" as const] : []),
+  ];
+}
+
+function inputs(def: Definition): Input[] {
+  const a = def.accessInfo;
+  return a === undefined || a === true ? [] : [{ key: "accessInfo", type: a }];
+}
+
+function build(
+  rpc: string,
+  name: "build" | "buildODR",
+  spec?: string,
+): OperationDef<Definition> {
   return {
+    rpc,
+    spec,
     name,
     args: LIFECYCLE_ARGS,
-    inputs: accessInfo === undefined || accessInfo === true
-      ? []
-      : [{ key: "accessInfo", type: accessInfo }],
+    inputs,
     named,
+    fn: (def) => def[name],
+    respond: (value, _ctx, def): Build_Resp => {
+      const { result, resultJson, templateData } = encodeResult(
+        value,
+        def.output,
+        name,
+        def.templateData,
+      );
+      return { result, resultJson, templateData, labels: {} };
+    },
   };
 }
 
-/** Handlers of the Builder service; the rest answer UNIMPLEMENTED. */
-export function builderHandlers(
-  builder: Builder,
-  env: ServiceEnv,
-): Record<string, grpc.UntypedHandleCall> {
-  const def = builder.definition;
-  const output = def.output as MessageType<object> | undefined;
-  const shape = def.templateData as TemplateShaper | undefined;
-  const respond = (name: string) => (value: unknown) => ({
-    ...encodeResult(value, output, name, shape),
-    labels: {},
-  });
-  return {
-    ...configHandlers(env.runtime),
-    ...authHandlers(env, def.auth as never),
-    ...operation(env, "Build", buildSpec(builder, "build"), def.build, respond("build")),
-    ...(def.buildODR
-      ? operation(
-        env,
-        "BuildODR",
-        buildSpec(builder, "buildODR"),
-        def.buildODR,
-        respond("buildODR"),
-        "BuildSpecODR",
-      )
-      : {}),
-  };
-}
+/** The Builder service: build, the on-demand runner's build, auth. */
+export const BUILDER_SERVICE: ComponentService<Definition> = {
+  key: "builder",
+  capabilities: AUTH_CAPABILITY,
+  operations: [
+    ...AUTH_OPERATIONS,
+    build("Build", "build"),
+    build("BuildODR", "buildODR", "BuildSpecODR"),
+  ],
+};

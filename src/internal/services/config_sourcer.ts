@@ -1,12 +1,14 @@
 /** `hashicorp.waypoint.sdk.ConfigSourcer`, served from a {@linkcode ConfigSourcer} definition. */
-import type * as grpc from "@grpc/grpc-js";
 import type { ConfigSourcer, ConfigValue } from "../../components/config_sourcer.ts";
 import { Code } from "../../errors.ts";
-import { configHandlers, operation, type ServiceEnv } from "./common.ts";
+import type { ConfigSource_ReadResponse, ConfigSource_Value } from "../../gen/wire.ts";
+import type { ComponentService } from "./service.ts";
+
+type Definition = ConfigSourcer["definition"];
 
 const encoder = new TextEncoder();
 
-function valueToWire(v: ConfigValue): unknown {
+function valueToWire(v: ConfigValue): ConfigSource_Value {
   if ("error" in v) {
     return { name: v.name, error: { code: Code.UNKNOWN, message: v.error, details: [] } };
   }
@@ -14,27 +16,26 @@ function valueToWire(v: ConfigValue): unknown {
   return { name: v.name, value: v.value };
 }
 
-/** Handlers of the ConfigSourcer service. */
-export function configSourcerHandlers(
-  cs: ConfigSourcer,
-  env: ServiceEnv,
-): Record<string, grpc.UntypedHandleCall> {
-  const def = cs.definition;
-  return {
-    ...configHandlers(env.runtime),
-    ...operation(
-      env,
-      "Read",
-      { name: "read", args: ["logger"] },
-      def.read,
-      (values) => ({ values: (values as ConfigValue[]).map(valueToWire) }),
-    ),
-    ...operation(
-      env,
-      "Stop",
-      { name: "stop", args: ["logger"] },
-      def.stop ?? (() => {}),
-      () => ({}),
-    ),
-  };
-}
+/** The ConfigSourcer service: read and stop, with only a logger from the host. */
+export const CONFIG_SOURCER_SERVICE: ComponentService<Definition> = {
+  key: "configSourcer",
+  capabilities: {},
+  operations: [
+    {
+      rpc: "Read",
+      name: "read",
+      args: ["logger"],
+      fn: (def) => def.read,
+      respond: (values): ConfigSource_ReadResponse => ({
+        values: (values as ConfigValue[]).map(valueToWire),
+      }),
+    },
+    {
+      rpc: "Stop",
+      name: "stop",
+      args: ["logger"],
+      fn: (def) => def.stop ?? (() => {}),
+      respond: () => ({}),
+    },
+  ],
+};

@@ -1,15 +1,13 @@
 /** `hashicorp.waypoint.sdk.Mapper`: the plugin's converters, advertised and run. */
-import type * as grpc from "@grpc/grpc-js";
 import type { Mapper } from "../../components/mapper.ts";
 import { Code, PluginError } from "../../errors.ts";
 import type { FuncSpec, Map_Request } from "../../gen/wire.ts";
-import type { MessageType } from "../../proto/runtime.ts";
-import { unary } from "../grpc.ts";
-import { argsByType, encodeResult } from "../operation.ts";
-import type { AnyMessage } from "../../components/context.ts";
+import { type Handlers, unary } from "../grpc.ts";
+import { argsByType } from "../operation.ts";
+import { encodeResult } from "../result.ts";
 
 /** ListMappers (each mapper's FuncSpec with its result type) and Map. */
-export function mapperHandlers(mappers: Mapper[]): Record<string, grpc.UntypedHandleCall> {
+export function mapperHandlers(mappers: readonly Mapper[]): Handlers {
   const specs: FuncSpec[] = mappers.map((m) => ({
     name: `${m.definition.input.typeName}->${m.definition.output.typeName}`,
     args: [{ name: "", type: m.definition.input.typeName, primitiveType: 0 }],
@@ -27,12 +25,9 @@ export function mapperHandlers(mappers: Mapper[]): Record<string, grpc.UntypedHa
       if (!m) {
         throw new PluginError(`output type is not known: ${result}`, Code.FAILED_PRECONDITION);
       }
-      const any = given.get(m.definition.input.typeName) as AnyMessage;
-      const input = (m.definition.input as MessageType<object>).decode(any.value);
+      const input = m.definition.input.decode(given.get(m.definition.input.typeName)!.value);
       const out = await m.definition.map(input);
-      return {
-        result: encodeResult(out, m.definition.output as MessageType<object>, "map").result,
-      };
+      return { result: encodeResult(out, m.definition.output, "map").result };
     }),
   };
 }

@@ -1,48 +1,46 @@
 /** `hashicorp.waypoint.sdk.TaskLauncher`, served from a {@linkcode TaskLauncher} definition. */
-import type * as grpc from "@grpc/grpc-js";
 import type { TaskLauncher } from "../../components/task_launcher.ts";
-import type { MessageType } from "../../proto/runtime.ts";
-import { encodeResult } from "../operation.ts";
-import { configHandlers, operation, type ServiceEnv } from "./common.ts";
+import type { TaskLaunch_Resp, TaskWatch_Resp } from "../../gen/wire.ts";
+import { encodeResult } from "../result.ts";
+import type { ComponentService } from "./service.ts";
 
-/** Handlers of the TaskLauncher service. Waypoint supplies only a logger (and the UI to watch). */
-export function taskLauncherHandlers(
-  tl: TaskLauncher,
-  env: ServiceEnv,
-): Record<string, grpc.UntypedHandleCall> {
-  const def = tl.definition;
-  const output = def.output as MessageType<object>;
-  const state = [{ key: "state", type: output }];
-  return {
-    ...configHandlers(env.runtime),
-    ...operation(
-      env,
-      "StartTask",
-      { name: "startTask", args: ["logger", "task"] },
-      def.startTask,
-      (value) => {
-        const { result, resultJson } = encodeResult(value, output, "startTask");
+type Definition = TaskLauncher["definition"];
+
+const state = (def: Definition) => [{ key: "state", type: def.output }];
+
+/** The TaskLauncher service. Waypoint supplies only a logger (and the UI to watch). */
+export const TASK_LAUNCHER_SERVICE: ComponentService<Definition> = {
+  key: "taskLauncher",
+  capabilities: {},
+  operations: [
+    {
+      rpc: "StartTask",
+      spec: "StartSpec",
+      name: "startTask",
+      args: ["logger", "task"],
+      fn: (def) => def.startTask,
+      respond: (value, _ctx, def): TaskLaunch_Resp => {
+        const { result, resultJson } = encodeResult(value, def.output, "startTask");
         return { result, resultJson };
       },
-      "StartSpec",
-    ),
-    ...operation(
-      env,
-      "StopTask",
-      { name: "stopTask", args: ["logger"], inputs: state },
-      def.stopTask,
-      () => ({}),
-      "StopSpec",
-    ),
-    ...(def.watchTask
-      ? operation(
-        env,
-        "WatchTask",
-        { name: "watchTask", args: ["logger", "ui"], inputs: state },
-        def.watchTask,
-        (code) => ({ exitCode: typeof code === "number" ? code : 0 }),
-        "WatchSpec",
-      )
-      : {}),
-  };
-}
+    },
+    {
+      rpc: "StopTask",
+      spec: "StopSpec",
+      name: "stopTask",
+      args: ["logger"],
+      inputs: state,
+      fn: (def) => def.stopTask,
+      respond: () => ({}),
+    },
+    {
+      rpc: "WatchTask",
+      spec: "WatchSpec",
+      name: "watchTask",
+      args: ["logger", "ui"],
+      inputs: state,
+      fn: (def) => def.watchTask,
+      respond: (code): TaskWatch_Resp => ({ exitCode: typeof code === "number" ? code : 0 }),
+    },
+  ],
+};

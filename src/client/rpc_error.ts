@@ -1,0 +1,33 @@
+/** An error status a plugin answered an RPC with, as the host side sees it. */
+import { Code, PluginError } from "../errors.ts";
+
+const CODE_NAMES = Object.fromEntries(
+  Object.entries(Code).map(([name, code]) => [code, name]),
+) as Record<Code, keyof typeof Code>;
+
+/**
+ * An RPC the plugin answered with an error status. `code` is the gRPC code,
+ * to compare with {@linkcode Code} (`Code.FAILED_PRECONDITION`); `codeName`
+ * is its name there.
+ */
+export class RpcError extends PluginError {
+  /** `service/method`, e.g. `hashicorp.waypoint.sdk.Builder/Build`. */
+  readonly rpc: string;
+  /** The plugin's message, as Waypoint shows it after `desc =`. */
+  readonly details: string;
+  /** The code's name in {@linkcode Code}, e.g. `FAILED_PRECONDITION`. */
+  readonly codeName: keyof typeof Code;
+
+  /**
+   * @param rpc the method that failed
+   * @param code the gRPC status code
+   * @param details the status message
+   */
+  constructor(rpc: string, code: Code, details: string) {
+    super(`${rpc}: ${details}`, code);
+    this.name = "RpcError";
+    this.rpc = rpc;
+    this.details = details;
+    this.codeName = CODE_NAMES[code] ?? "UNKNOWN";
+  }
+}
