@@ -27,7 +27,7 @@ import { Code, PluginError } from "../errors.ts";
 import { decodeUseBlock } from "./hcl.ts";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../serve.ts";
 import { RecordingUI, type UIEvent } from "./recording_ui.ts";
-import { DEFAULT_PERMISSIONS } from "../tools/compile.ts";
+import { DEFAULT_PERMISSIONS } from "../permissions.ts";
 
 export type { UIEvent } from "./recording_ui.ts";
 

@@ -3,7 +3,7 @@
  * waypoint-plugin-sdk client code, launching our plugin as Waypoint does.
  */
 import { dirname, fromFileUrl, join } from "./path.ts";
-import { DEFAULT_PERMISSIONS, PLUGIN_V8_FLAGS } from "../../src/tools/compile.ts";
+import { DEFAULT_PERMISSIONS, PLUGIN_V8_FLAGS } from "../../src/permissions.ts";
 import { BuildProgress, type Progress } from "./build_progress.ts";
 import { goBuild } from "./go_build.ts";
 
