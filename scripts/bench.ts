@@ -29,7 +29,9 @@
  */
 import { parseArgs } from "node:util";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { goPluginBinary, hostBinary, makeLauncher, REPO, WORK } from "../tests/support/host.ts";
+import { goPluginBinary, hostBinary } from "./lib/conformance.ts";
+import { makeLauncher } from "./lib/launcher.ts";
+import { REPO, WORK } from "./lib/repo.ts";
 import { benchCli } from "./bench_cli.ts";
 import { measureBuildsMemory } from "./bench_memory.ts";
 
