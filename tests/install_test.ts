@@ -304,9 +304,7 @@ Deno.test("install: user mistakes exit 2 with the usage line; a missing binary e
   const cases: [string[], string][] = [
     [
       ["--project", join(f.root, "nope")],
-      `--project "${
-        join(f.root, "nope")
-      }" is not a folder: pass the Waypoint project's folder ` +
+      `--project "${join(f.root, "nope")}" is not a folder: pass the Waypoint project's folder ` +
       `(the one with waypoint.hcl), or --global`,
     ],
     [

@@ -6,8 +6,9 @@
  * deno run -A jsr:@x/waypoint-plugin/init myplugin ./dir --components builder,platform
  * ```
  *
- * It runs from a remote URL, so its templates are code (see
- * `init_templates.ts`) and it reads nothing of its own package from disk.
+ * It runs from a remote URL, so its templates are code (in `init/`: the
+ * parameters and components in `params.ts`, then one module per kind of
+ * file) and it reads nothing of its own package from disk.
  * It needs only read and write access to the new project's directory
  * (`-R -W`): the templates come out as `deno fmt` lays them out, so no
  * formatter is run.
@@ -17,20 +18,16 @@
 import { dirname, join, resolve } from "node:path";
 import {
   ALL_COMPONENTS,
-  componentModule,
   COMPONENTS,
-  denoJson,
-  GITIGNORE,
-  mainModule,
-  outputModule,
-  outputProto,
-  pluginTest,
-  readme,
   type TemplateComponent,
   type TemplateParams,
-} from "./init_templates.ts";
-import { ciWorkflow, DEPENDABOT } from "./init_workflow.ts";
-import { displayPath, successMessage, USAGE } from "./init_output.ts";
+} from "./init/params.ts";
+import { componentModule } from "./init/components.ts";
+import { outputModule, outputProto } from "./init/proto.ts";
+import { denoJson, GITIGNORE, mainModule, readme } from "./init/project.ts";
+import { pluginTest } from "./init/test_module.ts";
+import { ciWorkflow, DEPENDABOT } from "./init/workflow.ts";
+import { displayPath, successMessage, USAGE } from "./init/output.ts";
 import {
   colorFor,
   CommandError,

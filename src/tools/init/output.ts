@@ -7,7 +7,7 @@
  * @module
  */
 import { isAbsolute, relative, sep as SEP } from "node:path";
-import { shellQuote, type Styles } from "./cli.ts";
+import { shellQuote, type Styles } from "../cli.ts";
 
 /** The short usage line errors end with. */
 export const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/init [options] <name> [directory]";
