@@ -224,6 +224,13 @@ Deno.test("user mistakes print `error: …` and the usage line, and exit 2", asy
         `names such as ["env", "read", "net=127.0.0.1"]: got "env,net"`,
     ),
   );
+  await Deno.writeTextFile(join(dir, "deno.json"), "null");
+  const notObject = await compile(["--dry-run"], dir);
+  assertEquals(notObject.code, 2);
+  assertEquals(
+    notObject.stderr,
+    usageError(`${join(dir, "deno.json")} must hold a JSON object: got null`),
+  );
   const help = await compile(["--help"], dir);
   assertEquals(help.code, 0);
   assertEquals(help.stderr, "");

@@ -23,7 +23,11 @@ export interface ProtoModule {
 
 /** A `.proto` file that cannot be turned into a module: its message names the files. */
 export class ProtoGenerationError extends Error {
-  /** @param message the module, its inputs and protobufjs's reason */
+  /**
+   * Makes the error.
+   *
+   * @param message the module, its inputs and protobufjs's reason
+   */
   constructor(message: string) {
     super(message);
     this.name = "ProtoGenerationError";

@@ -37,7 +37,11 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
  * message says what is wrong and how to fix it, in sentence case.
  */
 export class UsageError extends Error {
-  /** @param message what is wrong and how to fix it */
+  /**
+   * Makes the error.
+   *
+   * @param message what is wrong and how to fix it
+   */
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
@@ -46,7 +50,11 @@ export class UsageError extends Error {
 
 /** The tool could not do its work (a build failed, an input is missing): `error: <message>`, exit 1. */
 export class CommandError extends Error {
-  /** @param message what failed and what to do about it */
+  /**
+   * Makes the error.
+   *
+   * @param message what failed and what to do about it
+   */
   constructor(message: string) {
     super(message);
     this.name = "CommandError";

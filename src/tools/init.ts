@@ -38,6 +38,8 @@ import {
 } from "./cli.ts";
 import { VERSION } from "../version.ts";
 
+export type { TemplateComponent, TemplateParams } from "./init/params.ts";
+
 /** The help text. */
 export const HELP = `${USAGE}
 

@@ -5,13 +5,10 @@
  *
  * @module
  */
-import { COMPONENT_KINDS, type ComponentKindName } from "../../components/kinds.ts";
+import { COMPONENT_KINDS } from "../../components/kinds.ts";
 
-/** A component `init` can generate, by the name Waypoint dispenses it by. */
-export type TemplateComponent = Extract<
-  ComponentKindName,
-  "builder" | "registry" | "platform" | "releasemanager"
->;
+/** A component `init` can generate, by the name Waypoint dispenses it by (its kind). */
+export type TemplateComponent = "builder" | "registry" | "platform" | "releasemanager";
 
 /** The projects' `deno fmt` line width; the templates are laid out to it. */
 export const LINE_WIDTH: number = 100;
