@@ -19,105 +19,18 @@ import { join, resolve } from "./path.ts";
 import { REPO } from "./repo.ts";
 import { waypointBinary } from "../waypoint_cli.ts";
 import { processesLeftIn } from "./processes.ts";
+import { type CliResult, type RunningCli, runToEnd, sleep, spawnCli } from "./cli_process.ts";
+import { type Job, parseJobs } from "./waypoint_jobs.ts";
+import { type Server, spawnServer, toolCaches, waitForServer } from "./waypoint_server.ts";
+
+export type { CliResult, RunningCli } from "./cli_process.ts";
+export type { Job } from "./waypoint_jobs.ts";
 
 const dec = new TextDecoder();
 
-/** What one CLI command did. */
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout then stderr, for messages. */
-  output: string;
-  ms: number;
-}
-
-/** A CLI command still running (for `logs` and Ctrl-C). */
-export interface RunningCli {
-  readonly pid: number;
-  /** What it has printed so far (stdout and stderr interleaved as read). */
-  output(): string;
-  /** Resolves once `test(output)` holds; rejects after `timeoutMs` or when the command ends first. */
-  waitFor(test: (output: string) => boolean, timeoutMs?: number): Promise<string>;
-  /** Ctrl-C as a terminal sends it: SIGINT to the command's whole process group. */
-  interrupt(): void;
-  /** Waits for the end. */
-  result(): Promise<CliResult>;
-}
-
-/** One job as `waypoint job list -json` shows it. */
-export interface Job {
-  id: string;
-  state: string;
-  operation: string;
-}
-
-let denoDir: Promise<string> | undefined;
-let goEnv: Promise<Record<string, string>> | undefined;
-
-/**
- * The caches the plugins and `go build` need, which a HOME in a temp dir
- * would otherwise hide: Deno's (the launcher runs `deno run`; npm packages
- * are cached there) and Go's (a cold build cache would compile the standard
- * library inside the timed test).
- */
-async function toolCaches(): Promise<Record<string, string>> {
-  denoDir ??= (async () => {
-    const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-    return JSON.parse(dec.decode(out.stdout)).denoDir as string;
-  })();
-  goEnv ??= (async () => {
-    const out = await new Deno.Command("go", {
-      args: ["env", "-json", "GOCACHE", "GOMODCACHE", "GOPATH", "GOENV"],
-    }).output();
-    if (!out.success) throw new Error(`go env failed: ${dec.decode(out.stderr)}`);
-    return JSON.parse(dec.decode(out.stdout));
-  })();
-  return { DENO_DIR: await denoDir, ...(await goEnv) };
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function canConnect(port: number): Promise<boolean> {
-  try {
-    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Parses the concatenated JSON objects `waypoint … -json` prints. */
-function jsonObjects(text: string): Record<string, unknown>[] {
-  const out = [];
-  let depth = 0, start = -1, inString = false, escaped = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === "\\") escaped = true;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") {
-      if (depth++ === 0) start = i;
-    } else if (c === "}" && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
-  }
-  return out;
-}
-
 /** A Waypoint server of this test's own and the CLI that talks to it. */
 export class Waypoint implements AsyncDisposable {
-  #server: Deno.ChildProcess;
-  #serverLog: { text: string };
+  #server: Server;
   #running = new Set<RunningCli>();
   #stopped = false;
 
@@ -128,14 +41,14 @@ export class Waypoint implements AsyncDisposable {
     readonly bin: string,
     /** The environment every CLI command and plugin gets. */
     readonly env: Record<string, string>,
-    /** `127.0.0.1:<port>` of the server's gRPC listener. */
-    readonly addr: string,
-    server: Deno.ChildProcess,
-    serverLog: { text: string },
+    server: Server,
   ) {
     this.#server = server;
-    this.#serverLog = serverLog;
+    this.addr = server.addr;
   }
+
+  /** `127.0.0.1:<port>` of the server's gRPC listener. */
+  readonly addr: string;
 
   /**
    * Gets the CLI (building it once; see scripts/waypoint_cli.ts), starts a
@@ -169,45 +82,9 @@ export class Waypoint implements AsyncDisposable {
       XDG_DATA_HOME: join(home, ".local", "share"),
       XDG_CACHE_HOME: join(home, ".cache"),
     };
-    const grpc = freePort();
-    let http = freePort();
-    while (http === grpc) http = freePort();
-    const server = new Deno.Command(bin, {
-      args: [
-        "server",
-        "run",
-        "-accept-tos",
-        `-db=${join(root, "data.db")}`,
-        `-listen-grpc=127.0.0.1:${grpc}`,
-        `-listen-http=127.0.0.1:${http}`,
-        "-url-enabled=false",
-      ],
-      cwd: root,
-      env,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const log = { text: "" };
-    for (const s of [server.stdout, server.stderr]) {
-      (async () => {
-        for await (const chunk of s.pipeThrough(new TextDecoderStream())) log.text += chunk;
-      })().catch(() => {});
-    }
-    let exited = false;
-    server.status.then(() => exited = true);
-    const wp = new Waypoint(root, bin, env, `127.0.0.1:${grpc}`, server, log);
+    const wp = new Waypoint(root, bin, env, spawnServer(bin, root, env));
     try {
-      const deadline = performance.now() + 60_000;
-      while (!(await canConnect(grpc))) {
-        if (exited) throw new Error(`waypoint server run exited at start:\n${log.text}`);
-        if (performance.now() > deadline) {
-          throw new Error(
-            `waypoint server run did not listen on ${wp.addr} within 60 s:\n${log.text}`,
-          );
-        }
-        await sleep(100);
-      }
+      await waitForServer(wp.#server);
       const boot = await wp.run(
         ["server", "bootstrap", `-server-addr=${wp.addr}`, "-server-tls-skip-verify"],
         { cwd: root },
@@ -266,77 +143,15 @@ export class Waypoint implements AsyncDisposable {
     args: string[],
     opts: { cwd: string; stdin?: string; env?: Record<string, string> },
   ): RunningCli {
-    const started = performance.now();
-    const child = new Deno.Command(this.bin, {
+    const cli = spawnCli({
+      bin: this.bin,
       args,
       cwd: opts.cwd,
       env: { ...this.env, ...opts.env },
-      detached: true,
-      stdin: opts.stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    if (opts.stdin !== undefined) {
-      const w = child.stdin.getWriter();
-      w.write(new TextEncoder().encode(opts.stdin)).then(() => w.close()).catch(() => {});
-    }
-    let stdout = "", stderr = "", both = "";
-    const reads = [
-      (async () => {
-        for await (const c of child.stdout.pipeThrough(new TextDecoderStream())) {
-          stdout += c;
-          both += c;
-        }
-      })(),
-      (async () => {
-        for await (const c of child.stderr.pipeThrough(new TextDecoderStream())) {
-          stderr += c;
-          both += c;
-        }
-      })(),
-    ];
-    let done = false;
-    const result = (async (): Promise<CliResult> => {
-      const s = await child.status;
-      await Promise.all(reads);
-      done = true;
-      return {
-        code: s.code,
-        stdout,
-        stderr,
-        output: stdout + stderr,
-        ms: performance.now() - started,
-      };
-    })();
-    const cli: RunningCli = {
-      pid: child.pid,
-      output: () => both,
-      async waitFor(test, timeoutMs = 60_000) {
-        const deadline = performance.now() + timeoutMs;
-        while (!test(both)) {
-          if (done) {
-            throw new Error(`waypoint ${args[0]} ended before the expected output:\n${both}`);
-          }
-          if (performance.now() > deadline) {
-            throw new Error(
-              `waypoint ${args[0]}: expected output not seen in ${timeoutMs} ms:\n${both}`,
-            );
-          }
-          await sleep(50);
-        }
-        return both;
-      },
-      interrupt() {
-        try {
-          Deno.kill(-child.pid, "SIGINT");
-        } catch {
-          // already gone
-        }
-      },
-      result: () => result,
-    };
+      stdin: opts.stdin,
+    });
     this.#running.add(cli);
-    result.finally(() => this.#running.delete(cli)).catch(() => {});
+    cli.result().finally(() => this.#running.delete(cli)).catch(() => {});
     return cli;
   }
 
@@ -348,62 +163,14 @@ export class Waypoint implements AsyncDisposable {
     args: string[],
     opts: { cwd: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number },
   ): Promise<CliResult> {
-    const cli = this.spawn(args, opts);
-    const timeoutMs = opts.timeoutMs ?? 180_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<"timeout">((r) =>
-      timer = setTimeout(() => r("timeout"), timeoutMs)
-    );
-    const first = await Promise.race([cli.result(), timedOut]);
-    clearTimeout(timer);
-    if (first !== "timeout") return first;
-    cli.interrupt();
-    const late = await Promise.race([cli.result(), sleep(20_000).then(() => undefined)]);
-    if (!late) {
-      try {
-        Deno.kill(-cli.pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
-    throw new Error(
-      `waypoint ${args.join(" ")} did not end within ${timeoutMs / 1000} s; interrupted. ` +
-        `Output:\n${cli.output()}`,
-    );
+    return await runToEnd(this.spawn(args, opts), args, opts.timeoutMs ?? 180_000);
   }
 
   /** Every job the server knows, oldest last (as `waypoint job list` orders them). */
   async jobs(cwd: string = this.root): Promise<Job[]> {
     const r = await this.run(["job", "list", "-json"], { cwd });
     if (r.code !== 0) throw new Error(`waypoint job list failed:\n${r.output}`);
-    return jsonObjects(r.stdout).map((j) => ({
-      id: String(j.id),
-      state: String(j.state),
-      operation: Object.keys(j).find((k) =>
-        [
-          "build",
-          "push",
-          "deploy",
-          "release",
-          "destroy",
-          "up",
-          "exec",
-          "logs",
-          "init",
-          "noop",
-          "statusReport",
-          "validate",
-          "auth",
-          "docs",
-          "configSync",
-          "poll",
-          "queueProject",
-          "watchTask",
-          "startTask",
-          "stopTask",
-        ].includes(k)
-      ) ?? "?",
-    }));
+    return parseJobs(r.stdout);
   }
 
   /**
@@ -428,15 +195,18 @@ export class Waypoint implements AsyncDisposable {
       problems.push(`cannot list jobs: ${(err as Error).message}`);
     }
     try {
-      Deno.kill(this.#server.pid, "SIGINT");
+      Deno.kill(this.#server.process.pid, "SIGINT");
     } catch {
       // already gone
     }
-    const ended = await Promise.race([this.#server.status, sleep(20_000).then(() => undefined)]);
+    const ended = await Promise.race([
+      this.#server.process.status,
+      sleep(20_000).then(() => undefined),
+    ]);
     if (!ended) {
       problems.push("the server did not stop within 20 s of SIGINT; killed");
-      this.#server.kill("SIGKILL");
-      await this.#server.status;
+      this.#server.process.kill("SIGKILL");
+      await this.#server.process.status;
     }
     // Plugins exit when their host goes; give stragglers a moment before calling them leftovers.
     const left = await processesLeftIn(this.root);
@@ -461,7 +231,7 @@ export class Waypoint implements AsyncDisposable {
     if (problems.length > 0) {
       throw new Error(
         `The Waypoint run did not end cleanly:\n- ${problems.join("\n- ")}\n\nServer log:\n${
-          this.#serverLog.text.split("\n").slice(-30).join("\n")
+          this.#server.log.text.split("\n").slice(-30).join("\n")
         }`,
       );
     }
