@@ -17,10 +17,11 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { Waypoint } from "../tests/e2e/waypoint.ts";
-import { goPlatformBinary, goPluginBinary, REPO } from "../tests/support/host.ts";
+import { Waypoint } from "./lib/waypoint.ts";
+import { runCli, UsageError } from "../src/tools/cli.ts";
+import { goPlatformBinary, goPluginBinary } from "./lib/conformance.ts";
+import { REPO } from "./lib/repo.ts";
 
 /** One row of the benchmark table (the TS and Go columns). */
 export interface CliRow {
@@ -151,62 +152,43 @@ async function launches(
   }
 }
 
-/**
- * Runs `waypoint build` and `waypoint up` `runs` times for each side
- * (alternating, after one untimed warm-up each), counts plugin launches,
- * destroys everything and stops the server.
- */
-export async function benchCli(
+type Times = Record<Side, Record<Command, number[]>>;
+type Counts = Record<Side, Partial<Record<Command, number>>>;
+type Projects = Awaited<ReturnType<typeof projects>>;
+
+/** The timed runs, alternating sides, after one untimed build and up each; then the launches. */
+async function measure(
+  wp: Waypoint,
+  p: Projects,
   o: { runs: number; progress: (msg: string) => void },
-): Promise<CliBench> {
-  const failures: string[] = [];
-  const times: Record<Side, Record<Command, number[]>> = {
-    ts: { build: [], up: [] },
-    go: { build: [], up: [] },
-  };
-  const counts: Record<Side, Partial<Record<Command, number>>> = { ts: {}, go: {} };
-  let wp: Waypoint | undefined;
-  const dirs: string[] = [];
-  try {
-    o.progress("real CLI: getting Waypoint v0.11.4, starting a local server");
-    wp = await Waypoint.start();
-    const p = await projects(wp);
-    dirs.push(p.ts.dir, p.go.dir);
-    for (const side of ["ts", "go"] as const) await cli(wp, p[side].dir, ["init"]);
-    o.progress("real CLI: one untimed build and up each (warms Deno's and Go's caches)");
-    for (const side of ["ts", "go"] as const) {
-      for (const op of ["build", "up"] as const) await cli(wp, p[side].dir, OPS[op]);
-    }
-    o.progress(`real CLI: ${o.runs} × waypoint build and up, TS and Go alternating`);
-    for (let i = 0; i < o.runs; i++) {
-      for (const op of ["build", "up"] as const) {
-        for (const side of (i % 2 ? ["go", "ts"] : ["ts", "go"]) as Side[]) {
-          times[side][op].push(await cli(wp, p[side].dir, OPS[op]));
-        }
+  times: Times,
+  counts: Counts,
+): Promise<void> {
+  for (const side of ["ts", "go"] as const) await cli(wp, p[side].dir, ["init"]);
+  o.progress("real CLI: one untimed build and up each (warms Deno's and Go's caches)");
+  for (const side of ["ts", "go"] as const) {
+    for (const op of ["build", "up"] as const) await cli(wp, p[side].dir, OPS[op]);
+  }
+  o.progress(`real CLI: ${o.runs} × waypoint build and up, TS and Go alternating`);
+  for (let i = 0; i < o.runs; i++) {
+    for (const op of ["build", "up"] as const) {
+      for (const side of (i % 2 ? ["go", "ts"] : ["ts", "go"]) as Side[]) {
+        times[side][op].push(await cli(wp, p[side].dir, OPS[op]));
       }
     }
-    o.progress("real CLI: plugin launches per command (plugins wrapped by a counting script)");
-    for (const side of ["ts", "go"] as const) {
-      for (const op of ["build", "up"] as const) counts[side][op] = await launches(wp, p[side], op);
-    }
-  } catch (err) {
-    failures.push(`real CLI: ${(err as Error).message.split("\n")[0]}`);
-    console.error(`  ! real CLI: ${(err as Error).message}`);
-  } finally {
-    o.progress("real CLI: waypoint destroy, stopping the server");
-    for (const dir of dirs) {
-      // Stops the deployed apps the Waypoint way; the server's stop then checks nothing is left.
-      await cli(wp!, dir, ["destroy", "-auto-approve"]).catch((err) =>
-        failures.push(`real CLI destroy: ${err.message.split("\n")[0]}`)
-      );
-    }
-    await wp?.stop().catch((err) => failures.push(`real CLI cleanup: ${err.message}`));
   }
-  const val = (xs: number[]) => xs.length === o.runs ? median(xs) : "failed";
+  o.progress("real CLI: plugin launches per command (plugins wrapped by a counting script)");
+  for (const side of ["ts", "go"] as const) {
+    for (const op of ["build", "up"] as const) counts[side][op] = await launches(wp, p[side], op);
+  }
+}
+
+function rowsOf(times: Times, counts: Counts, runs: number): CliRow[] {
+  const val = (xs: number[]) => xs.length === runs ? median(xs) : "failed";
   const rows: CliRow[] = [];
   for (const op of ["build", "up"] as const) {
     rows.push({
-      figure: `real CLI: waypoint ${op}, wall time, median of ${o.runs}`,
+      figure: `real CLI: waypoint ${op}, wall time, median of ${runs}`,
       unit: "ms",
       ts: val(times.ts[op]),
       go: val(times.go[op]),
@@ -221,8 +203,12 @@ export async function benchCli(
       go: counts.go[op] ?? "failed",
     });
   }
+  return rows;
+}
+
+function methodOf(times: Times): string[] {
   const list = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(", ");
-  const method = [
+  return [
     "*real CLI*: the Waypoint v0.11.4 CLI built by scripts/waypoint_cli.ts, one local server " +
     "(`server run -url-enabled=false`, HOME in a temp dir, bootstrapped), two projects on it " +
     "with the localdeploy example's web app: *TS* = examples/localdeploy/waypoint.hcl " +
@@ -238,17 +224,58 @@ export async function benchCli(
     `In this run (s): build TS ${list(times.ts.build)}; build Go ${list(times.go.build)}; ` +
     `up TS ${list(times.ts.up)}; up Go ${list(times.go.up)}.`,
   ];
-  return { rows, failures, method };
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { runs: { type: "string" } } });
-  const runs = Number(values.runs ?? 5);
-  if (!Number.isInteger(runs) || runs < 1) {
-    console.error(`error: --runs "${values.runs}" must be a whole number >= 1`);
-    Deno.exit(2);
+/**
+ * Runs `waypoint build` and `waypoint up` `runs` times for each side
+ * (alternating, after one untimed warm-up each), counts plugin launches,
+ * destroys everything and stops the server.
+ */
+export async function benchCli(
+  o: { runs: number; progress: (msg: string) => void },
+): Promise<CliBench> {
+  const failures: string[] = [];
+  const times: Times = { ts: { build: [], up: [] }, go: { build: [], up: [] } };
+  const counts: Counts = { ts: {}, go: {} };
+  let wp: Waypoint | undefined;
+  const dirs: string[] = [];
+  try {
+    o.progress("real CLI: getting Waypoint v0.11.4, starting a local server");
+    wp = await Waypoint.start();
+    const p = await projects(wp);
+    dirs.push(p.ts.dir, p.go.dir);
+    await measure(wp, p, o, times, counts);
+  } catch (err) {
+    failures.push(`real CLI: ${(err as Error).message.split("\n")[0]}`);
+    console.error(`  ! real CLI: ${(err as Error).message}`);
+  } finally {
+    o.progress("real CLI: waypoint destroy, stopping the server");
+    for (const dir of dirs) {
+      // Stops the deployed apps the Waypoint way; the server's stop then checks nothing is left.
+      await cli(wp!, dir, ["destroy", "-auto-approve"]).catch((err) =>
+        failures.push(`real CLI destroy: ${err.message.split("\n")[0]}`)
+      );
+    }
+    await wp?.stop().catch((err) => failures.push(`real CLI cleanup: ${err.message}`));
   }
-  const r = await benchCli({ runs, progress: (m) => console.error(`• ${m}`) });
+  return { rows: rowsOf(times, counts, o.runs), failures, method: methodOf(times) };
+}
+
+const CLI = {
+  usage: "Usage: deno run -A scripts/bench_cli.ts [--runs N]",
+  help: `Usage: deno run -A scripts/bench_cli.ts [--runs N]
+
+Just the benchmark's real-CLI rows, as Markdown: waypoint build and up with our plugins and
+with the Go SDK reference plugins, and how many plugin processes each command launches.
+
+Options:
+  --runs N     timed runs per command and side (default 5)
+  -h, --help   show this help
+`,
+  options: { runs: { type: "string", default: "5" } },
+} as const;
+
+function printTable(r: CliBench): void {
   console.log("| figure | TS plugins | Go SDK plugins | TS ÷ Go |\n|---|---:|---:|---:|");
   for (const row of r.rows) {
     const cell = (v: number | string | undefined) =>
@@ -260,5 +287,18 @@ if (import.meta.main) {
   }
   console.log("\n" + r.method.map((l) => `- ${l}`).join("\n"));
   for (const f of r.failures) console.log(`- not measured: ${f}`);
-  Deno.exit(r.failures.length ? 1 : 0);
+}
+
+if (import.meta.main) {
+  Deno.exit(
+    await runCli(CLI, Deno.args, async ({ values }) => {
+      const runs = Number(values.runs);
+      if (!Number.isInteger(runs) || runs < 1) {
+        throw new UsageError(`--runs "${values.runs}" must be a whole number >= 1`);
+      }
+      const r = await benchCli({ runs, progress: (m) => console.error(`• ${m}`) });
+      printTable(r);
+      return r.failures.length ? 1 : 0;
+    }),
+  );
 }

@@ -8,13 +8,14 @@
  *
  * The plugin is tests/fixtures/showcase_plugin.ts (every UI feature, a log
  * line, a result), started through the same launcher as the other TS figures
- * (tests/support/host.ts: `deno run` with the toolkit's V8 flags).
+ * (scripts/lib/launcher.ts: `deno run` with the toolkit's V8 flags).
  *
  * @module
  */
 import { join } from "node:path";
-import { hostBinary, REPO } from "../tests/support/host.ts";
-import { startDebugPlugin } from "../tests/support/debug_plugin.ts";
+import { hostBinary } from "./lib/conformance.ts";
+import { REPO } from "./lib/repo.ts";
+import { startDebugPlugin } from "./lib/debug_plugin.ts";
 
 /** What {@linkcode measureBuildsMemory} measured. */
 export interface BuildsMemory {

@@ -5,8 +5,10 @@
  * runs the app it built.
  */
 import { join } from "node:path";
-import { HOST_INTRO, hostBinary, makeLauncher, REPO } from "../tests/support/host.ts";
-import { BuildProgress } from "../tests/support/build_progress.ts";
+import { HOST_INTRO, hostBinary } from "./lib/conformance.ts";
+import { makeLauncher } from "./lib/launcher.ts";
+import { REPO } from "./lib/repo.ts";
+import { BuildProgress } from "./lib/build_progress.ts";
 
 const example = join(REPO, "examples", "gobuilder");
 const dec = new TextDecoder();

@@ -5,21 +5,15 @@
  *
  * With file arguments it generates just those: `deno task proto a/output.proto`
  * writes `a/gen/output.ts`.
+ *
+ * @module
  */
-import { parseArgs } from "node:util";
-import { basename, dirname, join } from "node:path";
-import { generateProtoModule } from "../src/codegen/protogen.ts";
+import { join } from "node:path";
+import { runCli } from "../src/tools/cli.ts";
+import { moduleBeside, type ProtoModule, syncProtoModules } from "../src/codegen/proto_sync.ts";
+import { REPO } from "./lib/repo.ts";
 
-interface Target {
-  inputs: string[];
-  out: string;
-  runtimeImport: string;
-  includeDirs: string[];
-}
-
-const repo = join(dirname(new URL(import.meta.url).pathname), "..");
-
-const sdkProtos = [
+const SDK_PROTOS = [
   "proto/go_plugin/grpc_broker.proto",
   "proto/go_plugin/grpc_controller.proto",
   "proto/go_plugin/grpc_stdio.proto",
@@ -27,9 +21,10 @@ const sdkProtos = [
   "proto/waypoint/plugin.proto",
 ];
 
-const builtIn: Target[] = [
+/** Every generated module of this repository, paths relative to it. */
+const REPO_PROTO_MODULES: readonly ProtoModule[] = [
   {
-    inputs: sdkProtos,
+    inputs: SDK_PROTOS,
     out: "src/gen/wire.ts",
     runtimeImport: "../proto/runtime.ts",
     includeDirs: ["proto"],
@@ -41,76 +36,48 @@ const builtIn: Target[] = [
     runtimeImport: "../../proto/runtime.ts",
     includeDirs: ["proto"],
   })),
-  {
-    inputs: ["examples/localdeploy/output.proto"],
-    out: "examples/localdeploy/gen/output.ts",
+  ...["localdeploy", "gobuilder"].map((example) => ({
+    inputs: [`examples/${example}/output.proto`],
+    out: `examples/${example}/gen/output.ts`,
     runtimeImport: "@x/waypoint-plugin",
     includeDirs: [],
-  },
-  {
-    inputs: ["examples/gobuilder/output.proto"],
-    out: "examples/gobuilder/gen/output.ts",
-    runtimeImport: "@x/waypoint-plugin",
-    includeDirs: [],
-  },
+  })),
 ];
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  options: {
-    check: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-  allowPositionals: true,
-});
-if (values.help) {
-  console.log("usage: deno task proto [--check] [file.proto ...]");
-  Deno.exit(0);
-}
-
-const targets: Target[] = positionals.length > 0
-  ? positionals.map((p) => ({
-    inputs: [p],
-    out: join(dirname(p), "gen", basename(p, ".proto") + ".ts"),
-    runtimeImport: "@x/waypoint-plugin",
-    includeDirs: [dirname(p)],
-  }))
-  : builtIn.map((t) => ({
-    ...t,
-    inputs: t.inputs.map((i) => join(repo, i)),
-    out: join(repo, t.out),
-    includeDirs: t.includeDirs.map((d) => join(repo, d)),
+/** Every generated module of this repository, with absolute paths. */
+export function repoProtoModules(): ProtoModule[] {
+  return REPO_PROTO_MODULES.map((m) => ({
+    ...m,
+    inputs: m.inputs.map((i) => join(REPO, i)),
+    out: join(REPO, m.out),
+    includeDirs: (m.includeDirs ?? []).map((d) => join(REPO, d)),
   }));
-
-let drift = 0;
-for (const target of targets) {
-  const source = generateProtoModule(target.inputs, {
-    includeDirs: target.includeDirs,
-    runtimeImport: target.runtimeImport,
-  });
-  let current: string | undefined;
-  try {
-    current = await Deno.readTextFile(target.out);
-  } catch {
-    current = undefined;
-  }
-  if (values.check) {
-    if (current !== source) {
-      console.error(
-        `error: ${target.out} is out of date with ${
-          target.inputs.join(", ")
-        }: run \`deno task proto\` and commit the result`,
-      );
-      drift++;
-    }
-    continue;
-  }
-  if (current !== source) {
-    await Deno.mkdir(dirname(target.out), { recursive: true });
-    await Deno.writeTextFile(target.out, source);
-    console.log(`wrote ${target.out}`);
-  } else {
-    console.log(`unchanged ${target.out}`);
-  }
 }
-if (drift > 0) Deno.exit(1);
+
+const CLI = {
+  usage: "Usage: deno task proto [--check] [file.proto ...]",
+  help: `Usage: deno task proto [--check] [file.proto ...]
+
+Regenerates every module this repository makes from .proto files (src/gen/, the examples'
+gen/), or just those of the files named.
+
+Options:
+  --check      write nothing; fail (exit 1) when a committed module is out of date
+  -h, --help   show this help
+`,
+  positionals: true,
+  options: { check: { type: "boolean", default: false } },
+} as const;
+
+/** Runs `deno task proto`; returns the exit status. */
+export function main(args: string[]): Promise<number> {
+  return runCli(CLI, args, async ({ values, positionals }) => {
+    const modules = positionals.length > 0
+      ? positionals.map((p) => moduleBeside(p))
+      : repoProtoModules();
+    const { stale, failed } = await syncProtoModules(modules, { check: values.check });
+    return stale.length + failed.length > 0 ? 1 : 0;
+  });
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -20,8 +20,9 @@
  *
  * @module
  */
-import { dirname, fromFileUrl, join } from "../tests/support/path.ts";
-import { alive } from "../tests/support/processes.ts";
+import { dirname, fromFileUrl, join } from "./lib/path.ts";
+import { alive } from "./lib/processes.ts";
+import { CommandError, runCli } from "../src/tools/cli.ts";
 
 /** The Waypoint release our toolkit targets. */
 export const WAYPOINT_VERSION = "v0.11.4";
@@ -276,11 +277,25 @@ export async function waypointBinary(): Promise<string> {
   return bin;
 }
 
+const CLI = {
+  usage: "Usage: deno task waypoint-cli",
+  help: `Usage: deno task waypoint-cli
+
+Builds the real Waypoint ${WAYPOINT_VERSION} CLI from its source on the Go module proxy, once,
+and prints its path. WAYPOINT_BIN names one you already have.
+`,
+  options: {},
+} as const;
+
 if (import.meta.main) {
-  try {
-    console.log(await waypointBinary());
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    Deno.exit(1);
-  }
+  Deno.exit(
+    await runCli(CLI, Deno.args, async () => {
+      try {
+        console.log(await waypointBinary());
+      } catch (err) {
+        throw new CommandError(err instanceof Error ? err.message : String(err));
+      }
+      return 0;
+    }),
+  );
 }

@@ -147,7 +147,7 @@ Deno.test("a project without deno.json: name from the folder, no --config, --ver
   assertEquals(noVersion.code, 2);
   assertStringIncludes(
     noVersion.stderr,
-    'error: no version for the zip names: deno.json has no "version"; pass --version <version>',
+    'error: No version for the zip names: deno.json has no "version"; pass --version <version>',
   );
   const ok = await compile(["--dry-run", "--version", "0.0.1", "--target", "linux_amd64"], dir);
   assertEquals(
@@ -158,43 +158,57 @@ Deno.test("a project without deno.json: name from the folder, no --config, --ver
   await Deno.remove(parent, { recursive: true });
 });
 
-Deno.test("user mistakes print the help and `error: …` and exit 2", async () => {
+/** What a usage error prints: the message, the usage line, where the rest of the help is. */
+function usageError(message: string): string {
+  return `error: ${message}\n\nUsage: deno run -A jsr:@x/waypoint-plugin/compile [options]\n` +
+    "For all options, run it with --help\n";
+}
+
+Deno.test("user mistakes print `error: …` and the usage line, and exit 2", async () => {
   const dir = await project(DEMO);
   const cases: [string[], string][] = [
     [
       ["--target", "linux_x86"],
-      `error: unknown target "linux_x86": valid targets are linux_amd64 (x86_64-unknown-linux-gnu), ` +
+      `Unknown target "linux_x86": valid targets are linux_amd64 (x86_64-unknown-linux-gnu), ` +
       `linux_arm64 (aarch64-unknown-linux-gnu), darwin_amd64 (x86_64-apple-darwin), ` +
       `darwin_arm64 (aarch64-apple-darwin), windows_amd64 (x86_64-pc-windows-msvc), ` +
       `windows_arm64 (aarch64-pc-windows-msvc)`,
     ],
     [
       ["--allow", "env,disk"],
-      `error: --allow: unknown permission "disk": use env, read, write, net, run, sys, ffi, ` +
+      `--allow: unknown permission "disk": use env, read, write, net, run, sys, ffi, ` +
       `import, all, optionally scoped as name=value (e.g. net=127.0.0.1)`,
     ],
     [
       ["--allow", "net="],
-      `error: --allow: permission "net=" has an empty scope: write "net" or "net=<value>"`,
+      `--allow: permission "net=" has an empty scope: write "net" or "net=<value>"`,
     ],
-    [["--allow", "env,env"], `error: --allow: permission "env" is given twice: keep one`],
+    [
+      ["--allow", "all=x"],
+      `--allow: permission "all=x" has a scope, which all does not take: write "all"`,
+    ],
+    [["--allow", "env,env"], `--allow: permission "env" is given twice: keep one`],
     [
       ["--entry", "nope.ts"],
-      `error: --entry "nope.ts" was not found in ${dir}: pass the plugin's main module, e.g. --entry main.ts`,
+      `--entry "nope.ts" was not found in ${dir}: pass the plugin's main module, e.g. --entry main.ts`,
     ],
     [
       ["--name", "my.plugin"],
-      `error: --name "my.plugin" is not a valid plugin name: use letters, digits, "-" and "_" ` +
+      `--name "my.plugin" is not a valid plugin name: use letters, digits, "-" and "_" ` +
       '(it is the label in `use "<name>"` and the file name waypoint-plugin-<name>); pass --name <name>',
     ],
-    [["--bogus"], `error: Unknown option '--bogus'`],
+    [["--bogus"], `Unknown option "--bogus"`],
+    [
+      ["--out"],
+      `Option "--out" needs a value: to give one that starts with "-", write --out=<value>`,
+    ],
+    [["extra"], `Unexpected argument "extra": this tool takes options only`],
   ];
   for (const [args, error] of cases) {
     const r = await compile([...args, "--dry-run"], dir);
     assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assertEquals(r.stdout, "", args.join(" "));
-    assert(r.stderr.startsWith("Usage: compile [options]\n"), r.stderr);
-    assertEquals(r.stderr.trimEnd().split("\n").at(-1), error, args.join(" "));
+    assertEquals(r.stderr, usageError(error), args.join(" "));
   }
 
   await Deno.writeTextFile(
@@ -204,11 +218,25 @@ Deno.test("user mistakes print the help and `error: …` and exit 2", async () =
   const bad = await compile(["--dry-run"], dir);
   assertEquals(bad.code, 2);
   assertEquals(
-    bad.stderr.trimEnd().split("\n").at(-1),
-    `error: ${
-      join(dir, "deno.json")
-    }: field "waypoint.permissions" must be an array of permission ` +
-      `names such as ["env", "read", "net=127.0.0.1"]: got "env,net"`,
+    bad.stderr,
+    usageError(
+      `${join(dir, "deno.json")}: field "waypoint.permissions" must be an array of permission ` +
+        `names such as ["env", "read", "net=127.0.0.1"]: got "env,net"`,
+    ),
+  );
+  await Deno.writeTextFile(join(dir, "deno.json"), "null");
+  const notObject = await compile(["--dry-run"], dir);
+  assertEquals(notObject.code, 2);
+  assertEquals(
+    notObject.stderr,
+    usageError(`${join(dir, "deno.json")} must hold a JSON object: got null`),
+  );
+  const help = await compile(["--help"], dir);
+  assertEquals(help.code, 0);
+  assertEquals(help.stderr, "");
+  assert(
+    help.stdout.startsWith("Usage: deno run -A jsr:@x/waypoint-plugin/compile [options]\n\n"),
+    help.stdout,
   );
   await Deno.remove(dir, { recursive: true });
 });

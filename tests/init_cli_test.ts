@@ -9,7 +9,7 @@ import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts"
 import { join } from "./support/path.ts";
 import { exists, REPO, tempDir } from "./support/host.ts";
 import { INIT, init, onTerminal } from "./support/init_run.ts";
-import { USAGE } from "../src/tools/init_output.ts";
+import { USAGE } from "../src/tools/init/output.ts";
 
 const ESC = "\x1b[";
 

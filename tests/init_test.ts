@@ -9,12 +9,8 @@ import { exists, REPO, runHost, tempDir } from "./support/host.ts";
 import { deno, init } from "./support/init_run.ts";
 import { generateProtoModule } from "../src/codegen/protogen.ts";
 import { projectFiles, toolkitImports } from "../src/tools/init.ts";
-import {
-  ALL_COMPONENTS,
-  outputModule,
-  outputProto,
-  type TemplateParams,
-} from "../src/tools/init_templates.ts";
+import { ALL_COMPONENTS, type TemplateParams } from "../src/tools/init/params.ts";
+import { outputModule, outputProto } from "../src/tools/init/proto.ts";
 import { VERSION } from "../src/version.ts";
 
 const dec = new TextDecoder();
@@ -131,7 +127,7 @@ Deno.test("init's own module graph has no npm package, so running it cannot prin
   assertEquals(graph.npmPackages, {});
   const specifiers: string[] = graph.modules.map((m: { specifier: string }) => m.specifier);
   assertEquals(specifiers.filter((s) => !/^(file|node):/.test(s)), []);
-  assert(specifiers.some((s) => s.endsWith("/src/tools/init_templates.ts")), specifiers.join(" "));
+  assert(specifiers.some((s) => s.endsWith("/src/tools/init/components.ts")), specifiers.join(" "));
 });
 
 Deno.test("every component set, and a long name, come out as deno fmt lays them out", async () => {

@@ -10,8 +10,8 @@ import { REPO, tempDir } from "./support/host.ts";
 import { actionlint } from "./support/actionlint.ts";
 import { fakeRuntimes, runtimeEnv } from "./support/fake_denort.ts";
 import { command, init } from "./support/init_run.ts";
-import { ACTIONS, releaseSteps, VERSION_CHECK } from "../src/tools/init_workflow.ts";
-import type { TemplateParams } from "../src/tools/init_templates.ts";
+import { ACTIONS, releaseSteps, VERSION_CHECK } from "../src/tools/init/workflow.ts";
+import type { TemplateParams } from "../src/tools/init/params.ts";
 import { TARGETS, zipName } from "../src/tools/compile.ts";
 import { VERSION } from "../src/version.ts";
 

@@ -9,15 +9,18 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
+import { runCli, UsageError } from "./cli.ts";
 import { awaitExit, launchProcess } from "../client/launch.ts";
 import { PluginClient } from "../client/plugin_client.ts";
 import { COMPONENT_KINDS, componentKind, type ComponentKindName } from "../components/kinds.ts";
 import type { Config_Documentation, Config_FieldDocumentation } from "../gen/wire.ts";
 
+/** The usage line errors end with. */
+export const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/docs [options]";
+
 /** The help text. */
-export const HELP = `Usage: docs [options]
+export const HELP = `${USAGE}
 
 Renders the plugin's documentation (what \`waypoint docs\` shows) as Markdown.
 
@@ -122,45 +125,35 @@ export async function renderPluginDocs(entry: string, name: string): Promise<str
   }
 }
 
+const CLI = {
+  usage: USAGE,
+  help: HELP,
+  options: {
+    entry: { type: "string", default: "main.ts" },
+    name: { type: "string" },
+    out: { type: "string" },
+  },
+} as const;
+
 /** Runs the tool; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        entry: { type: "string", default: "main.ts" },
-        name: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (err) {
-    console.error(HELP);
-    console.error(`error: ${(err as Error).message}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
+export function main(args: string[]): Promise<number> {
+  return runCli(CLI, args, async ({ values }) => {
+    const entry = values.entry;
+    try {
+      await Deno.stat(entry);
+    } catch {
+      throw new UsageError(`The entry module "${entry}" does not exist: pass --entry <main.ts>`);
+    }
+    const name = values.name ?? resolve(entry, "..").split(/[\\/]/).pop()!;
+    const md = await renderPluginDocs(entry, name);
+    if (values.out) {
+      await Deno.writeTextFile(values.out, md);
+      console.error(`wrote ${values.out}`);
+    } else {
+      console.log(md);
+    }
     return 0;
-  }
-  const entry = parsed.values.entry;
-  try {
-    await Deno.stat(entry);
-  } catch {
-    console.error(HELP);
-    console.error(`error: the entry module "${entry}" does not exist: pass --entry <main.ts>`);
-    return 2;
-  }
-  const name = parsed.values.name ?? resolve(entry, "..").split(/[\\/]/).pop()!;
-  const md = await renderPluginDocs(entry, name);
-  if (parsed.values.out) {
-    await Deno.writeTextFile(parsed.values.out, md);
-    console.error(`wrote ${parsed.values.out}`);
-  } else {
-    console.log(md);
-  }
-  return 0;
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

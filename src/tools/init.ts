@@ -6,41 +6,39 @@
  * deno run -A jsr:@x/waypoint-plugin/init myplugin ./dir --components builder,platform
  * ```
  *
- * It runs from a remote URL, so its templates are code (see
- * `init_templates.ts`) and it reads nothing of its own package from disk.
+ * It runs from a remote URL, so its templates are code (in `init/`: the
+ * parameters and components in `params.ts`, then one module per kind of
+ * file) and it reads nothing of its own package from disk.
  * It needs only read and write access to the new project's directory
  * (`-R -W`): the templates come out as `deno fmt` lays them out, so no
  * formatter is run.
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { dirname, join, resolve } from "node:path";
 import {
   ALL_COMPONENTS,
-  componentModule,
   COMPONENTS,
-  denoJson,
-  GITIGNORE,
-  mainModule,
-  outputModule,
-  outputProto,
-  pluginTest,
-  readme,
   type TemplateComponent,
   type TemplateParams,
-} from "./init_templates.ts";
-import { ciWorkflow, DEPENDABOT } from "./init_workflow.ts";
+} from "./init/params.ts";
+import { componentModule } from "./init/components.ts";
+import { outputModule, outputProto } from "./init/proto.ts";
+import { denoJson, GITIGNORE, mainModule, readme } from "./init/project.ts";
+import { pluginTest } from "./init/test_module.ts";
+import { ciWorkflow, DEPENDABOT } from "./init/workflow.ts";
+import { displayPath, successMessage, USAGE } from "./init/output.ts";
 import {
   colorFor,
-  displayPath,
-  errorMessage,
+  CommandError,
+  type ParsedCommandLine,
+  runCli,
   styles,
-  successMessage,
-  USAGE,
-  usageErrorMessage,
-} from "./init_output.ts";
+  UsageError,
+} from "./cli.ts";
 import { VERSION } from "../version.ts";
+
+export type { TemplateComponent, TemplateParams } from "./init/params.ts";
 
 /** The help text. */
 export const HELP = `${USAGE}
@@ -80,15 +78,6 @@ export function notEmptyMessage(dir: string, overwritten: string[]): string {
 }
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
-
-/** A user's mistake in the arguments: `error: …` and the usage line, exit status 2. */
-class UsageError extends Error {}
-
-/** Something that stops `init` before it writes anything (a permission): exit status 1. */
-class Stop extends Error {}
-
-/** The user answered "no": nothing is written, exit status 1. */
-class Cancelled extends Error {}
 
 /** The deno.json `imports` for a toolkit specifier (JSR, or a local checkout path/URL). */
 export function toolkitImports(spec: string): Record<string, string> {
@@ -168,7 +157,8 @@ async function overwritten(dir: string, paths: Iterable<string>): Promise<string
 /**
  * Read and write access to `dir`, asked for up front so that a missing
  * permission stops `init` before it writes anything. In a terminal Deno asks
- * the user; elsewhere a missing permission is an error naming the flag.
+ * the user; elsewhere a missing permission is an error naming the flag
+ * ({@linkcode CommandError}: exit status 1).
  */
 async function ensureAccess(dir: string, shown: string): Promise<void> {
   const flags = { read: "--allow-read (-R)", write: "--allow-write (-W)" } as const;
@@ -177,70 +167,30 @@ async function ensureAccess(dir: string, shown: string): Promise<void> {
     let { state } = await Deno.permissions.query(desc);
     if (state === "prompt") ({ state } = await Deno.permissions.request(desc));
     if (state !== "granted") {
-      throw new Stop(
+      throw new CommandError(
         `init needs ${name} access to ${shown}: run it with ${flags[name]} or -A`,
       );
     }
   }
 }
 
-/** node:util's parse errors in our style: double quotes, no advice about `--`. */
-function parseError(err: Error): string {
-  const missing = /^Option '(-[^ ']+)(?: <value>)?' argument missing/.exec(err.message);
-  if (missing) return `Option "${missing[1]}" needs a value`;
-  return err.message.split(". To specify")[0].replace(/'([^']*)'/g, '"$1"');
-}
+const CLI = {
+  usage: USAGE,
+  help: HELP,
+  positionals: true,
+  options: {
+    components: { type: "string" },
+    force: { type: "boolean", default: false },
+    toolkit: { type: "string" },
+    yes: { type: "boolean", short: "y", default: false },
+  },
+} as const;
 
-/** Runs `init`; returns the exit code (2 for a user's mistake, 1 when stopped). */
-export async function main(args: string[]): Promise<number> {
-  try {
-    return await run(args);
-  } catch (err) {
-    const s = styles(colorFor(Deno.stderr));
-    if (err instanceof UsageError) {
-      console.error(usageErrorMessage(err.message, s));
-      return 2;
-    }
-    if (err instanceof Stop) {
-      console.error(errorMessage(err.message, s));
-      return 1;
-    }
-    if (err instanceof Cancelled) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
-}
+type Parsed = ParsedCommandLine<typeof CLI.options>;
 
-async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        components: { type: "string" },
-        force: { type: "boolean", default: false },
-        toolkit: { type: "string" },
-        yes: { type: "boolean", short: "y", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new UsageError(parseError(err as Error));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length > 2) {
-    throw new UsageError(`Too many arguments: ${positionals.slice(2).join(" ")}`);
-  }
-  // Questions only when someone can answer them: a terminal, and no --yes.
-  const interactive = !values.yes && Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
-  let name = positionals[0];
+/** The plugin name: the first argument, else asked for in a terminal; checked. */
+function pluginName(given: string | undefined, interactive: boolean): string {
+  let name = given;
   if (!name && interactive) {
     name = prompt('Plugin name (as in `use "<name>"`):')?.trim() ?? "";
   }
@@ -250,10 +200,40 @@ async function run(args: string[]): Promise<number> {
       `The plugin name "${name}" is not valid: use lowercase letters, digits, "-" and "_", starting with a letter`,
     );
   }
+  return name;
+}
+
+/**
+ * Whether to write into `dir`: yes when it is empty or with `--force`; a
+ * question in a terminal, else a {@linkcode UsageError}.
+ */
+async function mayWrite(
+  dir: string,
+  shown: string,
+  files: Map<string, string>,
+  o: { force: boolean; interactive: boolean },
+): Promise<boolean> {
+  if (o.force || (await existing(dir)).length === 0) return true;
+  const why = notEmptyMessage(
+    shown === "." ? "The current directory" : shown,
+    await overwritten(dir, files.keys()),
+  );
+  if (!o.interactive) {
+    throw new UsageError(`${why}: choose another directory, or pass --force to write into it`);
+  }
+  return confirm(`${why}. Write the project into it anyway?`);
+}
+
+async function run({ values, positionals }: Parsed): Promise<number> {
+  if (positionals.length > 2) {
+    throw new UsageError(`Too many arguments: ${positionals.slice(2).join(" ")}`);
+  }
+  // Questions only when someone can answer them: a terminal, and no --yes.
+  const interactive = !values.yes && Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
+  const name = pluginName(positionals[0], interactive);
   const components = values.components ? parseComponents(values.components) : ALL_COMPONENTS;
   const dir = resolve(positionals[1] ?? `waypoint-plugin-${name}`);
   const shown = displayPath(Deno.cwd(), dir);
-  const named = shown === "." ? "the current directory" : shown;
   const params: TemplateParams = {
     name,
     pkg: name.replaceAll("-", "_"),
@@ -262,18 +242,10 @@ async function run(args: string[]): Promise<number> {
     version: VERSION,
   };
   const files = projectFiles(params);
-  await ensureAccess(dir, named);
-  if (!values.force && (await existing(dir)).length > 0) {
-    const why = notEmptyMessage(
-      shown === "." ? "The current directory" : shown,
-      await overwritten(dir, files.keys()),
-    );
-    if (!interactive) {
-      throw new UsageError(`${why}: choose another directory, or pass --force to write into it`);
-    }
-    if (!confirm(`${why}. Write the project into it anyway?`)) {
-      throw new Cancelled("Cancelled: nothing was written");
-    }
+  await ensureAccess(dir, shown === "." ? "the current directory" : shown);
+  if (!await mayWrite(dir, shown, files, { force: values.force, interactive })) {
+    console.error("Cancelled: nothing was written");
+    return 1;
   }
   // The templates are laid out as `deno fmt` lays them out (a test holds them to it), so no
   // formatter runs here and init needs no --allow-run.
@@ -285,6 +257,11 @@ async function run(args: string[]): Promise<number> {
   const s = styles(colorFor(Deno.stdout));
   console.log(successMessage({ name, dir: shown, components, files: files.size }, s));
   return 0;
+}
+
+/** Runs `init`; returns the exit code (2 for a user's mistake, 1 when stopped or cancelled). */
+export function main(args: string[]): Promise<number> {
+  return runCli(CLI, args, run);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

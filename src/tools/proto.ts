@@ -11,12 +11,15 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { basename, dirname, join } from "node:path";
-import { generateProtoModule } from "../codegen/protogen.ts";
+import { join } from "node:path";
+import { runCli, UsageError } from "./cli.ts";
+import { moduleBeside, syncProtoModules } from "../codegen/proto_sync.ts";
+
+/** The usage line errors end with. */
+export const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/proto [options] [file.proto ...]";
 
 /** The help text. */
-export const HELP = `Usage: proto [options] [file.proto ...]
+export const HELP = `${USAGE}
 
 Generates gen/<name>.ts next to each .proto file (default: every .proto below
 the current directory, outside gen/, node_modules/ and dot-folders).
@@ -27,6 +30,17 @@ Options:
   -I, --include <d>  extra folder for import "…" paths (repeatable)
   -h, --help         show this help
 `;
+
+const CLI = {
+  usage: USAGE,
+  help: HELP,
+  positionals: true,
+  options: {
+    check: { type: "boolean", default: false },
+    runtime: { type: "string", default: "@x/waypoint-plugin" },
+    include: { type: "string", short: "I", multiple: true, default: [] as string[] },
+  },
+} as const;
 
 async function findProtos(dir: string, out: string[] = []): Promise<string[]> {
   for await (const e of Deno.readDir(dir)) {
@@ -39,63 +53,21 @@ async function findProtos(dir: string, out: string[] = []): Promise<string[]> {
 }
 
 /** Runs the tool; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        check: { type: "boolean", default: false },
-        runtime: { type: "string", default: "@x/waypoint-plugin" },
-        include: { type: "string", short: "I", multiple: true, default: [] },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    console.error(HELP);
-    console.error(`error: ${(err as Error).message}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const files = parsed.positionals.length > 0 ? parsed.positionals : await findProtos(".");
-  if (files.length === 0) {
-    console.error("error: no .proto files found below the current directory");
-    return 2;
-  }
-  let stale = 0;
-  for (const f of files) {
-    const out = join(dirname(f), "gen", basename(f, ".proto") + ".ts");
-    let source: string;
-    try {
-      source = generateProtoModule([f], {
-        includeDirs: [dirname(f), ...parsed.values.include],
-        runtimeImport: parsed.values.runtime,
-      });
-    } catch (err) {
-      console.error(`error: ${f}: ${(err as Error).message}`);
-      return 1;
+export function main(args: string[]): Promise<number> {
+  return runCli(CLI, args, async ({ values, positionals }) => {
+    const files = positionals.length > 0 ? positionals : await findProtos(".");
+    if (files.length === 0) {
+      throw new UsageError(
+        "No .proto files found below the current directory: name them, or run it in the folder " +
+          "that holds them",
+      );
     }
-    const current = await Deno.readTextFile(out).catch(() => undefined);
-    if (parsed.values.check) {
-      if (current !== source) {
-        console.error(
-          `error: ${out} is out of date with ${f}: run the proto task and commit the result`,
-        );
-        stale++;
-      }
-    } else if (current !== source) {
-      await Deno.mkdir(dirname(out), { recursive: true });
-      await Deno.writeTextFile(out, source);
-      console.log(`wrote ${out}`);
-    } else {
-      console.log(`unchanged ${out}`);
-    }
-  }
-  return stale > 0 ? 1 : 0;
+    const modules = files.map((f) =>
+      moduleBeside(f, { runtimeImport: values.runtime, includeDirs: values.include })
+    );
+    const { stale, failed } = await syncProtoModules(modules, { check: values.check });
+    return stale.length + failed.length > 0 ? 1 : 0;
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

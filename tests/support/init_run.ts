@@ -1,7 +1,7 @@
 /** Runs `init` and `deno` in child processes, as a user would, for the init tests. */
 import { join } from "./path.ts";
 import { REPO } from "./host.ts";
-import { shellWord } from "../../src/tools/init_output.ts";
+import { shellQuote } from "../../src/tools/cli.ts";
 
 const dec = new TextDecoder();
 
@@ -61,7 +61,7 @@ export async function onTerminal(
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command("script", {
-      args: ["-q", "-e", "-c", command.map(shellWord).join(" "), "/dev/null"],
+      args: ["-q", "-e", "-c", command.map(shellQuote).join(" "), "/dev/null"],
       cwd,
       env,
       stdin: "piped",

@@ -4,7 +4,7 @@
  * `SHA256SUMS` that `deno task compile` makes for every target — what
  * HashiCorp's Go plugin templates get from goreleaser.
  */
-import type { TemplateParams } from "./init_templates.ts";
+import type { TemplateParams } from "./params.ts";
 
 /**
  * The actions the workflow uses, pinned to a full commit SHA (a tag can be

@@ -1,0 +1,33 @@
+/** Everything one benchmark run measured, for the table and the notes. */
+import type { BuildsMemory } from "../bench_memory.ts";
+import type { CliBench } from "../bench_cli.ts";
+import type { Compiled, Payload } from "./compiled.ts";
+import type { Floor } from "./floor.ts";
+import type { Options } from "./options.ts";
+import type { Handshake, RPC, Sessions, UI } from "./plugin_cases.ts";
+import type { Problems, Sides } from "./problems.ts";
+
+/** The figures of a run; `undefined` where a measurement failed (the problems say why). */
+export interface Results {
+  o: Options;
+  problems: Problems;
+  /** When it started: `performance.now()` and the date. */
+  started: number;
+  date: Date;
+  /** The machine, one line each. */
+  host: string[];
+  floor: Floor;
+  compiled: Compiled;
+  handshake: Sides<Handshake>;
+  sessions: Sides<Sessions>;
+  rpc: Sides<RPC>;
+  ui: Sides<UI>;
+  /** Peak RSS of a no-op build session, KiB. */
+  rss: Sides<number>;
+  memory?: BuildsMemory;
+  payload?: Payload;
+  cli: CliBench;
+  /** Sizes of the Go reference plugin and the trivial Go binary. */
+  goSize: number;
+  trivialSize: number;
+}

@@ -1,0 +1,63 @@
+/**
+ * The jobs a Waypoint server knows, from `waypoint job list -json`.
+ *
+ * @module
+ */
+
+/** One job as `waypoint job list -json` shows it. */
+export interface Job {
+  id: string;
+  state: string;
+  operation: string;
+}
+
+/** Parses the concatenated JSON objects `waypoint … -json` prints. */
+function jsonObjects(text: string): Record<string, unknown>[] {
+  const out = [];
+  let depth = 0, start = -1, inString = false, escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === "\\") escaped = true;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") {
+      if (depth++ === 0) start = i;
+    } else if (c === "}" && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return out;
+}
+
+/** The operations a job can be, as the keys of `job list -json` name them. */
+const OPERATIONS = new Set([
+  "build",
+  "push",
+  "deploy",
+  "release",
+  "destroy",
+  "up",
+  "exec",
+  "logs",
+  "init",
+  "noop",
+  "statusReport",
+  "validate",
+  "auth",
+  "docs",
+  "configSync",
+  "poll",
+  "queueProject",
+  "watchTask",
+  "startTask",
+  "stopTask",
+]);
+
+/** The jobs in `waypoint job list -json` output, oldest last. */
+export function parseJobs(stdout: string): Job[] {
+  return jsonObjects(stdout).map((j) => ({
+    id: String(j.id),
+    state: String(j.state),
+    operation: Object.keys(j).find((k) => OPERATIONS.has(k)) ?? "?",
+  }));
+}

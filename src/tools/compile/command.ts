@@ -1,0 +1,111 @@
+/**
+ * The `compile` command line: its help, its options, and the checks that
+ * turn them into invocations before anything is built.
+ *
+ * @module
+ */
+import { type ParsedCommandLine, runCli, shellQuote, UsageError } from "../cli.ts";
+import { DEFAULT_PERMISSIONS } from "../../permissions.ts";
+import { build, type BuildOptions } from "./build.ts";
+import { compileInvocations } from "./invocations.ts";
+import { resolvePermissions } from "./permissions.ts";
+import { readProjectConfig, resolvePluginName, resolveVersion } from "./project.ts";
+import { parseTargets, TARGETS } from "./targets.ts";
+
+/** The usage line errors end with. */
+export const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/compile [options]";
+
+/** The help text. */
+export const HELP: string = `${USAGE}
+
+Builds a Waypoint plugin with \`deno compile\` for every target Deno ${Deno.version.deno} supports,
+with its permissions baked in and prompts off (a prompt would read Waypoint's stdin):
+
+  <out>/<os>_<arch>/waypoint-plugin-<name>[.exe]          one binary per target
+  <out>/waypoint-plugin-<name>_<version>_<os>_<arch>.zip  that binary, zipped
+  <out>/SHA256SUMS                                        of the files above (sha256sum -c)
+
+Windows targets also get waypoint-plugin-<name> without .exe (Waypoint 0.11 looks for that
+name; Go then runs the .exe). Only the entry's module graph is embedded.
+
+Options:
+  --name <name>     plugin name, as in \`use "<name>"\` (default: deno.json "name" without
+                    its @scope/ and waypoint-plugin- prefix, else the folder's name)
+  --entry <file>    the plugin's main module (default: main.ts)
+  --out <dir>       output folder (default: bin)
+  --version <v>     version in the zip names (default: deno.json "version")
+  --target <list>   Go names or Rust triples, comma-separated or repeated (default: all):
+${TARGETS.map((t) => `                      ${t.goName.padEnd(15)}${t.triple}`).join("\n")}
+  --allow <perms>   permissions to bake in, replacing the defaults; repeatable. A list of
+                    names (env,read,write,net,run,sys,ffi,import,all) or one scoped
+                    permission such as net=127.0.0.1,localhost
+                    (default: deno.json {"waypoint": {"permissions": [...]}} in the same
+                    syntax, else ${DEFAULT_PERMISSIONS.join(",")})
+  --dry-run         print the deno compile invocations, one per line, and exit
+  -h, --help        show this help
+
+The runtime (denort): deno compile downloads it from dl.deno.land once per target and caches
+it under $DENO_DIR/dl. Offline, name one you have:
+  DENORT_BIN=<path>               for every target (deno compile's own variable)
+  DENORT_BIN_<OS>_<ARCH>=<path>   for one target (e.g. DENORT_BIN_DARWIN_ARM64); wins
+It must be denort ${Deno.version.deno} built for the target's OS and CPU.
+
+Run it in the plugin project's folder (deno.json, entry and output are relative to it).
+Exit status: 0 done, 1 a build failed, 2 usage error.
+`;
+
+const CLI = {
+  usage: USAGE,
+  help: HELP,
+  options: {
+    name: { type: "string" },
+    entry: { type: "string", default: "main.ts" },
+    out: { type: "string", default: "bin" },
+    version: { type: "string" },
+    target: { type: "string", multiple: true, default: [] as string[] },
+    allow: { type: "string", multiple: true, default: [] as string[] },
+    "dry-run": { type: "boolean", default: false },
+  },
+} as const;
+
+type Values = ParsedCommandLine<typeof CLI.options>["values"];
+
+/** Checks the options against the project and returns what to build; throws {@linkcode UsageError}. */
+async function prepare(v: Values): Promise<BuildOptions> {
+  const cwd = Deno.cwd();
+  const config = await readProjectConfig(cwd);
+  const name = resolvePluginName(v.name, config, cwd);
+  const version = resolveVersion(v.version, config);
+  const entryInfo = await Deno.stat(v.entry).catch(() => undefined);
+  if (!entryInfo?.isFile) {
+    throw new UsageError(
+      `--entry "${v.entry}" was not found in ${cwd}: pass the plugin's main module, e.g. --entry main.ts`,
+    );
+  }
+  if (v.out === "") throw new UsageError(`--out "" is empty: pass a folder such as bin`);
+  const targets = parseTargets(v.target);
+  const invocations = compileInvocations({
+    name,
+    entry: v.entry,
+    out: v.out,
+    targets,
+    permissions: resolvePermissions(v.allow, config),
+    config: config.path ? "deno.json" : undefined,
+  });
+  return { name, version, out: v.out, invocations, targets };
+}
+
+/** Runs `compile` with command-line arguments; returns the exit status. */
+export function main(args: string[]): Promise<number> {
+  return runCli(CLI, args, async ({ values }) => {
+    const opts = await prepare(values);
+    if (values["dry-run"]) {
+      for (const inv of opts.invocations) {
+        console.log(["deno", ...inv.args].map(shellQuote).join(" "));
+      }
+      return 0;
+    }
+    await build(opts);
+    return 0;
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The `deno compile` runs that build a plugin, one per target, and the
+ * names of what they make: the layout `compile` writes and `install` reads.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { DEFAULT_PERMISSION_FLAGS, PLUGIN_V8_FLAGS } from "../../permissions.ts";
+import { type Target, TARGETS } from "./targets.ts";
+
+/** The executable's file name: `waypoint-plugin-<name>`, plus `.exe` on Windows. */
+export function binaryName(name: string, os: string): string {
+  return `waypoint-plugin-${name}${os === "windows" ? ".exe" : ""}`;
+}
+
+/** The release zip's file name: `waypoint-plugin-<name>_<version>_<os>_<arch>.zip`. */
+export function zipName(name: string, version: string, target: Target): string {
+  return `waypoint-plugin-${name}_${version}_${target.goName}.zip`;
+}
+
+/** Options of {@linkcode compileInvocations}. */
+export interface CompileOptions {
+  /** The plugin name (`waypoint-plugin-<name>`). */
+  readonly name: string;
+  /** The entry module, as passed to `deno compile`. */
+  readonly entry: string;
+  /** Output folder. Default `bin`. */
+  readonly out?: string;
+  /** Targets to build. Default: {@linkcode TARGETS}. */
+  readonly targets?: readonly Target[];
+  /** Permission flags to bake in. Default: those of the default permissions (src/permissions.ts). */
+  readonly permissions?: readonly string[];
+  /** A `deno.json` to pass as `--config`. Default: none (deno finds one itself). */
+  readonly config?: string;
+}
+
+/** One `deno compile` run. */
+export interface Invocation {
+  /** The Rust triple. */
+  readonly target: string;
+  /** Go's `<os>_<arch>`. */
+  readonly goName: string;
+  /** Arguments for `deno` (starting with `compile`). */
+  readonly args: string[];
+  /** The file `deno compile` writes. */
+  readonly output: string;
+  /** Windows only: the extension-less copy Waypoint 0.11 probes for. */
+  readonly alias?: string;
+}
+
+/**
+ * The `deno compile` runs that build a plugin, one per target.
+ *
+ * @example
+ * ```ts
+ * import { compileInvocations, findTarget } from "../compile.ts";
+ * const [inv] = compileInvocations({
+ *   name: "gobuilder",
+ *   entry: "main.ts",
+ *   targets: [findTarget("linux_arm64")!],
+ *   permissions: ["--allow-env", "--allow-net"],
+ * });
+ * console.assert(inv.args.join(" ") ===
+ *   "compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 " +
+ *     "--allow-env --allow-net --target aarch64-unknown-linux-gnu " +
+ *     "--output bin/linux_arm64/waypoint-plugin-gobuilder main.ts");
+ * ```
+ */
+export function compileInvocations(options: CompileOptions): Invocation[] {
+  const out = options.out ?? "bin";
+  const permissions = options.permissions ?? DEFAULT_PERMISSION_FLAGS;
+  return (options.targets ?? TARGETS).map((t) => {
+    const output = join(out, t.goName, binaryName(options.name, t.os));
+    const args = [
+      "compile",
+      "--no-prompt",
+      PLUGIN_V8_FLAGS,
+      ...permissions,
+      ...(options.config ? ["--config", options.config] : []),
+      "--target",
+      t.triple,
+      "--output",
+      output,
+      options.entry,
+    ];
+    const alias = t.os === "windows"
+      ? join(out, t.goName, binaryName(options.name, ""))
+      : undefined;
+    return { target: t.triple, goName: t.goName, args, output, ...(alias ? { alias } : {}) };
+  });
+}
