@@ -4,6 +4,20 @@
  * and drives it over go-plugin's gRPC protocol exactly as it drives a plugin
  * built with Go's waypoint-plugin-sdk.
  *
+ * Start a project, with tests, a CI workflow and a release workflow:
+ *
+ * ```sh
+ * deno run -A jsr:@x/waypoint-plugin/init myplugin
+ * cd waypoint-plugin-myplugin && deno task test
+ * ```
+ *
+ * The entry points: this one (`serve`, the `define*` functions, `config`,
+ * errors, the UI and logger types, typed protobuf messages), `./testing`
+ * (a test host that drives a plugin over the real protocol), `./builtin`
+ * (the messages of Waypoint's builtin plugins), and the tools `./init`,
+ * `./proto`, `./compile`, `./install` and `./docs`, run with
+ * `deno run -A jsr:@x/waypoint-plugin/<tool>`.
+ *
  * @example A complete builder plugin
  * ```ts
  * import { config, ConfigError, defineBuilder, protoFile, serve } from "@x/waypoint-plugin";
@@ -54,7 +68,6 @@
 // their config. One export statement per group keeps this order on the docs page (`deno fmt`
 // sorts the names inside one statement).
 export { serve } from "./src/server/serve.ts";
-export type { PluginComponents, ServeOptions } from "./src/server/serve.ts";
 export { defineBuilder } from "./src/components/builder.ts";
 export { defineRegistry } from "./src/components/registry.ts";
 export { definePlatform } from "./src/components/platform.ts";
@@ -69,7 +82,8 @@ export { deploymentEnv } from "./src/components/deployment_env.ts";
 export { protoFile } from "./src/proto/runtime.ts";
 export { createLogger } from "./src/logger.ts";
 
-// What the define* functions take and make.
+// What serve() and the define* functions take and make.
+export type { PluginComponents, ServeOptions } from "./src/server/serve.ts";
 export type { BuildContext, Builder, BuilderDefinition } from "./src/components/builder.ts";
 export type { PushContext, Registry, RegistryDefinition } from "./src/components/registry.ts";
 export type {
