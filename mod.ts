@@ -4,6 +4,20 @@
  * and drives it over go-plugin's gRPC protocol exactly as it drives a plugin
  * built with Go's waypoint-plugin-sdk.
  *
+ * Start a project, with tests, a CI workflow and a release workflow:
+ *
+ * ```sh
+ * deno run -A jsr:@x/waypoint-plugin/init myplugin
+ * cd waypoint-plugin-myplugin && deno task test
+ * ```
+ *
+ * The entry points: this one (`serve`, the `define*` functions, `config`,
+ * errors, the UI and logger types, typed protobuf messages), `./testing`
+ * (a test host that drives a plugin over the real protocol), `./builtin`
+ * (the messages of Waypoint's builtin plugins), and the tools `./init`,
+ * `./proto`, `./compile`, `./install` and `./docs`, run with
+ * `deno run -A jsr:@x/waypoint-plugin/<tool>`.
+ *
  * @example A complete builder plugin
  * ```ts
  * import { config, ConfigError, defineBuilder, protoFile, serve } from "@x/waypoint-plugin";
@@ -50,53 +64,57 @@
  * @module
  */
 
-// For plugin authors: components and serving.
-export { type PluginComponents, serve, type ServeOptions } from "./src/server/serve.ts";
-export {
-  type BuildContext,
-  type Builder,
-  type BuilderDefinition,
-  defineBuilder,
-} from "./src/components/builder.ts";
-export {
-  defineRegistry,
-  type PushContext,
-  type Registry,
-  type RegistryDefinition,
-} from "./src/components/registry.ts";
-export {
-  definePlatform,
-  type DeployContext,
-  type DeploymentContext,
-  type ExecContext,
-  type GenerationContext,
-  type LogsContext,
-  type Platform,
-  type PlatformDefinition,
-} from "./src/components/platform.ts";
-export {
-  defineReleaseManager,
-  type ReleaseContext,
-  type ReleaseManager,
-  type ReleaseManagerDefinition,
-  type ReleaseTargetContext,
-} from "./src/components/release_manager.ts";
-export {
-  defineTaskLauncher,
-  type StartTaskContext,
-  type StopTaskContext,
-  type TaskLauncher,
-  type TaskLauncherDefinition,
-  type WatchTaskContext,
-} from "./src/components/task_launcher.ts";
-export {
-  type ConfigSourcer,
-  type ConfigSourcerDefinition,
-  type ConfigValue,
-  defineConfigSourcer,
-} from "./src/components/config_sourcer.ts";
-export { defineMapper, type Mapper, type MapperDefinition } from "./src/components/mapper.ts";
+// For plugin authors, in the order a plugin is written: serve it, define its components, type
+// their config. One export statement per group keeps this order on the docs page (`deno fmt`
+// sorts the names inside one statement).
+export { serve } from "./src/server/serve.ts";
+export { defineBuilder } from "./src/components/builder.ts";
+export { defineRegistry } from "./src/components/registry.ts";
+export { definePlatform } from "./src/components/platform.ts";
+export { defineReleaseManager } from "./src/components/release_manager.ts";
+export { defineTaskLauncher } from "./src/components/task_launcher.ts";
+export { defineConfigSourcer } from "./src/components/config_sourcer.ts";
+export { defineMapper } from "./src/components/mapper.ts";
+export { defineResources } from "./src/components/resource_manager.ts";
+export { config } from "./src/config/schema.ts";
+export { Code, ConfigError, PluginError } from "./src/errors.ts";
 export { deploymentEnv } from "./src/components/deployment_env.ts";
+export { protoFile } from "./src/proto/runtime.ts";
+export { createLogger } from "./src/logger.ts";
+
+// What serve() and the define* functions take and make.
+export type { PluginComponents, ServeOptions } from "./src/server/serve.ts";
+export type { BuildContext, Builder, BuilderDefinition } from "./src/components/builder.ts";
+export type { PushContext, Registry, RegistryDefinition } from "./src/components/registry.ts";
+export type {
+  DeployContext,
+  DeploymentContext,
+  ExecContext,
+  GenerationContext,
+  LogsContext,
+  Platform,
+  PlatformDefinition,
+} from "./src/components/platform.ts";
+export type {
+  ReleaseContext,
+  ReleaseManager,
+  ReleaseManagerDefinition,
+  ReleaseTargetContext,
+} from "./src/components/release_manager.ts";
+export type {
+  StartTaskContext,
+  StopTaskContext,
+  TaskLauncher,
+  TaskLauncherDefinition,
+  WatchTaskContext,
+} from "./src/components/task_launcher.ts";
+export type {
+  ConfigSourcer,
+  ConfigSourcerDefinition,
+  ConfigValue,
+} from "./src/components/config_sourcer.ts";
+export type { Mapper, MapperDefinition } from "./src/components/mapper.ts";
+export type { ComponentTypes } from "./src/components/kinds.ts";
 export type {
   AuthDefinition,
   ComponentBase,
@@ -120,28 +138,28 @@ export type {
   TaskLaunchInfo,
 } from "./src/components/context.ts";
 export type { ResourceCategory, Resources, ResourceSpec } from "./src/components/resources.ts";
-export {
-  defineResources,
-  type ResourceDefinition,
-  type ResourceManager,
-  type ResourceStates,
+export type {
+  ResourceDefinition,
+  ResourceManager,
+  ResourceStates,
 } from "./src/components/resource_manager.ts";
 export type { Health, StatusReport, StatusResource } from "./src/components/status.ts";
 export type { ExecSession, LogEvent, LogViewer, WindowSize } from "./src/components/sessions.ts";
 
 // Config schemas.
-export {
-  type CollectionOptions,
-  config,
-  type Field,
-  type FieldOptions,
-  type Infer,
-  type Schema,
-  type Shape,
+export type {
+  CollectionOptions,
+  ConfigFactory,
+  Elem,
+  Field,
+  FieldKind,
+  FieldOptions,
+  Infer,
+  InferShape,
+  Opt,
+  Schema,
+  Shape,
 } from "./src/config/schema.ts";
-
-// Errors.
-export { Code, ConfigError, PluginError } from "./src/errors.ts";
 
 // Terminal UI and logging.
 export type {
@@ -154,25 +172,19 @@ export type {
   TableEntry,
   TerminalUI,
 } from "./src/terminal/ui.ts";
-export { createLogger, type LogFields, type Logger, type LogLevel } from "./src/logger.ts";
+export type { LogFields, Logger, LoggerOptions, LogLevel } from "./src/logger.ts";
 
 // Typed protobuf messages (what `deno task proto` generates code against).
-export {
-  type JsonValue,
-  type MessageInit,
-  type MessageType,
-  type ProtoFile,
-  protoFile,
-  type ProtoJson,
+export type {
+  JsonValue,
+  MessageInit,
+  MessageType,
+  ProtoFile,
+  ProtoJson,
 } from "./src/proto/runtime.ts";
 
 // For embedders and tests: the serving core without the process side (no cookie check, no
 // environment, no stdout guard, no signal handlers, no handshake line, no exit).
-export {
-  type ListenEnv,
-  type RunningPlugin,
-  start,
-  type StartOptions,
-  type Transport,
-} from "./src/server/core.ts";
+export { start } from "./src/server/core.ts";
+export type { ListenEnv, RunningPlugin, StartOptions, Transport } from "./src/server/core.ts";
 export { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "./src/server/serve.ts";

@@ -101,6 +101,9 @@ export class ConfigError extends PluginError {
   readonly detail: string | undefined;
 
   /**
+   * Reports that config field `field` broke `rule`; the message names the
+   * field, the value (hidden when the field is `sensitive`) and the fix.
+   *
    * @param field the HCL name of the field, e.g. `source`
    * @param value the value that was given
    * @param rule what the value must be, e.g. `must name an existing directory`

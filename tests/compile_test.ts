@@ -13,19 +13,12 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "./suppo
 import { join } from "./support/path.ts";
 import { exists, REPO } from "./support/host.ts";
 import { fakeRuntimes, runtimeEnv } from "./support/fake_denort.ts";
-import {
-  compileInvocations,
-  executableKind,
-  findTarget,
-  isDenoCli,
-  parseTargets,
-  permissionFlags,
-  runtimeFailure,
-  sha256sums,
-  TARGETS,
-  zip,
-  zipEntries,
-} from "../src/tools/compile.ts";
+import { findTarget, parseTargets, TARGETS } from "../src/tools/compile/targets.ts";
+import { compileInvocations } from "../src/tools/compile/invocations.ts";
+import { permissionFlags } from "../src/tools/compile/permissions.ts";
+import { executableKind, isDenoCli, runtimeFailure } from "../src/tools/compile/runtime.ts";
+import { sha256sums } from "../src/tools/compile/checksums.ts";
+import { zip, zipEntries } from "../src/tools/compile/zip.ts";
 
 const dec = new TextDecoder();
 const TOOL = join(REPO, "src", "tools", "compile.ts");

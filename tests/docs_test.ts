@@ -2,7 +2,7 @@
 import { assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { REPO } from "./support/host.ts";
-import { renderPluginDocs } from "../src/tools/docs.ts";
+import { renderPluginDocs } from "../src/tools/docs/render.ts";
 import { main } from "../src/tools/docs.ts";
 
 Deno.test("docs renders the gobuilder's fields, defaults, example and output attributes", async () => {

@@ -18,7 +18,7 @@ import {
 import { deploymentEnv } from "../mod.ts";
 import type { DeploymentConfig } from "../mod.ts";
 import { launchPlugin } from "../src/testing/host.ts";
-import { renderComponent } from "../src/tools/docs.ts";
+import { renderComponent } from "../src/tools/docs/render.ts";
 import type { Config_Documentation } from "../src/gen/wire.ts";
 import { AccessInfo } from "../examples/localdeploy/gen/output.ts";
 

@@ -8,7 +8,7 @@ import { join } from "./support/path.ts";
 import { exists, REPO, runHost, tempDir } from "./support/host.ts";
 import { deno, init } from "./support/init_run.ts";
 import { generateProtoModule } from "../src/codegen/protogen.ts";
-import { projectFiles, toolkitImports } from "../src/tools/init.ts";
+import { projectFiles, toolkitImports } from "../src/tools/init/files.ts";
 import { ALL_COMPONENTS, type TemplateParams } from "../src/tools/init/params.ts";
 import { outputModule, outputProto } from "../src/tools/init/proto.ts";
 import { VERSION } from "../src/version.ts";

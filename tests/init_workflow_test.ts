@@ -12,7 +12,8 @@ import { fakeRuntimes, runtimeEnv } from "./support/fake_denort.ts";
 import { command, init } from "./support/init_run.ts";
 import { ACTIONS, releaseSteps, VERSION_CHECK } from "../src/tools/init/workflow.ts";
 import type { TemplateParams } from "../src/tools/init/params.ts";
-import { TARGETS, zipName } from "../src/tools/compile.ts";
+import { TARGETS } from "../src/tools/compile/targets.ts";
+import { zipName } from "../src/tools/compile/invocations.ts";
 import { VERSION } from "../src/version.ts";
 
 const WORKFLOW = ".github/workflows/ci.yml";

@@ -7,15 +7,13 @@
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
 import { PLUGIN_PERMISSIONS, REPO } from "./support/host.ts";
-import { hostTarget } from "../src/tools/compile.ts";
+import { hostTarget } from "../src/tools/compile/targets.ts";
+import { installNames, launcherCmd, launcherScript } from "../src/tools/install/launcher.ts";
 import {
-  installNames,
-  launcherCmd,
-  launcherScript,
   userPluginDir,
   waypointSearchPaths,
   xdgConfigHome,
-} from "../src/tools/install.ts";
+} from "../src/tools/install/search_paths.ts";
 
 const dec = new TextDecoder();
 const TOOL = join(REPO, "src", "tools", "install.ts");

@@ -8,15 +8,12 @@
  */
 import { dirname, join, relative } from "../lib/path.ts";
 import { REPO } from "../lib/repo.ts";
-import {
-  cachedRuntimePath,
-  compileInvocations,
-  findTarget,
-  readProjectConfig,
-  resolvePermissions,
-  runtimeFailure,
-  zipEntries,
-} from "../../src/tools/compile.ts";
+import { cachedRuntimePath, runtimeFailure } from "../../src/tools/compile/runtime.ts";
+import { compileInvocations } from "../../src/tools/compile/invocations.ts";
+import { findTarget } from "../../src/tools/compile/targets.ts";
+import { readProjectConfig } from "../../src/tools/compile/project.ts";
+import { resolvePermissions } from "../../src/tools/compile/permissions.ts";
+import { zipEntries } from "../../src/tools/compile/zip.ts";
 import { BENCH, fileSize, GO_TARGET, progress, reset, run } from "./exec.ts";
 import type { Plugin } from "./wphost.ts";
 

@@ -19,6 +19,9 @@ export class RpcError extends PluginError {
   readonly codeName: keyof typeof Code;
 
   /**
+   * The error status `code` with message `details` that the plugin answered
+   * `rpc` with.
+   *
    * @param rpc the method that failed
    * @param code the gRPC status code
    * @param details the status message

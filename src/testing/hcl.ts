@@ -25,7 +25,11 @@ export class HclError extends Error {
   /** Every diagnostic, in the order gohcl reports them. */
   readonly diagnostics: HclDiagnostic[];
 
-  /** @param diagnostics what gohcl reported */
+  /**
+   * The block's diagnostics, in gohcl's order.
+   *
+   * @param diagnostics what gohcl reported
+   */
   constructor(diagnostics: HclDiagnostic[]) {
     super(diagnostics.map((d) => `${d.summary}: ${d.detail}`).join("\n"));
     this.name = "HclError";

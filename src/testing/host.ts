@@ -19,11 +19,17 @@ import {
 } from "../client/launch.ts";
 import { PluginClient } from "../client/plugin_client.ts";
 import { RpcError } from "../client/rpc_error.ts";
-import type { AnyMessage } from "../components/context.ts";
+import type {
+  AnyMessage,
+  DataDir,
+  DeploymentConfig,
+  JobInfo,
+  Source,
+  TaskLaunchInfo,
+} from "../components/context.ts";
 import { componentKind, type ComponentKindName } from "../components/kinds.ts";
 import type { StatusReport } from "../components/status.ts";
 import {
-  type ArgGiven,
   type HostScope,
   NAMED_ARGS,
   type NamedArgKey,
@@ -48,26 +54,26 @@ export type ComponentName = ComponentKindName;
  */
 export interface CallOptions {
   /** `Args.Source`. Default: `{ app: "app", path: "." }`. */
-  source?: ArgGiven<"source">;
+  source?: Source;
   /**
    * `Args.JobInfo`, field by field. Default: a local job `job-1` of app
    * `app` in project `project`, workspace `default`.
    */
-  job?: ArgGiven<"job">;
+  job?: Partial<JobInfo>;
   /** `Args.LabelSet`. Default: `{}`. */
-  labels?: ArgGiven<"labels">;
+  labels?: Record<string, string>;
   /** `Args.DataDir.App`. Default: `.waypoint/cache` and `.waypoint/data` in the plugin's cwd. */
-  dataDir?: ArgGiven<"dataDir">;
+  dataDir?: DataDir;
   /**
    * `Args.DeploymentConfig`, field by field. Default: id `test-1`, sequence 1,
    * server address `localhost:9701`, no TLS, no invite token.
    */
-  deploymentConfig?: ArgGiven<"deploymentConfig">;
+  deploymentConfig?: Partial<DeploymentConfig>;
   /**
    * `Args.TaskLaunchInfo` for task launchers, field by field. Default: no
    * image, environment, arguments or entrypoint.
    */
-  task?: ArgGiven<"task">;
+  task?: Partial<TaskLaunchInfo>;
   /** Messages from earlier stages, matched by type (what Waypoint passes as `artifact`, `target` …). */
   inputs?: AnyMessage[];
   /** What the app's registry returned as its access info, for a builder that asks for it. */

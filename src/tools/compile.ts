@@ -23,53 +23,13 @@
  * then resolves that path through `PATHEXT` to the `.exe`. Windows targets
  * therefore get both names.
  *
- * The module also exports the pure parts (target table, invocations,
- * permissions, `SHA256SUMS` text, a ZIP writer and reader) that `install`
- * and tests use. They live in `compile/`, one file per concern: `targets`,
- * `project` (name, version, deno.json), `permissions`, `invocations`,
- * `runtime` (denort), `zip`, `checksums`, `build` (the runs) and `command`.
+ * The parts live in `compile/`, one file per concern: `targets`, `project`
+ * (name, version, deno.json), `permissions`, `invocations`, `runtime`
+ * (denort), `zip`, `checksums`, `build` (the runs) and `command`; `install`
+ * and the tests import them from there.
  *
  * @module
  */
-export { UsageError } from "./cli.ts";
-export { shellQuote } from "./cli.ts";
-export { DEFAULT_PERMISSIONS, PERMISSION_NAMES, PLUGIN_V8_FLAGS } from "../permissions.ts";
-export {
-  findTarget,
-  hostTarget,
-  parseTargets,
-  type Target,
-  type TargetArch,
-  targetList,
-  type TargetOs,
-  TARGETS,
-} from "./compile/targets.ts";
-export {
-  checkPluginName,
-  defaultPluginName,
-  type ProjectConfig,
-  readProjectConfig,
-} from "./compile/project.ts";
-export { parseAllowValues, permissionFlags, resolvePermissions } from "./compile/permissions.ts";
-export {
-  binaryName,
-  compileInvocations,
-  type CompileOptions,
-  type Invocation,
-  zipName,
-} from "./compile/invocations.ts";
-export { sha256Hex, sha256sums } from "./compile/checksums.ts";
-export { zip, zipEntries, type ZipEntry, type ZipListing } from "./compile/zip.ts";
-export {
-  cachedRuntimePath,
-  DENO_CLI_MARKERS,
-  denortUrl,
-  executableKind,
-  isDenoCli,
-  runtimeFailure,
-  runtimeFromEnv,
-  runtimeVariable,
-} from "./compile/runtime.ts";
 export { HELP, main } from "./compile/command.ts";
 import { main } from "./compile/command.ts";
 

@@ -7,8 +7,9 @@
  * ```
  *
  * It runs from a remote URL, so its templates are code (in `init/`: the
- * parameters and components in `params.ts`, then one module per kind of
- * file) and it reads nothing of its own package from disk.
+ * parameters and components in `params.ts`, one module per kind of file,
+ * and `files.ts`, the whole project) and it reads nothing of its own
+ * package from disk.
  * It needs only read and write access to the new project's directory
  * (`-R -W`): the templates come out as `deno fmt` lays them out, so no
  * formatter is run.
@@ -16,17 +17,8 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import {
-  ALL_COMPONENTS,
-  COMPONENTS,
-  type TemplateComponent,
-  type TemplateParams,
-} from "./init/params.ts";
-import { componentModule } from "./init/components.ts";
-import { outputModule, outputProto } from "./init/proto.ts";
-import { denoJson, GITIGNORE, mainModule, readme } from "./init/project.ts";
-import { pluginTest } from "./init/test_module.ts";
-import { ciWorkflow, DEPENDABOT } from "./init/workflow.ts";
+import { ALL_COMPONENTS, type TemplateComponent, type TemplateParams } from "./init/params.ts";
+import { projectFiles, toolkitImports } from "./init/files.ts";
 import { displayPath, successMessage, USAGE } from "./init/output.ts";
 import {
   colorFor,
@@ -37,8 +29,6 @@ import {
   UsageError,
 } from "./cli.ts";
 import { VERSION } from "../version.ts";
-
-export type { TemplateComponent, TemplateParams } from "./init/params.ts";
 
 /** The help text. */
 export const HELP = `${USAGE}
@@ -68,7 +58,7 @@ Exit status: 0 created, 1 cancelled or a permission missing, 2 usage error.
 `;
 
 /** What is said of a directory that is not empty: which of its files `init` would overwrite. */
-export function notEmptyMessage(dir: string, overwritten: string[]): string {
+function notEmptyMessage(dir: string, overwritten: string[]): string {
   const shown = overwritten.slice(0, 5).join(", ") +
     (overwritten.length > 5 ? ` and ${overwritten.length - 5} more` : "");
   const what = overwritten.length === 0
@@ -78,43 +68,6 @@ export function notEmptyMessage(dir: string, overwritten: string[]): string {
 }
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
-
-/** The deno.json `imports` for a toolkit specifier (JSR, or a local checkout path/URL). */
-export function toolkitImports(spec: string): Record<string, string> {
-  if (spec.startsWith("jsr:")) return { "@x/waypoint-plugin": spec };
-  const base = /^[a-z]+:\/\//.test(spec) ? spec.replace(/\/?$/, "/") : `${resolve(spec)}/`;
-  // A checkout's own modules import these by bare name; JSR packages map them themselves.
-  return {
-    "@x/waypoint-plugin": `${base}mod.ts`,
-    "@x/waypoint-plugin/testing": `${base}src/testing/mod.ts`,
-    "@x/waypoint-plugin/builtin": `${base}src/builtin/mod.ts`,
-    "@x/waypoint-plugin/docs": `${base}src/tools/docs.ts`,
-    "@x/waypoint-plugin/proto": `${base}src/tools/proto.ts`,
-    "@x/waypoint-plugin/compile": `${base}src/tools/compile.ts`,
-    "@x/waypoint-plugin/install": `${base}src/tools/install.ts`,
-    "@grpc/grpc-js": "npm:@grpc/grpc-js@1.14.7",
-    "protobufjs": "npm:protobufjs@8.8.1",
-  };
-}
-
-/** Every file of a new project, by path relative to its directory. */
-export function projectFiles(params: TemplateParams): Map<string, string> {
-  const files = new Map<string, string>();
-  files.set("deno.json", denoJson(params));
-  files.set("main.ts", mainModule(params));
-  files.set("README.md", readme(params));
-  files.set(".gitignore", GITIGNORE);
-  files.set(".github/workflows/ci.yml", ciWorkflow(params));
-  files.set(".github/dependabot.yml", DEPENDABOT);
-  files.set("tests/plugin_test.ts", pluginTest(params));
-  for (const c of params.components) {
-    const { dir } = COMPONENTS[c];
-    files.set(`${dir}/${dir}.ts`, componentModule(params, c));
-    files.set(`${dir}/output.proto`, outputProto(params, c));
-    files.set(`${dir}/gen/output.ts`, outputModule(params, c));
-  }
-  return files;
-}
 
 function parseComponents(list: string): TemplateComponent[] {
   const wanted = list.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);

@@ -33,25 +33,11 @@
  * launcher), and removes stale siblings that `PATHEXT` would pick first.
  *
  * The parts live in `install/`: `search_paths` (the order above and what each
- * folder holds), `launcher` (`--dev`) and `command`.
+ * folder holds), `launcher` (`--dev`) and `command`; the tests import them
+ * from there.
  *
  * @module
  */
-export {
-  describeSearch,
-  goHomeDir,
-  type HostInfo,
-  type SearchPath,
-  userPluginDir,
-  waypointSearchPaths,
-  xdgConfigHome,
-} from "./install/search_paths.ts";
-export {
-  installNames,
-  launcherCmd,
-  type LauncherOptions,
-  launcherScript,
-} from "./install/launcher.ts";
 export { HELP, main } from "./install/command.ts";
 import { main } from "./install/command.ts";
 

@@ -16,7 +16,7 @@ import { runCli, UsageError } from "./cli.ts";
 import { moduleBeside, syncProtoModules } from "../codegen/proto_sync.ts";
 
 /** The usage line errors end with. */
-export const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/proto [options] [file.proto ...]";
+const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/proto [options] [file.proto ...]";
 
 /** The help text. */
 export const HELP = `${USAGE}

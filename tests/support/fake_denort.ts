@@ -6,7 +6,7 @@
  */
 import { join } from "./path.ts";
 import { exists, WORK } from "./host.ts";
-import { TARGETS } from "../../src/tools/compile.ts";
+import { TARGETS } from "../../src/tools/compile/targets.ts";
 
 let fakes: Promise<Record<string, string>> | undefined;
 

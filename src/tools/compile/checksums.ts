@@ -17,7 +17,7 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
  *
  * @example
  * ```ts
- * import { sha256sums } from "../compile.ts";
+ * import { sha256sums } from "./checksums.ts";
  * const text = sha256sums([{ path: "b.zip", sha256: "bb" }, { path: "a/x", sha256: "aa" }]);
  * console.assert(text === "aa  a/x\nbb  b.zip\n");
  * ```

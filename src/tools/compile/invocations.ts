@@ -53,7 +53,8 @@ export interface Invocation {
  *
  * @example
  * ```ts
- * import { compileInvocations, findTarget } from "../compile.ts";
+ * import { compileInvocations } from "./invocations.ts";
+ * import { findTarget } from "./targets.ts";
  * const [inv] = compileInvocations({
  *   name: "gobuilder",
  *   entry: "main.ts",

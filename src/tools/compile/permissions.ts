@@ -42,7 +42,7 @@ function specProblem(spec: string, name: string, scope: string | undefined): str
  *
  * @example
  * ```ts
- * import { permissionFlags } from "../compile.ts";
+ * import { permissionFlags } from "./permissions.ts";
  * const flags = permissionFlags(["env", "net=127.0.0.1"], "--allow");
  * console.assert(flags.join(" ") === "--allow-env --allow-net=127.0.0.1");
  * ```

@@ -18,7 +18,7 @@ const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/;
  *
  * @example
  * ```ts
- * import { defaultPluginName } from "../compile.ts";
+ * import { defaultPluginName } from "./project.ts";
  * console.assert(defaultPluginName("@local/waypoint-plugin-gobuilder", "/x") === "gobuilder");
  * console.assert(defaultPluginName(undefined, "/src/waypoint-plugin-k8s") === "k8s");
  * ```

@@ -43,7 +43,7 @@ export const TARGETS: readonly Target[] = [
  *
  * @example Both spellings
  * ```ts
- * import { findTarget } from "../compile.ts";
+ * import { findTarget } from "./targets.ts";
  * console.assert(findTarget("darwin_arm64")?.triple === "aarch64-apple-darwin");
  * console.assert(findTarget("x86_64-pc-windows-msvc")?.goName === "windows_amd64");
  * console.assert(findTarget("x86") === undefined);

@@ -143,7 +143,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  *
  * @example
  * ```ts
- * import { zip, zipEntries } from "../compile.ts";
+ * import { zip, zipEntries } from "./zip.ts";
  * const data = new TextEncoder().encode("#!/bin/sh\necho hi\n".repeat(10));
  * const bytes = zip([{ name: "hi", data, mode: 0o755 }]);
  * const [e] = zipEntries(bytes);

@@ -42,7 +42,7 @@ function launcherArgs(o: LauncherOptions): string[] {
  *
  * @example
  * ```ts
- * import { launcherScript } from "../install.ts";
+ * import { launcherScript } from "./launcher.ts";
  * const sh = launcherScript({
  *   deno: "/usr/bin/deno", permissions: ["--allow-env"], config: "/p/deno.json",
  *   entry: "/p/main.ts", name: "x",

@@ -57,7 +57,7 @@ export function goHomeDir(host: HostInfo): string {
  *
  * @example
  * ```ts
- * import { xdgConfigHome } from "../install.ts";
+ * import { xdgConfigHome } from "./search_paths.ts";
  * const env = (vars: Record<string, string>) => (k: string) => vars[k];
  * console.assert(xdgConfigHome({ os: "linux", env: env({ HOME: "/h" }) }) === "/h/.config");
  * console.assert(
@@ -101,7 +101,7 @@ export function userPluginDir(host: HostInfo): string {
  *
  * @example On Linux
  * ```ts
- * import { waypointSearchPaths } from "../install.ts";
+ * import { waypointSearchPaths } from "./search_paths.ts";
  * const env = (k: string) => ({ HOME: "/home/ada" } as Record<string, string>)[k];
  * const dirs = waypointSearchPaths("/src/app", { os: "linux", env }).map((p) => p.dir);
  * console.assert(dirs.join(" ") === "/src/app /src/app/.waypoint/plugins " +
