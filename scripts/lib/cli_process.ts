@@ -23,6 +23,8 @@ export interface RunningCli {
   readonly pid: number;
   /** What it has printed so far (stdout and stderr interleaved as read). */
   output(): string;
+  /** Milliseconds since it last printed anything (or since it started). */
+  idleMs(): number;
   /** Resolves once `test(output)` holds; rejects after `timeoutMs` or when the command ends first. */
   waitFor(test: (output: string) => boolean, timeoutMs?: number): Promise<string>;
   /** Ctrl-C as a terminal sends it: SIGINT to the command's whole process group. */
@@ -52,16 +54,25 @@ interface Collected {
   stdout: string;
   stderr: string;
   both: string;
+  /** `performance.now()` when the last chunk came. */
+  lastAt: number;
   /** Resolves once both streams are read to the end. */
   read: Promise<void>;
 }
 
 function collect(child: Deno.ChildProcess): Collected {
-  const out: Collected = { stdout: "", stderr: "", both: "", read: Promise.resolve() };
+  const out: Collected = {
+    stdout: "",
+    stderr: "",
+    both: "",
+    lastAt: performance.now(),
+    read: Promise.resolve(),
+  };
   const drain = async (stream: ReadableStream<Uint8Array>, key: "stdout" | "stderr") => {
     for await (const c of stream.pipeThrough(new TextDecoderStream())) {
       out[key] += c;
       out.both += c;
+      out.lastAt = performance.now();
     }
   };
   out.read = Promise.all([drain(child.stdout, "stdout"), drain(child.stderr, "stderr")])
@@ -104,6 +115,7 @@ export function spawnCli(c: CliCommand): RunningCli {
   return {
     pid: child.pid,
     output: () => out.both,
+    idleMs: () => performance.now() - out.lastAt,
     async waitFor(test, timeoutMs = 60_000) {
       const deadline = performance.now() + timeoutMs;
       while (!test(out.both)) {

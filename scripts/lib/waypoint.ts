@@ -20,11 +20,13 @@ import { REPO } from "./repo.ts";
 import { waypointBinary } from "../waypoint_cli.ts";
 import { processesLeftIn } from "./processes.ts";
 import { type CliResult, type RunningCli, runToEnd, sleep, spawnCli } from "./cli_process.ts";
-import { type Job, parseJobs } from "./waypoint_jobs.ts";
+import { finished, type Job, parseJobs } from "./waypoint_jobs.ts";
+import { watchForStall } from "./waypoint_stall.ts";
 import { type Server, spawnServer, toolCaches, waitForServer } from "./waypoint_server.ts";
 
 export type { CliResult, RunningCli } from "./cli_process.ts";
 export type { Job } from "./waypoint_jobs.ts";
+export { StreamStall } from "./waypoint_stall.ts";
 
 const dec = new TextDecoder();
 
@@ -163,12 +165,23 @@ export class Waypoint implements AsyncDisposable {
     args: string[],
     opts: { cwd: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number },
   ): Promise<CliResult> {
-    return await runToEnd(this.spawn(args, opts), args, opts.timeoutMs ?? 180_000);
+    const since = Date.now();
+    const cli = this.spawn(args, opts);
+    const over = new AbortController();
+    try {
+      return await Promise.race([
+        runToEnd(cli, args, opts.timeoutMs ?? 180_000),
+        watchForStall(cli, args.join(" "), since, () => this.jobs(opts.cwd), over.signal),
+      ]);
+    } finally {
+      over.abort();
+    }
   }
 
   /** Every job the server knows, oldest last (as `waypoint job list` orders them). */
   async jobs(cwd: string = this.root): Promise<Job[]> {
-    const r = await this.run(["job", "list", "-json"], { cwd });
+    const args = ["job", "list", "-json"];
+    const r = await runToEnd(this.spawn(args, { cwd }), args, 60_000);
     if (r.code !== 0) throw new Error(`waypoint job list failed:\n${r.output}`);
     return parseJobs(r.stdout);
   }
@@ -189,7 +202,7 @@ export class Waypoint implements AsyncDisposable {
       await Promise.race([cli.result(), sleep(20_000)]);
     }
     try {
-      const open = (await this.jobs()).filter((j) => !["SUCCESS", "ERROR"].includes(j.state));
+      const open = (await this.jobs()).filter((j) => !finished(j));
       for (const j of open) problems.push(`job ${j.id} (${j.operation}) is still ${j.state}`);
     } catch (err) {
       problems.push(`cannot list jobs: ${(err as Error).message}`);

@@ -9,6 +9,8 @@ export interface Job {
   id: string;
   state: string;
   operation: string;
+  /** When it was queued (ms since the epoch), NaN when the listing has no time. */
+  queuedAt: number;
 }
 
 /** Parses the concatenated JSON objects `waypoint … -json` prints. */
@@ -59,5 +61,11 @@ export function parseJobs(stdout: string): Job[] {
     id: String(j.id),
     state: String(j.state),
     operation: Object.keys(j).find((k) => OPERATIONS.has(k)) ?? "?",
+    queuedAt: typeof j.queueTime === "string" ? Date.parse(j.queueTime) : NaN,
   }));
+}
+
+/** Whether a job has ended, one way or the other. */
+export function finished(job: Job): boolean {
+  return job.state === "SUCCESS" || job.state === "ERROR";
 }

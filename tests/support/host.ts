@@ -20,10 +20,30 @@ export {
 export { makeLauncher, PLUGIN_PERMISSIONS } from "../../scripts/lib/launcher.ts";
 export { readStdout } from "../../scripts/lib/processes.ts";
 
-/** A fresh directory under tests/.work, removed by the returned function. */
+/** The scratch folders this test file made; removed when it ends (see {@linkcode tempDir}). */
+const scratch: string[] = [];
+
+globalThis.addEventListener("unload", () => {
+  if (Deno.env.get("KEEP_TEST_WORK")) return;
+  for (const dir of scratch) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/**
+ * A fresh directory under tests/.work. It is removed when the test file's
+ * run ends (set KEEP_TEST_WORK=1 to keep them for a look after a failure),
+ * so a suite run leaves no scratch folder behind.
+ */
 export async function tempDir(prefix: string): Promise<string> {
   await Deno.mkdir(WORK, { recursive: true });
-  return await Deno.makeTempDir({ dir: WORK, prefix });
+  const dir = await Deno.makeTempDir({ dir: WORK, prefix });
+  scratch.push(dir);
+  return dir;
 }
 
 export interface HostRun {
