@@ -3,9 +3,11 @@
  * before every commit (it is part of `deno task ok`, and so of CI):
  *
  * 1. `deno doc --lint` over every entry point in `deno.json` `exports` at
- *    once, as JSR documents them: one package, where a type exported by any
- *    entry point is public and linked. Every exported symbol has docs, and
- *    no public type names a private one.
+ *    once, as JSR documents them (one package, where a type exported by any
+ *    entry point is public and linked), and then over each entry point
+ *    alone, so that each one's docs stand on their own: every exported
+ *    symbol has docs, and no public type names a type the entry point does
+ *    not export.
  * 2. `deno publish --dry-run`: the package builds, has no slow types, and
  *    prints no warning (a warning fails this check too).
  *
@@ -44,8 +46,12 @@ Deno.exit(
     Deno.args,
     async () => {
       const modules = await exportedModules();
-      const linted = await docLint(modules);
-      console.error(`${linted ? "ok" : "FAILED"}  deno doc --lint ${modules.join(" ")}`);
+      let linted = true;
+      for (const set of [modules, ...modules.map((m) => [m])]) {
+        const ok = await docLint(set);
+        console.error(`${ok ? "ok" : "FAILED"}  deno doc --lint ${set.join(" ")}`);
+        linted &&= ok;
+      }
       const dry = await publishDryRun();
       const warnings = dry.output.split("\n").filter((l) => /^\s*warning\b/i.test(l));
       const published = dry.success && warnings.length === 0;

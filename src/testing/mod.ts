@@ -29,3 +29,16 @@ export {
   type UIEvent,
 } from "./host.ts";
 export { type HclDiagnostic, HclError } from "./hcl.ts";
+// What the helpers above take and give, so that this entry point's docs stand
+// on their own (they are the same types `@x/waypoint-plugin` exports).
+export { Code, PluginError } from "../errors.ts";
+export type {
+  AnyMessage,
+  DataDir,
+  DeploymentConfig,
+  JobInfo,
+  Source,
+  TaskLaunchInfo,
+} from "../components/context.ts";
+export type { Health, StatusReport, StatusResource } from "../components/status.ts";
+export type { ResourceCategory } from "../components/resources.ts";
