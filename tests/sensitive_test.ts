@@ -14,7 +14,8 @@ const SECRETS = [
   "key-one-value",
   "key-two-value",
   "header-secret",
-  "4242",
+  // Long enough that no timestamp, port or pid in the trace log contains it by chance.
+  "739164825",
 ];
 const HIDDEN = "(sensitive value hidden)";
 
@@ -38,7 +39,7 @@ app "a" {
       }
       keys    = ["key-one-value", "key-two-value"]
       headers = { "X-Auth" = "header-secret" }
-      pin     = 4242
+      pin     = 739164825
     }
   }
 }

@@ -21,7 +21,7 @@ import { waypointBinary } from "../waypoint_cli.ts";
 import { processesLeftIn } from "./processes.ts";
 import { type CliResult, type RunningCli, runToEnd, sleep, spawnCli } from "./cli_process.ts";
 import { finished, type Job, parseJobs } from "./waypoint_jobs.ts";
-import { watchForStall } from "./waypoint_stall.ts";
+import { StreamStall, watchForStall } from "./waypoint_stall.ts";
 import { type Server, spawnServer, toolCaches, waitForServer } from "./waypoint_server.ts";
 
 export type { CliResult, RunningCli } from "./cli_process.ts";
@@ -173,6 +173,15 @@ export class Waypoint implements AsyncDisposable {
         runToEnd(cli, args, opts.timeoutMs ?? 180_000),
         watchForStall(cli, args.join(" "), since, () => this.jobs(opts.cwd), over.signal),
       ]);
+    } catch (err) {
+      if (err instanceof StreamStall) {
+        // Its job is over, so Ctrl-C holds no lock; wait for it so nothing is left running.
+        cli.interrupt();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([cli.result(), new Promise((r) => timer = setTimeout(r, 20_000))]);
+        clearTimeout(timer);
+      }
+      throw err;
     } finally {
       over.abort();
     }
