@@ -8,6 +8,7 @@ import { METHOD } from "./method.ts";
 import type { Results } from "./results.ts";
 import { rows } from "./rows.ts";
 import { table } from "./table.ts";
+import { STARTUP_METHOD, startupSection } from "./startup_report.ts";
 
 function notes(r: Results): string[] {
   const { compiled, payload } = r;
@@ -39,7 +40,7 @@ function heading(r: Results): string {
 function method(r: Results): string[] {
   const { ts, go } = r.ui;
   return [
-    ...[...METHOD, ...r.cli.method].map((l) => `- ${l}`),
+    ...[...METHOD, STARTUP_METHOD, ...r.cli.method].map((l) => `- ${l}`),
     ...(ts && go
       ? [
         `- In this run the ${r.o.lines} UI lines reached the host in ${ts.events} Output ` +
@@ -71,6 +72,8 @@ export function report(r: Results): string {
     table(rows(r)),
     "",
     ...notes(r).map((n) => `${n}  `),
+    "",
+    ...startupSection(r.startup),
     "",
     "## Machine",
     "",

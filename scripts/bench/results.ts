@@ -6,6 +6,7 @@ import type { Floor } from "./floor.ts";
 import type { Options } from "./options.ts";
 import type { Handshake, RPC, Sessions, UI } from "./plugin_cases.ts";
 import type { Problems, Sides } from "./problems.ts";
+import type { Startup } from "./startup.ts";
 
 /** The figures of a run; `undefined` where a measurement failed (the problems say why). */
 export interface Results {
@@ -17,6 +18,8 @@ export interface Results {
   /** The machine, one line each. */
   host: string[];
   floor: Floor;
+  /** The start-up case (issue 13). */
+  startup?: Startup;
   compiled: Compiled;
   handshake: Sides<Handshake>;
   sessions: Sides<Sessions>;
