@@ -41,6 +41,31 @@ type Codec = {
 
 const codecs = new Map<string, Codec>();
 
+const NONE = Buffer.alloc(0);
+/** Field 1, varint 1: `implements: true`. */
+const TRUE_FIELD_1 = Buffer.from([0x08, 0x01]);
+
+/**
+ * The messages of a plugin's first RPCs, written without protobufjs when
+ * their bytes are trivial: go-plugin's stdio and broker streams, the
+ * dispense probes (`Is*`), Shutdown and a ListMappers with no mappers then
+ * build no descriptor and generate no codec, and a mapper probe process
+ * never does. `encode` returns undefined for anything else, which goes
+ * through protobufjs (tests/first_codecs_test.ts: the same bytes).
+ */
+const FIRST: Record<string, { encode(v: unknown): Buffer | undefined; empty(): unknown }> = {
+  "google.protobuf.Empty": { encode: () => NONE, empty: () => ({}) },
+  "plugin.Empty": { encode: () => NONE, empty: () => ({}) },
+  "hashicorp.waypoint.sdk.ImplementsResp": {
+    encode: (v) => (v as { implements?: boolean }).implements ? TRUE_FIELD_1 : NONE,
+    empty: () => ({ implements: false }),
+  },
+  "hashicorp.waypoint.sdk.Map.ListResponse": {
+    encode: (v) => ((v as { funcs?: unknown[] }).funcs?.length ? undefined : NONE),
+    empty: () => ({ funcs: [] }),
+  },
+};
+
 /** Encode/decode functions for a wire message, working on protobufjs objects (camelCase fields). */
 export function codec(typeName: string): Codec {
   let c = codecs.get(typeName);
@@ -48,11 +73,15 @@ export function codec(typeName: string): Codec {
     // The descriptor is looked at on the first message, not when services are registered.
     let type: protobuf.Type | undefined;
     const t = () => type ??= file.root.lookupType(typeName);
+    const first = FIRST[typeName];
     c = {
       // Our wire objects already hold protobufjs' types (numbers, Uint8Arrays, plain
       // objects): encode them directly, without a fromObject copy per message.
-      serialize: (value) => Buffer.from(t().encode(value as object).finish()),
+      serialize: (value) =>
+        first?.encode(value) ?? Buffer.from(t().encode(value as object).finish()),
       deserialize: (bytes) => {
+        // An empty body is the message with every field unset, whatever its type.
+        if (first && bytes.length === 0) return first.empty();
         try {
           return t().decode(bytes);
         } catch (err) {

@@ -167,6 +167,7 @@ async function startProcess(
       debug,
       logger,
       secrets,
+      exitsAfterStop: true,
     });
   } catch (err) {
     removeHandlers();
