@@ -5,6 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type protobuf from "protobufjs/light.js";
 import { file, services } from "../gen/wire.ts";
+import { reflectType } from "../proto/runtime.ts";
 import { Code, PluginError } from "../errors.ts";
 import { wellFormed } from "../well_formed.ts";
 import type { Secrets } from "./secrets.ts";
@@ -72,7 +73,7 @@ export function codec(typeName: string): Codec {
   if (!c) {
     // The descriptor is looked at on the first message, not when services are registered.
     let type: protobuf.Type | undefined;
-    const t = () => type ??= file.root.lookupType(typeName);
+    const t = () => type ??= reflectType(file.message(typeName));
     const first = FIRST[typeName];
     c = {
       // Our wire objects already hold protobufjs' types (numbers, Uint8Arrays, plain
