@@ -12,6 +12,7 @@ import {
   cachedRuntimePath,
   compileInvocations,
   findTarget,
+  projectNpmExcludes,
   readProjectConfig,
   resolvePermissions,
   runtimeFailure,
@@ -55,6 +56,7 @@ async function compileArgs(entry: string, name: string, out: string): Promise<st
     targets: [findTarget(GO_TARGET)!],
     permissions: resolvePermissions([], config),
     config: config.path ? "deno.json" : undefined,
+    exclude: await projectNpmExcludes(REPO, Deno.execPath()),
   });
   return inv.args;
 }

@@ -27,6 +27,7 @@
  * permissions, `SHA256SUMS` text, a ZIP writer and reader) that `install`
  * and tests use. They live in `compile/`, one file per concern: `targets`,
  * `project` (name, version, deno.json), `permissions`, `invocations`,
+ * `npm_excludes` (npm files no plugin loads, left out of the binary),
  * `runtime` (denort), `zip`, `checksums`, `build` (the runs) and `command`.
  *
  * @module
@@ -58,6 +59,7 @@ export {
   type Invocation,
   zipName,
 } from "./compile/invocations.ts";
+export { npmExcludes, projectNpmExcludes } from "./compile/npm_excludes.ts";
 export { sha256Hex, sha256sums } from "./compile/checksums.ts";
 export { zip, zipEntries, type ZipEntry, type ZipListing } from "./compile/zip.ts";
 export {
