@@ -28,6 +28,23 @@ function notes(r: Results): string[] {
   ];
 }
 
+function targetsSection(r: Results): string[] {
+  if (!r.targets) return [];
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`;
+  return [
+    "## Compiled payload per target",
+    "",
+    "What `deno compile` (as compile.ts invokes it, with its npm excludes) adds to a stand-in " +
+    "runtime for each target (a tiny Go program: the binaries do not run, their sizes are the " +
+    "figure); a real denort adds the same payload to its own size.",
+    "",
+    "| target | gobuilder | empty script |",
+    "|---|---:|---:|",
+    ...r.targets.map((t) => `| ${t.target} | ${mib(t.gobuilder)} | ${mib(t.empty)} |`),
+    "",
+  ];
+}
+
 function heading(r: Results): string {
   const { o } = r;
   const seconds = (performance.now() - r.started) / 1000;
@@ -75,6 +92,7 @@ export function report(r: Results): string {
     "",
     ...startupSection(r.startup),
     "",
+    ...targetsSection(r),
     "## Machine",
     "",
     ...r.host.map((l) => `- ${l}`),

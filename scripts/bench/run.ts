@@ -10,7 +10,13 @@ import { dirname, join, relative } from "../lib/path.ts";
 import { CommandError } from "../../src/tools/cli.ts";
 import { benchCli } from "../bench_cli.ts";
 import { measureBuildsMemory } from "../bench_memory.ts";
-import { type Compiled, COMPILED_DIR, measurePayload, tryCompile } from "./compiled.ts";
+import {
+  type Compiled,
+  COMPILED_DIR,
+  measurePayload,
+  payloadPerTarget,
+  tryCompile,
+} from "./compiled.ts";
 import { BENCH, fileSize, progress } from "./exec.ts";
 import { measureFloor } from "./floor.ts";
 import { machine } from "./machine.ts";
@@ -169,6 +175,12 @@ export async function runBench(o: Options): Promise<number> {
     "compiled payload",
     () => measurePayload(compiled, fx.entries),
   );
+  const targets = o.quick
+    ? undefined
+    : await problems.measure("compiled payload per target", () => {
+      progress("compiled payload per target: deno compile onto a stand-in runtime per target");
+      return payloadPerTarget(fx.entries);
+    });
   const cli = await benchCli({ runs: o.cliRuns, progress });
   problems.failures.push(...cli.failures);
   await removeScratch();
@@ -184,6 +196,7 @@ export async function runBench(o: Options): Promise<number> {
     ...plugins,
     memory,
     payload,
+    targets,
     cli,
     goSize: await fileSize(fx.goPlugin),
     trivialSize: await fileSize(fx.trivial),
