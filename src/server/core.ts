@@ -59,17 +59,10 @@ export interface StartOptions {
   logLevel?: LogLevel;
 }
 
-/** What the serving core takes besides the public options: the process's secrets and exit. */
+/** What the serving core takes besides the public options: the process's secrets. */
 export interface ServerOptions extends StartOptions {
   /** The sensitive values this server hides. Default: its own. */
   secrets?: Secrets;
-  /**
-   * The process exits as soon as this server has stopped (`serve()`): the
-   * host's Shutdown then skips grpc-js's `forceShutdown`, since the exit
-   * closes every socket anyway and go-plugin's Kill waits for that exit.
-   * Default: `false` (the server's connections are closed).
-   */
-  exitsAfterStop?: boolean;
 }
 
 /** A running plugin server, for tests and embedders. */
@@ -118,7 +111,6 @@ function stopping(
   broker: Broker,
   inflight: Inflight,
   listener: () => Listener | undefined,
-  exitsAfterStop: boolean,
 ): { stop: RunningPlugin["stop"]; done: Promise<void>; resolveDone: () => void } {
   const { promise: done, resolve: resolveDone } = Promise.withResolvers<void>();
   let stopped: Promise<void> | undefined;
@@ -127,8 +119,9 @@ function stopping(
       // Abort operations in flight so their child processes die with us.
       await inflight.abortAll("the plugin is shutting down", 1000);
       if (how === "now") {
-        // 3–4 ms of every Shutdown → exit, for sockets the process's exit closes anyway.
-        if (!exitsAfterStop) server.forceShutdown();
+        // Not skipped even though serve() exits next: closing the sessions is what makes sure
+        // the Shutdown answer has gone out (without it the host sometimes sees Unavailable).
+        server.forceShutdown();
         broker.closeNow();
       } else {
         const force = setTimeout(() => server.forceShutdown(), 500);
@@ -218,13 +211,7 @@ export async function createPluginServer(
   const broker = new Broker({ listen: (s) => listen(s, brokerListen), credentials });
   const inflight = new Inflight();
   let listener: Listener | undefined;
-  const { stop, done, resolveDone } = stopping(
-    server,
-    broker,
-    inflight,
-    () => listener,
-    options.exitsAfterStop ?? false,
-  );
+  const { stop, done, resolveDone } = stopping(server, broker, inflight, () => listener);
   // The host's StartStream ends when it closes the broker (Kill) or dies. After
   // Kill, Shutdown follows at once; if it does not, the host is gone: stop
   // rather than linger as Go plugins do.

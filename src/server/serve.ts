@@ -167,7 +167,6 @@ async function startProcess(
       debug,
       logger,
       secrets,
-      exitsAfterStop: true,
     });
   } catch (err) {
     removeHandlers();

@@ -43,6 +43,7 @@ server.addService({ Shutdown: method("/plugin.GRPCController/Shutdown", false, f
   Shutdown: (_call: unknown, cb: grpc.sendUnaryData<Buffer>) => {
     cb(null, empty);
     setTimeout(() => {
+      server.forceShutdown();
       Deno.removeSync(dir, { recursive: true });
       Deno.exit(0);
     }, 0);
