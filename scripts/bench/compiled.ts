@@ -14,6 +14,9 @@ import { findTarget } from "../../src/tools/compile/targets.ts";
 import { readProjectConfig } from "../../src/tools/compile/project.ts";
 import { resolvePermissions } from "../../src/tools/compile/permissions.ts";
 import { zipEntries } from "../../src/tools/compile/zip.ts";
+import { projectNpmExcludes } from "../../src/tools/compile/npm_excludes.ts";
+import { TARGETS } from "../../src/tools/compile/targets.ts";
+import { standinRuntimes } from "../lib/standin_runtime.ts";
 import { BENCH, fileSize, GO_TARGET, progress, reset, run } from "./exec.ts";
 import type { Plugin } from "./wphost.ts";
 
@@ -42,16 +45,22 @@ export interface Compiled {
   base?: { size: number; from: string };
 }
 
-/** The `deno compile` argv (without `deno`) that compile.ts runs for this machine's target. */
-async function compileArgs(entry: string, name: string, out: string): Promise<string[]> {
+/** The `deno compile` argv (without `deno`) that compile.ts runs for `target` (default: this machine's). */
+async function compileArgs(
+  entry: string,
+  name: string,
+  out: string,
+  target = GO_TARGET,
+): Promise<string[]> {
   const config = await readProjectConfig(REPO);
   const [inv] = compileInvocations({
     name,
     entry: relative(REPO, entry),
     out,
-    targets: [findTarget(GO_TARGET)!],
+    targets: [findTarget(target)!],
     permissions: resolvePermissions([], config),
     config: config.path ? "deno.json" : undefined,
+    exclude: await projectNpmExcludes(REPO, Deno.execPath()),
   });
   return inv.args;
 }
@@ -71,8 +80,9 @@ async function compile(
   name: string,
   out: string,
   denort: string | undefined,
+  target = GO_TARGET,
 ): Promise<Result> {
-  const args = await compileArgs(entry, name, out);
+  const args = await compileArgs(entry, name, out, target);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(Deno.env.toObject())) {
     if (!k.startsWith("DENORT_BIN")) env[k] = v;
@@ -204,4 +214,37 @@ export async function measurePayload(c: Compiled, entries: Entries): Promise<Pay
     "file offset equal to its virtual address, past the base's zero-filled data";
   const size = await fileSize(g.path);
   return { size, payload: size - base, empty: (await fileSize(e.path)) - base, base, note };
+}
+
+/** The payload of one target: what the compile adds to a stand-in runtime, bytes. */
+export interface TargetPayload {
+  target: string;
+  gobuilder: number;
+  empty: number;
+}
+
+/**
+ * The compiled payload for every target compile.ts builds: the gobuilder and
+ * the empty script, each compiled onto a tiny Go program for that target
+ * (scripts/lib/standin_runtime.ts) as compile.ts invokes `deno compile`, minus
+ * the stand-in's size. The binaries do not run; their sizes are the figure.
+ */
+export async function payloadPerTarget(entries: Entries): Promise<TargetPayload[]> {
+  const runtimes = await standinRuntimes();
+  const out = join(COMPILED_DIR, "targets");
+  const rows: TargetPayload[] = [];
+  for (const t of TARGETS) {
+    const base = await fileSize(runtimes[t.goName]);
+    const size = async (entry: string, name: string) => {
+      const r = await compile(entry, name, out, runtimes[t.goName], t.goName);
+      if (!r.ok) throw new Error(`deno compile for ${t.goName} failed: ${r.why}`);
+      return (await fileSize(r.path)) - base;
+    };
+    rows.push({
+      target: t.goName,
+      gobuilder: await size(entries.gobuilder, "gobuilder"),
+      empty: await size(entries.empty, "empty"),
+    });
+  }
+  return rows;
 }

@@ -20,12 +20,13 @@ available) against the same plugin written in Go with the real SDK and against t
 (an empty deno script, a trivial Go binary), through the Go conformance host.
 
 Options:
-  --runs N    spawn → exit, spawn → handshake and build-session runs (default 20)
+  --runs N    spawn → exit, spawn → handshake, start-up rounds and build-session runs (default 20)
   --rpc N     timed BuildSpec calls (default 1000)
   --lines N   UI lines the build prints (default 10000)
   --cli-runs N  timed waypoint build and up runs with the real CLI, per side (default 5)
   --builds N  builds one debug-mode plugin process serves for the memory rows (default 5000)
   --quick     fewer runs (5, CLI 2), calls (200), lines (2000) and builds (1000) unless given: a smoke test
+  --startup   only the start-up table (issue 13's floors, our gobuilder, the Go SDK's): a quick A/B
   --out PATH  where the Markdown goes (default bench/RESULTS.md in the repository)
   -h, --help  show this help
 
@@ -39,6 +40,7 @@ plugin's column; without it the compile is tried once (it downloads the runtime)
     "cli-runs": { type: "string" },
     builds: { type: "string" },
     quick: { type: "boolean", default: false },
+    startup: { type: "boolean", default: false },
     out: { type: "string" },
   },
 } as const;
@@ -51,6 +53,8 @@ export interface Options {
   /** builds served by one process for the memory rows (at least 500). */
   builds: number;
   quick: boolean;
+  /** Only the start-up case. */
+  startupOnly: boolean;
   out: string;
   /** uibench runs per plugin (median reported). */
   uiRuns: number;
@@ -81,6 +85,7 @@ export function benchOptions(v: ParsedCommandLine<typeof CLI.options>["values"])
     lines: count("lines", v.lines, quick ? 2000 : 10000),
     builds: Math.max(500, count("builds", v.builds, quick ? 1000 : 5000)),
     quick,
+    startupOnly: v.startup,
     out: resolve(Deno.cwd(), v.out ?? join(REPO, "bench", "RESULTS.md")),
     uiRuns: quick ? 1 : 3,
     rssRuns: quick ? 1 : 5,

@@ -8,6 +8,7 @@ import { METHOD } from "./method.ts";
 import type { Results } from "./results.ts";
 import { rows } from "./rows.ts";
 import { table } from "./table.ts";
+import { STARTUP_METHOD, startupSection } from "./startup_report.ts";
 
 function notes(r: Results): string[] {
   const { compiled, payload } = r;
@@ -27,6 +28,23 @@ function notes(r: Results): string[] {
   ];
 }
 
+function targetsSection(r: Results): string[] {
+  if (!r.targets) return [];
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`;
+  return [
+    "## Compiled payload per target",
+    "",
+    "What `deno compile` (as compile.ts invokes it, with its npm excludes) adds to a stand-in " +
+    "runtime for each target (a tiny Go program: the binaries do not run, their sizes are the " +
+    "figure); a real denort adds the same payload to its own size.",
+    "",
+    "| target | gobuilder | empty script |",
+    "|---|---:|---:|",
+    ...r.targets.map((t) => `| ${t.target} | ${mib(t.gobuilder)} | ${mib(t.empty)} |`),
+    "",
+  ];
+}
+
 function heading(r: Results): string {
   const { o } = r;
   const seconds = (performance.now() - r.started) / 1000;
@@ -39,7 +57,7 @@ function heading(r: Results): string {
 function method(r: Results): string[] {
   const { ts, go } = r.ui;
   return [
-    ...[...METHOD, ...r.cli.method].map((l) => `- ${l}`),
+    ...[...METHOD, STARTUP_METHOD, ...r.cli.method].map((l) => `- ${l}`),
     ...(ts && go
       ? [
         `- In this run the ${r.o.lines} UI lines reached the host in ${ts.events} Output ` +
@@ -72,6 +90,9 @@ export function report(r: Results): string {
     "",
     ...notes(r).map((n) => `${n}  `),
     "",
+    ...startupSection(r.startup),
+    "",
+    ...targetsSection(r),
     "## Machine",
     "",
     ...r.host.map((l) => `- ${l}`),

@@ -10,7 +10,13 @@ import { dirname, join, relative } from "../lib/path.ts";
 import { CommandError } from "../../src/tools/cli.ts";
 import { benchCli } from "../bench_cli.ts";
 import { measureBuildsMemory } from "../bench_memory.ts";
-import { type Compiled, COMPILED_DIR, measurePayload, tryCompile } from "./compiled.ts";
+import {
+  type Compiled,
+  COMPILED_DIR,
+  measurePayload,
+  payloadPerTarget,
+  tryCompile,
+} from "./compiled.ts";
 import { BENCH, fileSize, progress } from "./exec.ts";
 import { measureFloor } from "./floor.ts";
 import { machine } from "./machine.ts";
@@ -28,6 +34,8 @@ import { report } from "./report.ts";
 import type { Results } from "./results.ts";
 import { makeWrapper } from "./rss.ts";
 import { type Fixtures, prepare } from "./setup.ts";
+import { measureStartup, type Startup } from "./startup.ts";
+import { startupSection } from "./startup_report.ts";
 import type { Plugin } from "./wphost.ts";
 
 /** The figures of the plugin cases. */
@@ -104,6 +112,43 @@ async function removeScratch(): Promise<void> {
   }
 }
 
+function startupCase(problems: Problems, o: Options, fx: Fixtures): Promise<Startup | undefined> {
+  progress(
+    `start-up: wphost startprobe, ${o.runs} rounds (deno line, bare grpc-js, TS and Go gobuilder)`,
+  );
+  return problems.measure(
+    "start-up",
+    () =>
+      measureStartup({ rounds: o.runs, tsLauncher: fx.ts.gobuilder.path, goPlugin: fx.goPlugin }),
+  );
+}
+
+async function write(o: Options, md: string): Promise<void> {
+  console.log(md);
+  await Deno.mkdir(dirname(o.out), { recursive: true });
+  await Deno.writeTextFile(o.out, md);
+  console.error(`wrote ${relative(Deno.cwd(), o.out) || o.out}`);
+}
+
+/** `--startup`: the start-up section alone. */
+async function runStartupOnly(o: Options, problems: Problems, fx: Fixtures): Promise<number> {
+  const startup = await startupCase(problems, o, fx);
+  await removeScratch();
+  await write(
+    o,
+    [
+      "# waypoint-plugin for Deno: start-up",
+      "",
+      `\`deno task bench --startup\` on ${new Date().toISOString()}; load average ` +
+      Deno.loadavg().map((x) => x.toFixed(2)).join(" ") + ".",
+      "",
+      ...startupSection(startup, problems.failures[0]),
+      "",
+    ].join("\n"),
+  );
+  return problems.failures.length > 0 ? 1 : 0;
+}
+
 /** Runs every case, writes the report to `o.out` and stdout; exit status 1 when a figure failed. */
 export async function runBench(o: Options): Promise<number> {
   if (Deno.build.os !== "linux") {
@@ -114,8 +159,10 @@ export async function runBench(o: Options): Promise<number> {
   const host = await machine();
   const problems = new Problems();
   const fx = await prepare(problems, o);
+  if (o.startupOnly) return runStartupOnly(o, problems, fx);
   progress(`floor: spawn → exit, ${o.runs} runs each (empty deno script, trivial Go binary)`);
   const floor = await measureFloor(fx.emptyLauncher, fx.trivial, o);
+  const startup = await startupCase(problems, o, fx);
   const compiled = await tryCompile(fx.entries);
   console.error(`  ${compiled.note}`);
   const plugins = await measurePlugins(problems, o, fx, compiled);
@@ -128,6 +175,12 @@ export async function runBench(o: Options): Promise<number> {
     "compiled payload",
     () => measurePayload(compiled, fx.entries),
   );
+  const targets = o.quick
+    ? undefined
+    : await problems.measure("compiled payload per target", () => {
+      progress("compiled payload per target: deno compile onto a stand-in runtime per target");
+      return payloadPerTarget(fx.entries);
+    });
   const cli = await benchCli({ runs: o.cliRuns, progress });
   problems.failures.push(...cli.failures);
   await removeScratch();
@@ -138,17 +191,16 @@ export async function runBench(o: Options): Promise<number> {
     date,
     host,
     floor,
+    startup,
     compiled,
     ...plugins,
     memory,
     payload,
+    targets,
     cli,
     goSize: await fileSize(fx.goPlugin),
     trivialSize: await fileSize(fx.trivial),
   });
-  console.log(md);
-  await Deno.mkdir(dirname(o.out), { recursive: true });
-  await Deno.writeTextFile(o.out, md);
-  console.error(`wrote ${relative(Deno.cwd(), o.out) || o.out}`);
+  await write(o, md);
   return problems.failures.length > 0 ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 import protobuf from "protobufjs/light.js";
 // Every string this runtime encodes is well-formed UTF-8 (lone surrogates become U+FFFD).
 import "./utf8.ts";
+import { LazyRoot } from "./lazy_root.ts";
 import { type JsonValue, protoNames, templateValue, toPlain, toProtoJson } from "./values.ts";
 
 /** A protobufjs JSON descriptor (`Root#toJSON()` output) as `deno task proto` embeds it. */
@@ -77,30 +78,23 @@ export function messageTypeOf(
  * ```
  */
 export function protoFile(json: ProtoJson): ProtoFile {
-  // Built on first use: a plugin starts (and answers its handshake) without
-  // paying for descriptors it has not needed yet.
-  let root: protobuf.Root | undefined;
-  const getRoot = (): protobuf.Root => {
-    if (!root) {
-      root = protobuf.Root.fromJSON(camelize(json) as protobuf.INamespace);
-      root.resolveAll();
-      recordProtoNames(root, json);
-    }
-    return root;
-  };
+  // Filled type by type on first use: a plugin starts (and answers its handshake) without
+  // paying for descriptors it has not needed yet, and builds only the types it uses; `root`
+  // completes it (the test host's client wants every service).
+  const lazy = new LazyRoot(json, camelize, recordUnitNames);
   const cache = new Map<string, MessageType<object>>();
   return {
     get root(): protobuf.Root {
-      return getRoot();
+      return lazy.complete();
     },
     has(name: string): boolean {
-      return getRoot().lookup(name) instanceof protobuf.Type;
+      return lazy.lookup(name) instanceof protobuf.Type;
     },
     message<T extends object>(name: string): MessageType<T> {
       let type = cache.get(name);
       if (!type) {
         type = new Message(name, () => {
-          const found = getRoot().lookup(name);
+          const found = lazy.lookup(name);
           if (!(found instanceof protobuf.Type)) {
             throw new RangeError(
               `Cannot find message "${name}" in the descriptor: check the package and message name in the .proto file`,
@@ -234,23 +228,16 @@ function camelize(json: unknown): unknown {
   return out;
 }
 
-function recordProtoNames(root: protobuf.Root, json: ProtoJson): void {
-  const walk = (node: unknown, path: string) => {
-    if (!node || typeof node !== "object") return;
-    const n = node as {
-      fields?: Record<string, unknown>;
-      nested?: Record<string, unknown>;
-    };
-    if (n.fields) {
-      const type = root.lookupType(path);
-      for (const name of Object.keys(n.fields)) {
-        const field = type.fields[protobuf.util.camelCase(name)];
-        if (field) protoNames.set(field, name);
-      }
-    }
-    for (const [name, child] of Object.entries(n.nested ?? {})) {
-      walk(child, path ? `${path}.${name}` : name);
-    }
-  };
-  walk(json, "");
+/** Remembers the proto names of the fields of `obj` (a type just added) and its nested types. */
+function recordUnitNames(obj: protobuf.ReflectionObject, raw: Record<string, unknown>): void {
+  if (!(obj instanceof protobuf.Type)) return;
+  const fields = (raw.fields ?? {}) as Record<string, unknown>;
+  for (const name of Object.keys(fields)) {
+    const field = obj.fields[protobuf.util.camelCase(name)];
+    if (field) protoNames.set(field, name);
+  }
+  for (const [name, child] of Object.entries((raw.nested ?? {}) as Record<string, unknown>)) {
+    const nested = obj.nested?.[name];
+    if (nested) recordUnitNames(nested, child as Record<string, unknown>);
+  }
 }

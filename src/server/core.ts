@@ -119,6 +119,8 @@ function stopping(
       // Abort operations in flight so their child processes die with us.
       await inflight.abortAll("the plugin is shutting down", 1000);
       if (how === "now") {
+        // Not skipped even though serve() exits next: closing the sessions is what makes sure
+        // the Shutdown answer has gone out (without it the host sometimes sees Unavailable).
         server.forceShutdown();
         broker.closeNow();
       } else {

@@ -24,7 +24,8 @@
  * therefore get both names.
  *
  * The parts live in `compile/`, one file per concern: `targets`, `project`
- * (name, version, deno.json), `permissions`, `invocations`, `runtime`
+ * (name, version, deno.json), `permissions`, `invocations`, `npm_excludes`
+ * (npm files no plugin loads, left out of the binary), `runtime`
  * (denort), `zip`, `checksums`, `build` (the runs) and `command`; `install`
  * and the tests import them from there.
  *

@@ -43,6 +43,7 @@ const usage = `usage:
   wphost deployenv -cases FILE.json -report FILE
   wphost builds    -reattach NAME -config waypoint.hcl [-app NAME] [-n 1] [-timeout 30s]
                    [-rss-at K,...] [-settle 1s] [-details] [-max-hangs 0] -report FILE [-log FILE]
+  wphost startprobe -spec VARIANTS.json [-n 15] [-warmup 2] -report FILE
 
 -reattach NAME connects to the running plugin NAME from WP_REATTACH_PLUGINS
 instead of spawning one (no -plugin then).
@@ -118,6 +119,8 @@ func main() {
 		err = cmdDeployEnv(os.Args[2:])
 	case "builds":
 		err = cmdBuilds(os.Args[2:])
+	case "startprobe":
+		err = cmdStartProbe(os.Args[2:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

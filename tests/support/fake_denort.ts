@@ -4,43 +4,11 @@
  * each target's OS and CPU. `deno compile` only needs a well-formed ELF,
  * Mach-O or PE to append the plugin to; the result does not run the plugin.
  */
-import { join } from "./path.ts";
-import { exists, WORK } from "./host.ts";
-import { TARGETS } from "../../src/tools/compile/targets.ts";
-
-let fakes: Promise<Record<string, string>> | undefined;
+import { standinRuntimes } from "../../scripts/lib/standin_runtime.ts";
 
 /** Builds a tiny Go program per target once; returns goName → path. */
 export function fakeRuntimes(): Promise<Record<string, string>> {
-  fakes ??= (async () => {
-    const dir = join(WORK, "fake_denort");
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeTextFile(join(dir, "go.mod"), "module fakedenort\n\ngo 1.21\n");
-    await Deno.writeTextFile(
-      join(dir, "main.go"),
-      'package main\n\nfunc main() { println("fake") }\n',
-    );
-    const paths: Record<string, string> = {};
-    await Promise.all(TARGETS.map(async (t) => {
-      const out = join(dir, `rt_${t.goName}`);
-      paths[t.goName] = out;
-      if (await exists(out)) return;
-      const r = await new Deno.Command("go", {
-        args: ["build", "-trimpath", "-ldflags=-s -w", "-o", out, "."],
-        cwd: dir,
-        env: { GOOS: t.os, GOARCH: t.arch, CGO_ENABLED: "0" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (!r.success) {
-        throw new Error(
-          `go build for ${t.goName} failed: ${new TextDecoder().decode(r.stderr)}`,
-        );
-      }
-    }));
-    return paths;
-  })();
-  return fakes;
+  return standinRuntimes();
 }
 
 /** `DENORT_BIN_<OS>_<ARCH>` for each runtime of {@linkcode fakeRuntimes}. */

@@ -8,6 +8,7 @@ import { type ParsedCommandLine, runCli, shellQuote, UsageError } from "../cli.t
 import { DEFAULT_PERMISSIONS } from "../../permissions.ts";
 import { build, type BuildOptions } from "./build.ts";
 import { compileInvocations } from "./invocations.ts";
+import { projectNpmExcludes } from "./npm_excludes.ts";
 import { resolvePermissions } from "./permissions.ts";
 import { readProjectConfig, resolvePluginName, resolveVersion } from "./project.ts";
 import { parseTargets, TARGETS } from "./targets.ts";
@@ -91,6 +92,7 @@ async function prepare(v: Values): Promise<BuildOptions> {
     targets,
     permissions: resolvePermissions(v.allow, config),
     config: config.path ? "deno.json" : undefined,
+    exclude: await projectNpmExcludes(cwd, Deno.execPath()),
   });
   return { name, version, out: v.out, invocations, targets };
 }

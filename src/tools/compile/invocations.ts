@@ -32,6 +32,8 @@ export interface CompileOptions {
   readonly permissions?: readonly string[];
   /** A `deno.json` to pass as `--config`. Default: none (deno finds one itself). */
   readonly config?: string;
+  /** Files and folders not to embed (`--exclude`), e.g. from `projectNpmExcludes()`. Default: none. */
+  readonly exclude?: readonly string[];
 }
 
 /** One `deno compile` run. */
@@ -78,6 +80,7 @@ export function compileInvocations(options: CompileOptions): Invocation[] {
       PLUGIN_V8_FLAGS,
       ...permissions,
       ...(options.config ? ["--config", options.config] : []),
+      ...(options.exclude ?? []).flatMap((path) => ["--exclude", path]),
       "--target",
       t.triple,
       "--output",

@@ -1,0 +1,150 @@
+/**
+ * The start-up case (issue 13): `wphost startprobe` launches each variant as
+ * go-plugin v1.4.3 does and times spawn → handshake line, → the first RPC
+ * answered (Builder/IsAuthenticator, after go-plugin's broker and stdio
+ * streams), → Configure answered, → BuildSpec answered and Shutdown →
+ * exited, for the floors (a `deno run` that prints a handshake line, a bare
+ * grpc-js server doing the same handshake), our gobuilder and the Go SDK's,
+ * interleaved round by round. The toolkit's own cost is the median of the
+ * per-round differences between our gobuilder and the bare grpc-js server,
+ * which cancels most of a shared machine's drifting load.
+ *
+ * @module
+ */
+import { join } from "../lib/path.ts";
+import { REPO } from "../lib/repo.ts";
+import { hostBinary } from "../lib/conformance.ts";
+import { makeLauncher } from "../lib/launcher.ts";
+import { BENCH, run } from "./exec.ts";
+import { summarize, type Summary } from "./stats.ts";
+
+/** How a variant is driven: `line` stops at the handshake, `rpc` after the first RPC, `probe` after BuildSpec. */
+type Mode = "line" | "rpc" | "probe";
+
+/** One variant as startprobe takes it. */
+interface Variant {
+  label: string;
+  mode: Mode;
+  cmd: string[];
+  configure?: string;
+}
+
+/** One launch as startprobe reports it (ms after the spawn; 0 = not reached). */
+interface Launch {
+  round: number;
+  lineMs: number;
+  firstRpcMs: number;
+  configuredMs: number;
+  probedMs: number;
+  killMs: number;
+  cpuMs: number;
+  maxRssKiB: number;
+  error?: string;
+}
+
+/** The figures a launch has. */
+export type Mark = "lineMs" | "firstRpcMs" | "configuredMs" | "probedMs" | "killMs" | "cpuMs";
+
+/** One variant's launches. */
+export interface VariantResult {
+  label: string;
+  mode: Mode;
+  launches: Launch[];
+}
+
+/** The start-up case's figures. */
+export interface Startup {
+  rounds: number;
+  line: VariantResult;
+  grpc: VariantResult;
+  ts: VariantResult;
+  go: VariantResult;
+}
+
+const FLOORS = join(REPO, "scripts", "bench", "floors");
+/** Our gobuilder's Configure body: the json keys are the HCL names. */
+const TS_CONFIGURE = JSON.stringify({ output_name: "app", source: "./" });
+/** The Go SDK gobuilder's: no json tags, so Go's field names. */
+const GO_CONFIGURE = JSON.stringify({ OutputName: "app", Source: "./" });
+
+/** The four variants: floors through the same launcher as our plugin. */
+async function variants(tsLauncher: string, goPlugin: string): Promise<Variant[]> {
+  const launchers = join(BENCH, "launchers");
+  return [
+    {
+      label: "floor: deno run, prints a handshake line",
+      mode: "line",
+      cmd: [await makeLauncher(launchers, "floor-line", join(FLOORS, "line.ts"))],
+    },
+    {
+      label: "floor: bare grpc-js server, same handshake",
+      mode: "rpc",
+      cmd: [await makeLauncher(launchers, "floor-grpc", join(FLOORS, "grpc_server.ts"))],
+    },
+    { label: "TS gobuilder, deno run", mode: "probe", cmd: [tsLauncher], configure: TS_CONFIGURE },
+    { label: "Go SDK gobuilder", mode: "probe", cmd: [goPlugin], configure: GO_CONFIGURE },
+  ];
+}
+
+/** Runs `wphost startprobe` over the four variants, `rounds` rounds after 2 untimed ones. */
+export async function measureStartup(
+  o: { rounds: number; tsLauncher: string; goPlugin: string },
+): Promise<Startup> {
+  const host = await hostBinary();
+  const vs = await variants(o.tsLauncher, o.goPlugin);
+  const spec = join(BENCH, "reports", "startprobe-spec.json");
+  const report = join(BENCH, "reports", "startprobe.json");
+  await Deno.writeTextFile(spec, JSON.stringify(vs));
+  const out = await run(host, [
+    "startprobe",
+    "-spec",
+    spec,
+    "-report",
+    report,
+    "-n",
+    String(o.rounds),
+    "-warmup",
+    "2",
+  ], { cwd: join(BENCH, "project") });
+  if (!out.success) throw new Error(`wphost startprobe failed (exit ${out.code}): ${out.stderr}`);
+  const raw = JSON.parse(await Deno.readTextFile(report)) as {
+    variants: { label: string; mode: Mode; runs: Launch[] }[];
+  };
+  const [line, grpc, ts, go] = raw.variants.map((v) => ({
+    label: v.label,
+    mode: v.mode,
+    launches: v.runs,
+  }));
+  for (const v of [line, grpc, ts, go]) {
+    const bad = v.launches.filter((l) => l.error);
+    if (bad.length) {
+      throw new Error(`start-up, ${v.label}: ${bad.length} launch(es) failed: ${bad[0].error}`);
+    }
+  }
+  return { rounds: o.rounds, line, grpc, ts, go };
+}
+
+/** The summary of one figure over a variant's launches; undefined when none reached it. */
+export function markSummary(v: VariantResult, mark: Mark): Summary | undefined {
+  const xs = v.launches.map((l) => l[mark]).filter((x) => x > 0);
+  return xs.length ? summarize(xs) : undefined;
+}
+
+/** A round-by-round difference: median and quartiles of `a − b` over the rounds both reached. */
+export interface Paired {
+  median: number;
+  q1: number;
+  q3: number;
+}
+
+/** `a − b` of one figure, round by round. */
+export function paired(a: VariantResult, b: VariantResult, mark: Mark): Paired | undefined {
+  const byRound = new Map(b.launches.map((l) => [l.round, l[mark]]));
+  const d = a.launches
+    .filter((l) => l[mark] > 0 && (byRound.get(l.round) ?? 0) > 0)
+    .map((l) => l[mark] - byRound.get(l.round)!)
+    .sort((x, y) => x - y);
+  if (d.length === 0) return undefined;
+  const at = (q: number) => d[Math.floor(q * (d.length - 1) + 0.5)];
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
+}

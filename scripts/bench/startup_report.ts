@@ -1,0 +1,94 @@
+/**
+ * The start-up section of the results file: each variant's marks, then the
+ * round-by-round differences that state issue 13's goal (the toolkit's own
+ * cost above a bare grpc-js server, ≤ 10 ms) next to its floors.
+ *
+ * @module
+ */
+import { type Mark, markSummary, type Paired, paired, type Startup } from "./startup.ts";
+import type { Summary } from "./stats.ts";
+
+/** The toolkit's start-up cost the issue allows above the bare grpc-js server, ms. */
+export const TOOLKIT_GOAL_MS = 10;
+
+const MARKS: [Mark, string][] = [
+  ["lineMs", "spawn → handshake line"],
+  ["firstRpcMs", "spawn → first RPC answered"],
+  ["configuredMs", "spawn → Configure answered"],
+  ["probedMs", "spawn → BuildSpec answered"],
+  ["killMs", "Shutdown → exited"],
+  ["cpuMs", "CPU time (user + system)"],
+];
+
+function num(x: number): string {
+  return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function cell(s: Summary | undefined): string {
+  return s ? `${num(s.min)} / **${num(s.median)}** / ${num(s.p90)}` : "—";
+}
+
+function signed(p: Paired | undefined, goal?: number): string {
+  if (!p) return "—";
+  const f = (x: number) => `${x >= 0 ? "+" : "−"}${num(Math.abs(x))}`;
+  const verdict = goal === undefined ? "" : p.median <= goal ? " ✓" : " ✗";
+  return `**${f(p.median)} ms**${verdict} (${f(p.q1)} … ${f(p.q3)})`;
+}
+
+/** The section's Markdown lines. */
+export function startupSection(s: Startup | undefined, failure?: string): string[] {
+  if (!s) return ["## Start-up (issue 13)", "", `Not measured: ${failure ?? "see Problems"}.`];
+  const vs = [s.line, s.grpc, s.ts, s.go];
+  const rss = (v: typeof s.line) => {
+    const xs = v.launches.map((l) => l.maxRssKiB / 1024);
+    return xs.length ? `${num(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)])} MiB` : "—";
+  };
+  const head = ["process", ...MARKS.map(([, l]) => l), "peak RSS"];
+  const rows = vs.map((v) =>
+    `| ${v.label} | ${MARKS.map(([m]) => cell(markSummary(v, m))).join(" | ")} | ${rss(v)} |`
+  );
+  const diff = (label: string, a: typeof s.line, b: typeof s.line, goal?: number) =>
+    `| ${label} | ${signed(paired(a, b, "lineMs"), goal)} | ${
+      signed(paired(a, b, "firstRpcMs"), goal)
+    } | ${signed(paired(a, b, "cpuMs"))} |`;
+  return [
+    "## Start-up (issue 13)",
+    "",
+    `\`wphost startprobe\`, ${s.rounds} rounds (after 2 untimed), the four processes interleaved ` +
+    "round by round. Cells: min / **median** / p90, ms.",
+    "",
+    `| ${head.join(" | ")} |`,
+    `|---|${head.slice(1).map(() => "---:").join("|")}|`,
+    ...rows,
+    "",
+    "Round by round: the median (quartiles) of each round's difference, ms.",
+    "",
+    "| difference | spawn → handshake | spawn → first RPC answered | CPU |",
+    "|---|---:|---:|---:|",
+    diff(
+      `**toolkit's own cost**: TS gobuilder − bare grpc-js (goal ≤ ${TOOLKIT_GOAL_MS} ms)`,
+      s.ts,
+      s.grpc,
+      TOOLKIT_GOAL_MS,
+    ),
+    diff("grpc-js floor: bare grpc-js − deno line", s.grpc, s.line),
+    diff("bare grpc-js − Go SDK gobuilder", s.grpc, s.go),
+    diff("TS gobuilder − Go SDK gobuilder", s.ts, s.go),
+  ];
+}
+
+/** How the start-up figures are taken, for the method list. */
+export const STARTUP_METHOD: string =
+  "*start-up*: `wphost startprobe` (tests/conformance/startprobe.go) spawns each process as " +
+  "go-plugin v1.4.3 does (the host's environment plus the cookie, PLUGIN_MIN_PORT, " +
+  "PLUGIN_MAX_PORT, PLUGIN_PROTOCOL_VERSIONS), reads the handshake line, dials with " +
+  "go-plugin's options, opens GRPCBroker/StartStream and GRPCStdio/StreamStdio, calls " +
+  "Builder/IsAuthenticator (the SDK builder client's first call), for the plugins then " +
+  "Mapper/ListMappers, Builder/ConfigStruct, Builder/Configure and Builder/BuildSpec with no " +
+  "pause, then GRPCController/Shutdown, and waits for the exit (CPU time and peak RSS from " +
+  "wait4). The floors run through the same launcher as the TS plugin: " +
+  "scripts/bench/floors/line.ts prints a handshake line and exits; " +
+  "scripts/bench/floors/grpc_server.ts is a bare grpc-js server (bind a unix socket, the " +
+  "line, the two streams, IsAuthenticator, Shutdown; bytes through, no protobufjs). Each " +
+  "round runs the four once, starting at a different one; a difference row is the median " +
+  "of the per-round differences, which cancels most of the machine's drift.";
