@@ -33,7 +33,14 @@
  */
 export { UsageError } from "./cli.ts";
 export { shellQuote } from "./cli.ts";
-export { DEFAULT_PERMISSIONS, PERMISSION_NAMES, PLUGIN_V8_FLAGS } from "../permissions.ts";
+export {
+  mergePermissions,
+  missingPermissionHint,
+  PERMISSION_NAMES,
+  PLUGIN_V8_FLAGS,
+  pluginPermissionFlags,
+  servePermissions,
+} from "../permissions.ts";
 export {
   findTarget,
   hostTarget,

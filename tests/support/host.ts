@@ -17,7 +17,7 @@ export {
   HOST_INTRO,
   hostBinary,
 } from "../../scripts/lib/conformance.ts";
-export { makeLauncher, PLUGIN_PERMISSIONS } from "../../scripts/lib/launcher.ts";
+export { launcherPermissionFlags, makeLauncher } from "../../scripts/lib/launcher.ts";
 export { readStdout } from "../../scripts/lib/processes.ts";
 
 /** A fresh directory under tests/.work, removed by the returned function. */
