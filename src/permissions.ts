@@ -57,7 +57,7 @@ export function tempDirs(os: string): string[] {
  * and `deno compile` of the toolkit grant on top of what the author declares:
  * its environment variables ({@linkcode SERVE_ENV}); read and write of the
  * temp dir, where the socket's private directory is made and the host's
- * broker socket lies; and the network. Net is unscoped on Linux and macOS:
+ * broker socket lies, and read of `/etc/group`; and the network. Net is unscoped on Linux and macOS:
  * Deno scopes a unix socket to one exact path (`net=unix:/tmp/x.sock`, no
  * prefix), and both sockets get random names at start. On Windows every
  * connection is TCP on 127.0.0.1.
@@ -72,7 +72,8 @@ export function servePermissions(os: string): string[] {
   const dirs = tempDirs(os).join(",");
   return [
     `env=${SERVE_ENV.join(",")}`,
-    ...(dirs ? [`read=${dirs}`, `write=${dirs}`] : []),
+    // /etc/group: a PLUGIN_UNIX_SOCKET_GROUP given by name is looked up there.
+    ...(dirs ? [`read=${dirs},/etc/group`, `write=${dirs}`] : []),
     os === "windows" ? "net=127.0.0.1" : "net",
   ];
 }

@@ -73,8 +73,8 @@ const LINUX_TMP = "/tmp";
 const DARWIN_TMP = "/tmp,/private/tmp,/var/folders,/private/var/folders";
 // --dry-run prints shell words: the "*" makes the env flag quoted.
 const BASE: Record<string, string> = {
-  linux: `'${ENV}' --allow-read=${LINUX_TMP} --allow-write=${LINUX_TMP} --allow-net`,
-  darwin: `'${ENV}' --allow-read=${DARWIN_TMP} --allow-write=${DARWIN_TMP} --allow-net`,
+  linux: `'${ENV}' --allow-read=${LINUX_TMP},/etc/group --allow-write=${LINUX_TMP} --allow-net`,
+  darwin: `'${ENV}' --allow-read=${DARWIN_TMP},/etc/group --allow-write=${DARWIN_TMP} --allow-net`,
   windows: `'${ENV}' --allow-net=127.0.0.1`,
 };
 const PERMS = BASE.linux;
@@ -137,8 +137,8 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
   const env = `'${ENV},HOME'`;
   const v8 = "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=30";
   assertEquals(fromConfig.stdout.trimEnd().split("\n"), [
-    `deno compile --no-prompt ${v8} ${env} --allow-read=${LINUX_TMP},. --allow-write=${LINUX_TMP} --allow-net --allow-run=go --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' main.ts`,
-    `deno compile --no-prompt ${v8} ${env} --allow-read=${DARWIN_TMP},. --allow-write=${DARWIN_TMP} --allow-net --allow-run=go --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' main.ts`,
+    `deno compile --no-prompt ${v8} ${env} --allow-read=${LINUX_TMP},/etc/group,. --allow-write=${LINUX_TMP} --allow-net --allow-run=go --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' main.ts`,
+    `deno compile --no-prompt ${v8} ${env} --allow-read=${DARWIN_TMP},/etc/group,. --allow-write=${DARWIN_TMP} --allow-net --allow-run=go --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' main.ts`,
     `deno compile --no-prompt ${v8} ${env} --allow-read=. --allow-net=127.0.0.1 --allow-run=go --config deno.json --target aarch64-pc-windows-msvc --output 'dist dir/windows_arm64/waypoint-plugin-gb.exe' main.ts`,
   ]);
 

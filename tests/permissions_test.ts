@@ -6,9 +6,16 @@
  * socket directory and no process; a build that runs a command it may not
  * run fails with an RPC error naming the flag, and the plugin keeps serving.
  */
-import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "./support/assert.ts";
+import { launchPlugin, RpcError } from "../src/testing/mod.ts";
 import { join } from "./support/path.ts";
-import { launcherPermissionFlags, makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
+import {
+  gobuilderApp,
+  launcherPermissionFlags,
+  makeLauncher,
+  REPO,
+  runHost,
+} from "./support/host.ts";
 import { startDebugPlugin } from "./support/debug_plugin.ts";
 import { processesLeftIn } from "./support/processes.ts";
 import { PLUGIN_V8_FLAGS, SERVE_ENV } from "../src/permissions.ts";
@@ -18,17 +25,9 @@ const ENV_FLAG = `--allow-env=${SERVE_ENV.join(",")}`;
 
 /** A Waypoint project with the gobuilder's app and waypoint.hcl, and a private TMPDIR. */
 async function project(): Promise<{ dir: string; tmp: string }> {
-  const dir = await tempDir("perm-");
+  const dir = await gobuilderApp("perm-");
   const tmp = join(dir, "tmp");
   await Deno.mkdir(tmp);
-  await Deno.mkdir(join(dir, "app"));
-  for (const f of ["main.go", "go.mod"]) {
-    await Deno.copyFile(join(REPO, "examples", "gobuilder", "app", f), join(dir, "app", f));
-  }
-  await Deno.copyFile(
-    join(REPO, "examples", "gobuilder", "waypoint.hcl"),
-    join(dir, "waypoint.hcl"),
-  );
   return { dir, tmp };
 }
 
@@ -55,7 +54,7 @@ Deno.test("the gobuilder with exactly its declared permissions serves and builds
   const flags = launcherPermissionFlags(GOBUILDER);
   assertEquals(flags, [
     ENV_FLAG,
-    "--allow-read=/tmp,.",
+    "--allow-read=/tmp,/etc/group,.",
     "--allow-write=/tmp",
     "--allow-net",
     "--allow-run=go",
@@ -169,4 +168,40 @@ Deno.test("a build that runs a command it may not run: the RPC error names the f
   const ours = (await entries(p.tmp)).filter((e) => /^plugin[0-9a-f]{16}$/.test(e));
   assertEquals(ours, [], "the plugin's socket directory stayed behind");
   assertEquals(await processesLeftIn(p.dir), []);
+});
+
+Deno.test("the test host grants what the deno.json beside the entry declares, and nothing more", async () => {
+  const repoConfig = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json")));
+  const start = async (permissions: string[]) => {
+    const p = await project();
+    // A plugin project of its own: the gobuilder's main module, and a deno.json declaring `permissions`.
+    await Deno.writeTextFile(
+      join(p.dir, "deno.json"),
+      JSON.stringify({
+        imports: { ...repoConfig.imports, "@x/waypoint-plugin": join(REPO, "mod.ts") },
+        waypoint: { permissions },
+      }),
+    );
+    await Deno.writeTextFile(join(p.dir, "main.ts"), `import ${JSON.stringify(GOBUILDER)};\n`);
+    return await launchPlugin({ cwd: p.dir, entry: join(p.dir, "main.ts") });
+  };
+  {
+    await using plugin = await start(["read=."]);
+    await plugin.configure("builder", { source: "./app" });
+    const err = await assertRejects(() => plugin.build(), RpcError);
+    assertEquals(
+      [err.codeName, err.message],
+      [
+        "PERMISSION_DENIED",
+        'hashicorp.waypoint.sdk.Builder/Build: requires run access to "go"; add "run=go" to waypoint.permissions in deno.json (deno flag --allow-run=go)',
+      ],
+    );
+    // Still serving: the next call is answered.
+    await plugin.configure("builder", { source: "./app" });
+  }
+  {
+    await using plugin = await start(["read=.", "run=go"]);
+    await plugin.configure("builder", { source: "./app" });
+    assertEquals((await plugin.build()).json, { location: "./app/app" });
+  }
 });

@@ -14,18 +14,20 @@ import { launcherWord } from "../../src/tools/install/launcher.ts";
 /**
  * What each example plugin declares, as its deno.json `waypoint.permissions`
  * would (the examples share this repository's deno.json): gobuilder stats its
- * `source` folder in the project and runs `go`; localdeploy reads and writes
- * its deployments in the project and runs the app it deploys with `deno`.
+ * `source` folder in the project and runs `go`; localdeploy is a platform
+ * that runs what it deploys.
  */
 export const EXAMPLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   gobuilder: ["read=.", "run=go"],
+  // It runs whatever it deploys, with the environment Waypoint gives it, and signals it; its
+  // release is a symlink, which Deno allows only with unscoped read and write.
+  localdeploy: ["env", "read", "write", "run"],
 };
 
 /**
- * What the other plugins this repository launches get (tests/fixtures, the
- * localdeploy example): each is written to exercise the toolkit, not to
- * show least privilege, so they get what every plugin got before
- * permissions could be declared.
+ * What the other plugins this repository launches get (tests/fixtures):
+ * each is written to exercise the toolkit, not to show least privilege, so
+ * they get what every plugin got before permissions could be declared.
  */
 export const FIXTURE_PERMISSIONS: readonly string[] = ["env", "read", "write", "net", "run", "sys"];
 

@@ -60,6 +60,16 @@ function missingDir(dir: string, variable: string): MissingPermission {
   };
 }
 
+function missingGroupFile(group: string): MissingPermission {
+  const flag = allowFlag("read=/etc/group");
+  return {
+    message: `The plugin may not read "/etc/group", where the group "${group}" ` +
+      `(PLUGIN_UNIX_SOCKET_GROUP) is looked up: start it with ${flag} (compile and install ` +
+      `--dev add it), or give the group's number`,
+    flags: [flag],
+  };
+}
+
 function missingNet(scope: string | undefined): MissingPermission {
   const flag = allowFlag(scope ? `net=${scope}` : "net");
   const why = scope
@@ -98,6 +108,10 @@ export function missingServePermission(
   for (const [dir, variable] of dirs) {
     const ok = granted({ name: "read", path: dir }) && granted({ name: "write", path: dir });
     if (!ok) return missingDir(dir, variable);
+  }
+  const group = Deno.env.get("PLUGIN_UNIX_SOCKET_GROUP");
+  if (group && !/^\d+$/.test(group) && !granted({ name: "read", path: "/etc/group" })) {
+    return missingGroupFile(group);
   }
   return granted({ name: "net" }) ? undefined : missingNet(undefined);
 }

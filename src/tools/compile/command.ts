@@ -41,7 +41,8 @@ ${TARGETS.map((t) => `                      ${t.goName.padEnd(15)}${t.triple}`).
                     (default: deno.json {"waypoint": {"permissions": [...]}} in the same
                     syntax, else none). What serve() needs is always added: env for its
                     variables (WAYPOINT_PLUGIN, PLUGIN_*, TMPDIR, GRPC_*), read and write of
-                    the temp dir (/tmp; macOS also /var/folders), net (its unix socket)
+                    the temp dir (/tmp; macOS also /var/folders), read of /etc/group, net
+                    (its unix socket)
   --dry-run         print the deno compile invocations, one per line, and exit
   -h, --help        show this help
 

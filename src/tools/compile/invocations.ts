@@ -64,7 +64,7 @@ export interface Invocation {
  *   targets: [findTarget("linux_arm64")!],
  *   permissions: ["run=go", "read=."],
  * });
- * console.assert(inv.args.includes("--allow-run=go") && inv.args.includes("--allow-read=/tmp,."));
+ * console.assert(inv.args.includes("--allow-run=go") && inv.args.includes("--allow-read=/tmp,/etc/group,."));
  * console.assert(inv.args.at(-1) === "main.ts" && !inv.args.includes("--allow-sys"));
  * ```
  */
