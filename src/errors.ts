@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { missingPermissionHint } from "./permissions.ts";
 
 /** gRPC status codes, as the host sees them. */
 export const Code = {
@@ -63,6 +64,11 @@ export class PluginError extends Error {
       if (err instanceof PluginError) return err;
       if (err instanceof DOMException && err.name === "AbortError") {
         return new PluginError("operation cancelled", Code.CANCELLED, { cause: err });
+      }
+      if (err instanceof Deno.errors.NotCapable) {
+        // Deno's "run again with the --allow-run flag" is no advice for a plugin Waypoint starts.
+        const hint = missingPermissionHint(err.message);
+        if (hint) return new PluginError(hint, Code.PERMISSION_DENIED, { cause: err });
       }
       if (err instanceof Error) {
         return new PluginError(String(err.message || err.name), Code.UNKNOWN, { cause: err });

@@ -6,7 +6,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { REPO, tempDir } from "./support/host.ts";
+import { declaredPermissions, REPO, tempDir } from "./support/host.ts";
 import { launchPlugin, type TestPlugin } from "../src/testing/mod.ts";
 import { file } from "../src/gen/wire.ts";
 
@@ -60,10 +60,8 @@ function any(type: string, value: object): object {
 async function withPlugin(fn: (p: TestPlugin, c: grpc.Client) => Promise<void>) {
   const dir = await tempDir("bad-");
   await Deno.mkdir(join(dir, "app"));
-  const plugin = await launchPlugin({
-    cwd: dir,
-    entry: join(REPO, "examples", "gobuilder", "main.ts"),
-  });
+  const entry = join(REPO, "examples", "gobuilder", "main.ts");
+  const plugin = await launchPlugin({ cwd: dir, entry, permissions: declaredPermissions(entry) });
   const client = rawClient(plugin);
   try {
     await fn(plugin, client);

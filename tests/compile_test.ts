@@ -59,7 +59,18 @@ async function project(denoJson: Record<string, unknown> | undefined): Promise<s
 }
 
 const DEMO = { name: "@local/waypoint-plugin-demo", version: "1.2.3" };
-const PERMS = "--allow-env --allow-read --allow-write --allow-net --allow-run --allow-sys";
+/** What serve() needs, baked into every plugin, per target OS: written out, not computed. */
+const ENV =
+  "--allow-env=WAYPOINT_PLUGIN,WAYPOINT_PLUGIN_*,PLUGIN_*,TMPDIR,GRPC_*,grpc_proxy,https_proxy,http_proxy,no_grpc_proxy,no_proxy";
+const LINUX_TMP = "/tmp";
+const DARWIN_TMP = "/tmp,/private/tmp,/var/folders,/private/var/folders";
+// --dry-run prints shell words: the "*" makes the env flag quoted.
+const BASE: Record<string, string> = {
+  linux: `'${ENV}' --allow-read=${LINUX_TMP},/etc/group --allow-write=${LINUX_TMP} --allow-net`,
+  darwin: `'${ENV}' --allow-read=${DARWIN_TMP},/etc/group --allow-write=${DARWIN_TMP} --allow-net`,
+  windows: `'${ENV}' --allow-net=127.0.0.1`,
+};
+const PERMS = BASE.linux;
 
 async function sha256(path: string): Promise<string> {
   const d = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
@@ -86,15 +97,18 @@ Deno.test("--dry-run prints the deno compile invocation of every target, one per
   const dir = await project(DEMO);
   const r = await compile(["--dry-run"], dir);
   assertEquals(r.code, 0, r.stderr);
-  const line = (triple: string, out: string) =>
-    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${PERMS} --config deno.json --target ${triple} --output ${out} main.ts`;
+  // Nothing declared: exactly what serve() needs on each OS, no run, no sys, no -A.
+  const line = (os: string, triple: string, out: string) =>
+    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${
+      BASE[os]
+    } --config deno.json --target ${triple} --output ${out} main.ts`;
   assertEquals(r.stdout.split("\n"), [
-    line("x86_64-unknown-linux-gnu", "bin/linux_amd64/waypoint-plugin-demo"),
-    line("aarch64-unknown-linux-gnu", "bin/linux_arm64/waypoint-plugin-demo"),
-    line("x86_64-apple-darwin", "bin/darwin_amd64/waypoint-plugin-demo"),
-    line("aarch64-apple-darwin", "bin/darwin_arm64/waypoint-plugin-demo"),
-    line("x86_64-pc-windows-msvc", "bin/windows_amd64/waypoint-plugin-demo.exe"),
-    line("aarch64-pc-windows-msvc", "bin/windows_arm64/waypoint-plugin-demo.exe"),
+    line("linux", "x86_64-unknown-linux-gnu", "bin/linux_amd64/waypoint-plugin-demo"),
+    line("linux", "aarch64-unknown-linux-gnu", "bin/linux_arm64/waypoint-plugin-demo"),
+    line("darwin", "x86_64-apple-darwin", "bin/darwin_amd64/waypoint-plugin-demo"),
+    line("darwin", "aarch64-apple-darwin", "bin/darwin_arm64/waypoint-plugin-demo"),
+    line("windows", "x86_64-pc-windows-msvc", "bin/windows_amd64/waypoint-plugin-demo.exe"),
+    line("windows", "aarch64-pc-windows-msvc", "bin/windows_arm64/waypoint-plugin-demo.exe"),
     "",
   ]);
   assert(!await exists(join(dir, "bin")), "a dry run must not create the output folder");
@@ -104,7 +118,7 @@ Deno.test("--dry-run prints the deno compile invocation of every target, one per
 Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint.permissions", async () => {
   const dir = await project({
     ...DEMO,
-    waypoint: { permissions: ["env", "net=127.0.0.1", "run=go"] },
+    waypoint: { permissions: ["env=HOME", "read=.", "run=go"] },
   });
   const targets = ["--target", "aarch64-apple-darwin,linux_amd64", "--target", "WINDOWS_ARM64"];
   const fromConfig = await compile(
@@ -112,11 +126,13 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
     dir,
   );
   assertEquals(fromConfig.code, 0, fromConfig.stderr);
-  const perms = "--allow-env --allow-net=127.0.0.1 --allow-run=go";
+  // The declared specs merged into serve()'s: one flag per permission, scopes joined.
+  const env = `'${ENV},HOME'`;
+  const v8 = "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=30";
   assertEquals(fromConfig.stdout.trimEnd().split("\n"), [
-    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${perms} --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' main.ts`,
-    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${perms} --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' main.ts`,
-    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${perms} --config deno.json --target aarch64-pc-windows-msvc --output 'dist dir/windows_arm64/waypoint-plugin-gb.exe' main.ts`,
+    `deno compile --no-prompt ${v8} ${env} --allow-read=${LINUX_TMP},/etc/group,. --allow-write=${LINUX_TMP} --allow-net --allow-run=go --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' main.ts`,
+    `deno compile --no-prompt ${v8} ${env} --allow-read=${DARWIN_TMP},/etc/group,. --allow-write=${DARWIN_TMP} --allow-net --allow-run=go --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' main.ts`,
+    `deno compile --no-prompt ${v8} ${env} --allow-read=. --allow-net=127.0.0.1 --allow-run=go --config deno.json --target aarch64-pc-windows-msvc --output 'dist dir/windows_arm64/waypoint-plugin-gb.exe' main.ts`,
   ]);
 
   const fromFlag = await compile(
@@ -125,7 +141,7 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
   );
   assertEquals(
     fromFlag.stdout,
-    "deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read --allow-net=a.test,b.test --config deno.json " +
+    "deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read --allow-write=/tmp --allow-net --config deno.json " +
       "--target aarch64-unknown-linux-gnu --output bin/linux_arm64/waypoint-plugin-demo main.ts\n",
   );
   await Deno.remove(dir, { recursive: true });
@@ -533,7 +549,7 @@ Deno.test("the pure parts: targets, invocations, permissions, SHA256SUMS text", 
     entry: "src/main.ts",
     out: "dist",
     targets: [findTarget("windows_amd64")!],
-    permissions: ["--allow-all"],
+    permissions: ["all"],
     config: "deno.json",
   });
   assertEquals(inv, {

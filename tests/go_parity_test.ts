@@ -58,7 +58,16 @@ async function project(): Promise<Project> {
 /** The parity plugin under the toolkit's test host, started with `args`. */
 function launchParity(args: string[]) {
   return launchPlugin({
-    command: [Deno.execPath(), "run", "--quiet", "-A", "--config", join(REPO, "deno.json"), PARITY]
+    command: [
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--no-prompt",
+      "-A",
+      "--config",
+      join(REPO, "deno.json"),
+      PARITY,
+    ]
       .concat(args),
   });
 }

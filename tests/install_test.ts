@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { PLUGIN_PERMISSIONS, REPO } from "./support/host.ts";
+import { REPO } from "./support/host.ts";
 import { hostTarget } from "../src/tools/compile/targets.ts";
 import { installNames, launcherCmd, launcherScript } from "../src/tools/install/launcher.ts";
 import {
@@ -17,7 +17,8 @@ import {
 
 const dec = new TextDecoder();
 const TOOL = join(REPO, "src", "tools", "install.ts");
-const PERMS = PLUGIN_PERMISSIONS;
+/** What the launcher adds to a scoped read or write flag, for sh to expand when Waypoint runs it. */
+const TMP = ",${TMPDIR:-/tmp},${PLUGIN_UNIX_SOCKET_DIR:-/tmp}";
 
 interface Fixture {
   root: string;
@@ -169,7 +170,7 @@ Deno.test("install --dev writes a launcher that runs the source with the baked p
     JSON.stringify({
       name: "@local/waypoint-plugin-demo",
       imports: { "greeting": "./greeting.ts" },
-      waypoint: { permissions: ["env", "read", "net=127.0.0.1"] },
+      waypoint: { permissions: ["env", "read", "run=go"] },
     }),
   );
   await Deno.writeTextFile(join(f.plugin, "greeting.ts"), 'export const hello = "hi";\n');
@@ -203,7 +204,7 @@ console.log(JSON.stringify({ hello, perms, args: Deno.args, cwd: Deno.cwd(), pro
     `#!/bin/sh
 # waypoint-plugin-demo: development launcher written by \`install --dev\`.
 # Runs the plugin from source, so edits apply on the next Waypoint run.
-exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read --allow-net=127.0.0.1 --config ${
+exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read "--allow-write=/tmp${TMP}" --allow-net --allow-run=go --config ${
       join(f.plugin, "deno.json")
     } ${join(f.plugin, "src", "plugin.ts")} "$@"
 `,
@@ -232,7 +233,7 @@ exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--max-semi-space-size
       env: "granted",
       read: "granted",
       write: "prompt",
-      net: "prompt",
+      net: "granted",
       run: "prompt",
       sys: "prompt",
       ffi: "prompt",
@@ -392,7 +393,7 @@ Deno.test("on Windows both names are written and PATHEXT shadows are removed", (
   });
   const o = {
     deno: "C:\\Program Files\\deno\\deno.exe",
-    permissions: PERMS,
+    permissions: ["--allow-env", "--allow-net=127.0.0.1"],
     config: "C:\\p\\deno.json",
     entry: "C:\\p\\main.ts",
     name: "demo",
@@ -400,9 +401,8 @@ Deno.test("on Windows both names are written and PATHEXT shadows are removed", (
   assertEquals(
     launcherCmd(o),
     "@echo off\r\nrem waypoint-plugin-demo: development launcher written by `install --dev`.\r\n" +
-      `"C:\\Program Files\\deno\\deno.exe" run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${
-        PERMS.join(" ")
-      } ` +
+      `"C:\\Program Files\\deno\\deno.exe" run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ` +
+      "--allow-env --allow-net=127.0.0.1 " +
       "--config C:\\p\\deno.json C:\\p\\main.ts %*\r\n",
   );
   assertStringIncludes(

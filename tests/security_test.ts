@@ -4,19 +4,19 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { exists, makeLauncher, readStdout, REPO, runHost, tempDir } from "./support/host.ts";
+import {
+  exists,
+  gobuilderApp,
+  makeLauncher,
+  readStdout,
+  REPO,
+  runHost,
+  tempDir,
+} from "./support/host.ts";
 import { MAGIC_COOKIE_VALUE } from "../mod.ts";
 
 async function gobuilderProject(): Promise<{ dir: string; plugin: string }> {
-  const dir = await tempDir("sec-");
-  await Deno.mkdir(join(dir, "app"));
-  for (const f of ["main.go", "go.mod"]) {
-    await Deno.copyFile(join(REPO, "examples", "gobuilder", "app", f), join(dir, "app", f));
-  }
-  await Deno.copyFile(
-    join(REPO, "examples", "gobuilder", "waypoint.hcl"),
-    join(dir, "waypoint.hcl"),
-  );
+  const dir = await gobuilderApp("sec-");
   const plugin = await makeLauncher(
     dir,
     "gobuilder",

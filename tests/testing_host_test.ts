@@ -4,7 +4,15 @@
  */
 import { assert, assertEquals, assertRejects, assertThrows } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { exists, goPluginBinary, makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
+import {
+  declaredPermissions,
+  exists,
+  goPluginBinary,
+  makeLauncher,
+  REPO,
+  runHost,
+  tempDir,
+} from "./support/host.ts";
 import { HclError, launchPlugin, RpcError } from "../src/testing/mod.ts";
 import { decodeUseBlock } from "../src/testing/hcl.ts";
 import { toProtostructure } from "../src/internal/config_wire.ts";
@@ -27,6 +35,8 @@ Deno.test("the test host builds with gobuilder and records the UI", async () => 
   await using plugin = await launchPlugin({
     cwd: dir,
     entry: join(REPO, "examples", "gobuilder", "main.ts"),
+    // The examples share this repository's deno.json: what each would declare in its own.
+    permissions: declaredPermissions(join(REPO, "examples", "gobuilder", "main.ts")),
   });
   await plugin.configure("builder", { source: "./app" });
   const r = await plugin.build();
@@ -44,6 +54,8 @@ Deno.test("the test host surfaces configure errors and unknown fields", async ()
   await using plugin = await launchPlugin({
     cwd: dir,
     entry: join(REPO, "examples", "gobuilder", "main.ts"),
+    // The examples share this repository's deno.json: what each would declare in its own.
+    permissions: declaredPermissions(join(REPO, "examples", "gobuilder", "main.ts")),
   });
   await assertRejects(
     () => plugin.configure("builder", { source: "./missing" }),
@@ -68,6 +80,8 @@ Deno.test("localdeploy pushes, deploys, releases, reports status and destroys th
   await using plugin = await launchPlugin({
     cwd: dir,
     entry: join(REPO, "examples", "localdeploy", "main.ts"),
+    // The examples share this repository's deno.json: what each would declare in its own.
+    permissions: declaredPermissions(join(REPO, "examples", "localdeploy", "main.ts")),
   });
   const source = { app: "hello", path: dir };
   const artifact = { typeUrl: Binary.typeUrl, value: Binary.encode({ location: "app/app" }) };
@@ -138,7 +152,11 @@ const STRICT = join(REPO, "tests", "fixtures", "strict_host_plugin.ts");
 
 Deno.test("an operation's error carries the plugin's gRPC code, named as in Code", async () => {
   const dir = await tempDir("th-");
-  await using plugin = await launchPlugin({ cwd: dir, entry: STRICT });
+  await using plugin = await launchPlugin({
+    cwd: dir,
+    entry: STRICT,
+    permissions: declaredPermissions(STRICT),
+  });
   await plugin.configure("registry", {});
   const artifact = { typeUrl: Binary.typeUrl, value: Binary.encode({ location: "x" }) };
   const err = await assertRejects(() => plugin.push(artifact), RpcError);
@@ -178,7 +196,11 @@ Deno.test("configure() fails on a missing required argument, also inside a block
     'Missing required argument: The argument "user" is required, but no definition was found.',
   ]);
   const dir = await tempDir("th-");
-  await using plugin = await launchPlugin({ cwd: dir, entry });
+  await using plugin = await launchPlugin({
+    cwd: dir,
+    entry,
+    permissions: declaredPermissions(entry),
+  });
   const err = await assertRejects(() => plugin.configure("builder", { auth: {} }), HclError);
   assertEquals(err.message.split("\n"), go);
   assertEquals(err.diagnostics[0], {
@@ -191,7 +213,11 @@ Deno.test("an empty config rejects any attribute in the Go host's words, whole",
   const go = await goHostDiagnostics(STRICT, "strict", "      foo = 1");
   assertEquals(go, ['Unsupported argument: An argument named "foo" is not expected here.']);
   const dir = await tempDir("th-");
-  await using plugin = await launchPlugin({ cwd: dir, entry: STRICT });
+  await using plugin = await launchPlugin({
+    cwd: dir,
+    entry: STRICT,
+    permissions: declaredPermissions(STRICT),
+  });
   const err = await assertRejects(() => plugin.configure("builder", { foo: 1 }), HclError);
   assertEquals(err.message.split("\n"), go);
   // A near miss gets hcl's suggestion.
@@ -218,7 +244,11 @@ Deno.test("a component without any config struct (a Go SDK plugin's) rejects att
 
 Deno.test("deploymentConfig reaches the plugin field by field", async () => {
   const dir = await tempDir("th-");
-  await using plugin = await launchPlugin({ cwd: dir, entry: STRICT });
+  await using plugin = await launchPlugin({
+    cwd: dir,
+    entry: STRICT,
+    permissions: declaredPermissions(STRICT),
+  });
   await plugin.configure("platform", { region: "eu" });
   const artifact = { typeUrl: Binary.typeUrl, value: Binary.encode({ location: "x" }) };
   const deploymentConfig = {
@@ -244,7 +274,11 @@ Deno.test("deploymentConfig reaches the plugin field by field", async () => {
 
 Deno.test("status() reports health and categories by name", async () => {
   const dir = await tempDir("th-");
-  await using plugin = await launchPlugin({ cwd: dir, entry: STRICT });
+  await using plugin = await launchPlugin({
+    cwd: dir,
+    entry: STRICT,
+    permissions: declaredPermissions(STRICT),
+  });
   await plugin.configure("platform", { region: "eu" });
   const deployment = { typeUrl: Binary.typeUrl, value: Binary.encode({ location: "x" }) };
   const { report } = await plugin.status("platform", deployment);
@@ -257,7 +291,11 @@ Deno.test("status() reports health and categories by name", async () => {
 
 Deno.test("an operation is cancelled from the test with an AbortSignal; the plugin sees ctx.signal abort", async () => {
   const dir = await tempDir("th-");
-  await using plugin = await launchPlugin({ cwd: dir, entry: STRICT });
+  await using plugin = await launchPlugin({
+    cwd: dir,
+    entry: STRICT,
+    permissions: declaredPermissions(STRICT),
+  });
   await plugin.configure("builder", {});
   const ac = new AbortController();
   const build = plugin.build({ signal: ac.signal });

@@ -38,7 +38,9 @@ export const builder = defineBuilder({
     let info: Deno.FileInfo;
     try {
       info = await Deno.stat(cfg.source);
-    } catch {
+    } catch (err) {
+      // Not a missing permission: that error names the flag to add (see waypoint.permissions).
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
       throw new ConfigError(
         "source",
         cfg.source,

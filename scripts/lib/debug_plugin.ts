@@ -22,14 +22,18 @@ export interface DebugPlugin {
   stop(): Promise<number>;
 }
 
-/** Starts `entry` as plugin `name` in debug mode, in `dir`. */
+/**
+ * Starts `entry` as plugin `name` in debug mode, in `dir`, with the declared
+ * `permissions` (default: what makeLauncher gives `entry`).
+ */
 export async function startDebugPlugin(
   dir: string,
   name: string,
   entry: string,
   env: Record<string, string> = {},
+  permissions?: readonly string[],
 ): Promise<DebugPlugin> {
-  const launcher = await makeLauncher(join(dir, ".waypoint", "plugins"), name, entry);
+  const launcher = await makeLauncher(join(dir, ".waypoint", "plugins"), name, entry, permissions);
   const child = new Deno.Command(launcher, {
     args: ["--debug"],
     cwd: dir,

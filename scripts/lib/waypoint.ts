@@ -19,6 +19,7 @@ import { join, resolve } from "./path.ts";
 import { REPO } from "./repo.ts";
 import { waypointBinary } from "../waypoint_cli.ts";
 import { processesLeftIn } from "./processes.ts";
+import { declaredPermissions } from "./launcher.ts";
 import { type CliResult, type RunningCli, runToEnd, sleep, spawnCli } from "./cli_process.ts";
 import { finished, type Job, parseJobs } from "./waypoint_jobs.ts";
 import { StreamStall, watchForStall } from "./waypoint_stall.ts";
@@ -129,6 +130,8 @@ export class Waypoint implements AsyncDisposable {
         join(REPO, entry),
         "--project",
         project,
+        // The examples share this repository's deno.json: what each would declare in its own.
+        ...declaredPermissions(join(REPO, entry)).flatMap((p) => ["--allow", p]),
       ],
       cwd: REPO,
       stdin: "null",

@@ -3,17 +3,24 @@
  * main module) with the magic cookie and go-plugin's variables, its stderr
  * read as hclog lines, and the handshake line read from stdout.
  */
-import { join } from "node:path";
-import { DEFAULT_PERMISSION_FLAGS } from "../permissions.ts";
+import { dirname, join, resolve } from "node:path";
+import { localPermissionFlags } from "../permissions.ts";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../server/serve.ts";
 
 /** Options for {@linkcode launchProcess}. */
 export interface LaunchOptions {
   /**
-   * The command that starts the plugin. Default: `deno run` of `entry` with
-   * the permissions a compiled plugin bakes in.
+   * The command that starts the plugin. Default: `deno run --no-prompt` of
+   * `entry` with the permissions a compiled plugin bakes in: what `serve()`
+   * needs plus {@linkcode LaunchOptions.permissions}.
    */
   command?: string[];
+  /**
+   * The plugin's own permission specs (`run=go`, `read=.`), as in deno.json
+   * `waypoint.permissions`. Default: that list in the deno.json next to
+   * `entry`, else none.
+   */
+  permissions?: readonly string[];
   /** The plugin's main module, for the default command. Default: `main.ts` in `cwd`. */
   entry?: string;
   /** The plugin's working directory (Waypoint runs plugins in the project directory). Default: the current one. */
@@ -114,17 +121,37 @@ async function handshakeLine(
   return text.split("\n")[0];
 }
 
+/**
+ * `waypoint.permissions` of the deno.json beside `entry`, or none. The tools
+ * check that list when they bake it in; here a list that is not one is
+ * passed on as it is, and `deno run` names what is wrong with it.
+ */
+async function declaredPermissions(cwd: string, entry: string): Promise<string[]> {
+  let json: { waypoint?: { permissions?: unknown } };
+  try {
+    json = JSON.parse(await Deno.readTextFile(resolve(cwd, dirname(entry), "deno.json")));
+  } catch {
+    return [];
+  }
+  const p = json?.waypoint?.permissions;
+  return Array.isArray(p) ? p.map(String) : [];
+}
+
 /** Starts the plugin and reads its handshake; rejects in go-plugin's words when it is not one. */
 export async function launchProcess(options: LaunchOptions = {}): Promise<LaunchedProcess> {
   const cwd = options.cwd ?? Deno.cwd();
+  const entry = options.entry ?? join(cwd, "main.ts");
   const command = options.command ??
     [
       Deno.execPath(),
       "run",
       "--quiet",
       "--no-prompt",
-      ...DEFAULT_PERMISSION_FLAGS,
-      options.entry ?? join(cwd, "main.ts"),
+      ...localPermissionFlags(
+        options.permissions ?? await declaredPermissions(cwd, entry),
+        options.env,
+      ),
+      entry,
     ];
   const child = new Deno.Command(command[0], {
     args: command.slice(1),

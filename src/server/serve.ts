@@ -6,6 +6,8 @@
  *
  * @module
  */
+// First: it reports a missing env permission before grpc-js's own reads throw.
+import "./permission_guard.ts";
 import * as grpc from "@grpc/grpc-js";
 import { format } from "node:util";
 import { PluginError } from "../errors.ts";
@@ -15,6 +17,7 @@ import { INIT_ERROR_MESSAGE, StartupError } from "../internal/startup_error.ts";
 import { installStdoutGuard, writeStdoutOnce } from "../internal/stdout_guard.ts";
 import { createLogger, formatLogLine, type Logger, type LogLevel, writeStderr } from "../logger.ts";
 import { checkComponents, type PluginComponents } from "./components.ts";
+import { missingServePermission, reportMissingPermission } from "./permission_check.ts";
 import { createPluginServer, type RunningPlugin } from "./core.ts";
 
 export type { PluginComponents };
@@ -84,6 +87,12 @@ export async function serve(
 ): Promise<void> {
   checkComponents(components);
   const debug = options.debug ?? Deno.args.includes("--debug");
+  // Before anything reads a variable or makes a socket: a missing permission is named, not thrown.
+  const missing = missingServePermission(options.transport);
+  if (missing) {
+    reportMissingPermission(missing, debug);
+    Deno.exit(1);
+  }
   if (!debug && Deno.env.get(MAGIC_COOKIE_KEY) !== MAGIC_COOKIE_VALUE) {
     writeStderr(new TextEncoder().encode(NOT_A_PLUGIN_MESSAGE));
     Deno.exit(1);

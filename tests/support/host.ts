@@ -7,7 +7,7 @@
  */
 import { join } from "./path.ts";
 import { hostBinary } from "../../scripts/lib/conformance.ts";
-import { WORK } from "../../scripts/lib/repo.ts";
+import { REPO, WORK } from "../../scripts/lib/repo.ts";
 
 export { REPO, WORK } from "../../scripts/lib/repo.ts";
 export {
@@ -17,7 +17,11 @@ export {
   HOST_INTRO,
   hostBinary,
 } from "../../scripts/lib/conformance.ts";
-export { makeLauncher, PLUGIN_PERMISSIONS } from "../../scripts/lib/launcher.ts";
+export {
+  declaredPermissions,
+  launcherPermissionFlags,
+  makeLauncher,
+} from "../../scripts/lib/launcher.ts";
 export { readStdout } from "../../scripts/lib/processes.ts";
 
 /** The scratch folders this test file made; removed when it ends (see {@linkcode tempDir}). */
@@ -96,6 +100,18 @@ export async function runHost(
     // no log written
   }
   return { code: out.code, stdout, stderr, report: parsed, log };
+}
+
+/** A Waypoint project under tests/.work: the gobuilder example's app and waypoint.hcl. */
+export async function gobuilderApp(prefix: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  await Deno.mkdir(join(dir, "app"));
+  const example = join(REPO, "examples", "gobuilder");
+  for (const f of ["main.go", "go.mod"]) {
+    await Deno.copyFile(join(example, "app", f), join(dir, "app", f));
+  }
+  await Deno.copyFile(join(example, "waypoint.hcl"), join(dir, "waypoint.hcl"));
+  return dir;
 }
 
 /** Whether anything (file, socket, link) is at `path`. */

@@ -5,7 +5,6 @@
  * @module
  */
 import { type ParsedCommandLine, runCli, shellQuote, UsageError } from "../cli.ts";
-import { DEFAULT_PERMISSIONS } from "../../permissions.ts";
 import { build, type BuildOptions } from "./build.ts";
 import { compileInvocations } from "./invocations.ts";
 import { projectNpmExcludes } from "./npm_excludes.ts";
@@ -37,11 +36,14 @@ Options:
   --version <v>     version in the zip names (default: deno.json "version")
   --target <list>   Go names or Rust triples, comma-separated or repeated (default: all):
 ${TARGETS.map((t) => `                      ${t.goName.padEnd(15)}${t.triple}`).join("\n")}
-  --allow <perms>   permissions to bake in, replacing the defaults; repeatable. A list of
-                    names (env,read,write,net,run,sys,ffi,import,all) or one scoped
-                    permission such as net=127.0.0.1,localhost
+  --allow <perms>   the plugin's own permissions, replacing deno.json's; repeatable. A list
+                    of names (env,read,write,net,run,sys,ffi,import,all) or one scoped
+                    permission such as run=go or net=127.0.0.1,localhost
                     (default: deno.json {"waypoint": {"permissions": [...]}} in the same
-                    syntax, else ${DEFAULT_PERMISSIONS.join(",")})
+                    syntax, else none). What serve() needs is always added: env for its
+                    variables (WAYPOINT_PLUGIN, PLUGIN_*, TMPDIR, GRPC_*), read and write of
+                    the temp dir (/tmp; macOS also /var/folders), read of /etc/group, net
+                    (its unix socket)
   --dry-run         print the deno compile invocations, one per line, and exit
   -h, --help        show this help
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { DEFAULT_PERMISSION_FLAGS, PLUGIN_V8_FLAGS } from "../../permissions.ts";
+import { PLUGIN_V8_FLAGS, pluginPermissionFlags } from "../../permissions.ts";
 import { type Target, TARGETS } from "./targets.ts";
 
 /** The executable's file name: `waypoint-plugin-<name>`, plus `.exe` on Windows. */
@@ -28,7 +28,11 @@ export interface CompileOptions {
   readonly out?: string;
   /** Targets to build. Default: {@linkcode TARGETS}. */
   readonly targets?: readonly Target[];
-  /** Permission flags to bake in. Default: those of the default permissions (src/permissions.ts). */
+  /**
+   * The author's permission specs (`run=go`, `read=.`), checked. Each target
+   * bakes in these and what `serve()` needs on its OS, merged into one flag
+   * per permission. Default: none beyond `serve()`'s.
+   */
   readonly permissions?: readonly string[];
   /** A `deno.json` to pass as `--config`. Default: none (deno finds one itself). */
   readonly config?: string;
@@ -61,24 +65,21 @@ export interface Invocation {
  *   name: "gobuilder",
  *   entry: "main.ts",
  *   targets: [findTarget("linux_arm64")!],
- *   permissions: ["--allow-env", "--allow-net"],
+ *   permissions: ["run=go", "read=."],
  * });
- * console.assert(inv.args.join(" ") ===
- *   "compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 " +
- *     "--allow-env --allow-net --target aarch64-unknown-linux-gnu " +
- *     "--output bin/linux_arm64/waypoint-plugin-gobuilder main.ts");
+ * console.assert(inv.args.includes("--allow-run=go") && inv.args.includes("--allow-read=/tmp,/etc/group,."));
+ * console.assert(inv.args.at(-1) === "main.ts" && !inv.args.includes("--allow-sys"));
  * ```
  */
 export function compileInvocations(options: CompileOptions): Invocation[] {
   const out = options.out ?? "bin";
-  const permissions = options.permissions ?? DEFAULT_PERMISSION_FLAGS;
   return (options.targets ?? TARGETS).map((t) => {
     const output = join(out, t.goName, binaryName(options.name, t.os));
     const args = [
       "compile",
       "--no-prompt",
       PLUGIN_V8_FLAGS,
-      ...permissions,
+      ...pluginPermissionFlags(options.permissions ?? [], t.os),
       ...(options.config ? ["--config", options.config] : []),
       ...(options.exclude ?? []).flatMap((path) => ["--exclude", path]),
       "--target",

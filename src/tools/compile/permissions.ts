@@ -1,12 +1,13 @@
 /**
- * The permissions a user asks to bake into a plugin (`--allow`, deno.json
- * `waypoint.permissions`), checked and turned into `deno` flags. The
- * defaults themselves live in src/permissions.ts, which the test host shares.
+ * The permissions an author declares for a plugin (`--allow`, deno.json
+ * `waypoint.permissions`), checked. What `serve()` itself needs, and the
+ * merge into `deno` flags, live in src/permissions.ts, which the test host
+ * shares.
  *
  * @module
  */
 import { UsageError } from "../cli.ts";
-import { allowFlag, DEFAULT_PERMISSION_FLAGS, PERMISSION_NAMES } from "../../permissions.ts";
+import { allowFlag, PERMISSION_NAMES } from "../../permissions.ts";
 import type { ProjectConfig } from "./project.ts";
 
 /**
@@ -63,13 +64,19 @@ export function permissionFlags(specs: readonly string[], from: string): string[
 }
 
 /**
- * The permission flags to bake in: `--allow` values if any, else deno.json
- * `waypoint.permissions`, else the defaults (src/permissions.ts).
+ * The author's permission specs, checked: `--allow` values if any, else
+ * deno.json `waypoint.permissions`, else none. What `serve()` needs comes on
+ * top of them (`pluginPermissionFlags` in src/permissions.ts).
  */
 export function resolvePermissions(allow: readonly string[], config: ProjectConfig): string[] {
-  if (allow.length > 0) return permissionFlags(parseAllowValues(allow), "--allow");
+  if (allow.length > 0) return checkSpecs(parseAllowValues(allow), "--allow");
   if (config.permissions) {
-    return permissionFlags(config.permissions, `${config.path}: "waypoint.permissions"`);
+    return checkSpecs(config.permissions, `${config.path}: "waypoint.permissions"`);
   }
-  return [...DEFAULT_PERMISSION_FLAGS];
+  return [];
+}
+
+function checkSpecs(specs: readonly string[], from: string): string[] {
+  permissionFlags(specs, from);
+  return [...specs];
 }

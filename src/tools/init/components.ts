@@ -53,14 +53,19 @@ export const builder = defineBuilder({
   },
 
   async configSet(cfg) {
+    let info: Deno.FileInfo | undefined;
     try {
-      if (!(await Deno.stat(cfg.source)).isDirectory) throw new Error("not a directory");
-    } catch {
+      info = await Deno.stat(cfg.source);
+    } catch (err) {
+      // A missing permission names its flag (see waypoint.permissions in deno.json).
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+    if (!info?.isDirectory) {
       throw new ConfigError(
         "source",
         cfg.source,
         "must name an existing directory",
-        "was not found",
+        info ? "is not a directory" : "was not found",
       );
     }
   },

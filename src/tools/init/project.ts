@@ -49,6 +49,9 @@ export function denoJson(p: TemplateParams): string {
         ok:
           "deno fmt --check && deno lint && deno check main.ts tests/ && deno task proto --check && deno task test",
       },
+      // What the plugin may do beyond what serve() needs (compile and install bake both in):
+      // read and write in the project folder, where Waypoint runs it.
+      waypoint: { permissions: ["read=.", "write=."] },
       fmt: { lineWidth: LINE_WIDTH, exclude: ["**/gen/", "bin/"] },
       lint: { exclude: ["**/gen/", "bin/"] },
     },
@@ -88,6 +91,13 @@ ${
   }
 }
 \`\`\`
+
+## Permissions
+
+The plugin runs with what \`serve()\` needs plus what \`deno.json\` declares in \`waypoint.permissions\`:
+here read and write in the project folder (\`read=.\`, \`write=.\`), where Waypoint runs it. \`compile\`,
+\`install --dev\` and the test host grant exactly that. A call your code makes without permission
+fails with an error naming what to add, e.g. \`"run=go"\`.
 
 ## Releases
 

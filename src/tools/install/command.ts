@@ -10,6 +10,7 @@ import { resolve } from "node:path";
 import { CommandError, type ParsedCommandLine, runCli, UsageError } from "../cli.ts";
 import { binaryName } from "../compile/invocations.ts";
 import { resolvePermissions } from "../compile/permissions.ts";
+import { pluginPermissionFlags } from "../../permissions.ts";
 import { type ProjectConfig, readProjectConfig, resolvePluginName } from "../compile/project.ts";
 import { hostTarget } from "../compile/targets.ts";
 import { installNames, launcherCmd, launcherScript } from "./launcher.ts";
@@ -46,8 +47,10 @@ Options:
   --dev              install a launcher: deno run --no-prompt --quiet <permissions>
                      --config <deno.json> <entry> (a #!/bin/sh script; on Windows also .cmd)
   --entry <file>     the plugin's main module, for --dev (default: main.ts)
-  --allow <perms>    permissions for --dev, as for compile (default: deno.json
-                     {"waypoint": {"permissions": [...]}}, else env,read,write,net,run,sys)
+  --allow <perms>    the plugin's own permissions for --dev, as for compile (default:
+                     deno.json {"waypoint": {"permissions": [...]}}, else none); what
+                     serve() needs is added; the launcher adds read and write of the
+                     TMPDIR and PLUGIN_UNIX_SOCKET_DIR it runs with
   --out <dir>        where compile wrote the binaries (default: bin)
   --print-paths      only print where Waypoint looks, and which copy it would run
   -h, --help         show this help
@@ -127,7 +130,7 @@ async function launcher(v: Values, config: ProjectConfig, name: string): Promise
   }
   const opts = {
     deno: Deno.execPath(),
-    permissions: resolvePermissions(v.allow, config),
+    permissions: pluginPermissionFlags(resolvePermissions(v.allow, config), Deno.build.os),
     config: config.path,
     entry,
     name,

@@ -22,6 +22,23 @@ export interface LauncherOptions {
   readonly name: string;
 }
 
+/**
+ * The temp dirs a `#!/bin/sh` launcher adds to a scoped `--allow-read` or
+ * `--allow-write`, expanded when Waypoint runs it: the `TMPDIR` and
+ * `PLUGIN_UNIX_SOCKET_DIR` the plugin gets are where its socket goes.
+ */
+const SHELL_TEMP_DIRS = ",${TMPDIR:-/tmp},${PLUGIN_UNIX_SOCKET_DIR:-/tmp}";
+
+/**
+ * One word of a `#!/bin/sh` launcher: quoted, and for a scoped read or write
+ * flag followed by {@linkcode SHELL_TEMP_DIRS} in double quotes:
+ * `--allow-read=/tmp` → `"--allow-read=/tmp,${TMPDIR:-/tmp},${PLUGIN_UNIX_SOCKET_DIR:-/tmp}"`.
+ */
+export function launcherWord(word: string): string {
+  if (!/^--allow-(read|write)=/.test(word)) return shellQuote(word);
+  return `"${word.replace(/["$`\\]/g, "\\$&")}${SHELL_TEMP_DIRS}"`;
+}
+
 function launcherArgs(o: LauncherOptions): string[] {
   return [
     o.deno,
@@ -56,7 +73,7 @@ export function launcherScript(o: LauncherOptions): string {
   return `#!/bin/sh
 # waypoint-plugin-${o.name}: development launcher written by \`install --dev\`.
 # Runs the plugin from source, so edits apply on the next Waypoint run.
-exec ${launcherArgs(o).map(shellQuote).join(" ")} "$@"
+exec ${launcherArgs(o).map(launcherWord).join(" ")} "$@"
 `;
 }
 
