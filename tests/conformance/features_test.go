@@ -245,7 +245,10 @@ func TestReattachDebugPlugin(t *testing.T) {
 	_, _, rep = run(t, dir, "kill", "-reattach", "gobuilder")
 	eq(t, rep, true, "ok")
 	eq(t, rep, true, "processes", 0, "aliveAfterKill")
-	eq(t, rep, 0, "processes", 0, "killMs")
+	// Kill does not wait on a reattached process: a few microseconds, never the 2 s grace.
+	if ms, _ := get(rep, "processes", 0, "killMs").(float64); ms >= 100 {
+		t.Errorf("Kill of a reattached plugin took %v ms; it should not wait for it", ms)
+	}
 
 	// go-plugin v1.4.3 serves one broker per process: the first client
 	// connection that closes (the build's wphost exited) closes it for
