@@ -25,7 +25,7 @@ import {
   project,
   WITH_REGISTRY_AND_RELEASE,
 } from "./support/lifecycle.ts";
-import { makeBundleLauncher } from "../scripts/lib/launcher.ts";
+import { makeBundledLauncher } from "../scripts/lib/launcher.ts";
 import { writeBundle } from "../src/tools/compile/bundle.ts";
 import { TARGETS } from "../src/tools/compile/targets.ts";
 import { DEFAULT_PERMISSIONS } from "../src/permissions.ts";
@@ -166,11 +166,8 @@ Deno.test("--no-bundle compiles the entry's module graph, as before the bundle s
 
 Deno.test("what a compiled plugin runs works: the bundles take the hello app through the lifecycle", async () => {
   // Bundled as compile bundles them; run with no deno.json, lockfile, npm or remote modules.
-  const launch = async (dir: string, name: string) => {
-    const entry = join("examples", name, "main.ts");
-    const bundle = await writeBundle({ name, entry, config: "deno.json" }, join(dir, "bundles"));
-    return await makeBundleLauncher(dir, name, bundle);
-  };
+  const launch = (dir: string, name: string) =>
+    makeBundledLauncher(dir, name, join(REPO, "examples", name, "main.ts"));
   const p = await project(WITH_REGISTRY_AND_RELEASE, launch);
   await leavesNothingRunning(p, async () => {
     const run = await lifecycle(p, ALL_STEPS, ...execArgs("cat; exit 3", "hello from stdin\n"));

@@ -10,6 +10,7 @@
 import { join } from "./path.ts";
 import { REPO } from "./repo.ts";
 import { DEFAULT_PERMISSION_FLAGS, PLUGIN_V8_FLAGS } from "../../src/permissions.ts";
+import { writeBundle } from "../../src/tools/compile/bundle.ts";
 
 /** Permissions a plugin launched by `deno run` gets: what a compiled plugin bakes in. */
 export const PLUGIN_PERMISSIONS: string[] = [...DEFAULT_PERMISSION_FLAGS];
@@ -45,6 +46,21 @@ export function makeBundleLauncher(dir: string, name: string, bundle: string): P
     ...PLUGIN_PERMISSIONS,
     bundle,
   ]);
+}
+
+/**
+ * Bundles `entry` as `compile` does (this repository's deno.json) into
+ * `dir/bundles/<name>/main.js` and writes its {@linkcode makeBundleLauncher}
+ * launcher in `dir`: the plugin as a compiled binary runs it.
+ */
+export async function makeBundledLauncher(
+  dir: string,
+  name: string,
+  entry: string,
+): Promise<string> {
+  const config = join(REPO, "deno.json");
+  const bundle = await writeBundle({ name, entry, config }, join(dir, "bundles"));
+  return await makeBundleLauncher(dir, name, bundle);
 }
 
 /** A `#!/bin/sh` script `dir/waypoint-plugin-<name>` that execs `deno run --quiet --no-prompt <args>`. */
