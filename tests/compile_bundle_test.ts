@@ -26,6 +26,7 @@ import {
   WITH_REGISTRY_AND_RELEASE,
 } from "./support/lifecycle.ts";
 import { makeBundledLauncher } from "../scripts/lib/launcher.ts";
+import { processesIn, processesLeftIn } from "./support/processes.ts";
 import { writeBundle } from "../src/tools/compile/bundle.ts";
 import { TARGETS } from "../src/tools/compile/targets.ts";
 import { DEFAULT_PERMISSIONS } from "../src/permissions.ts";
@@ -252,4 +253,39 @@ Deno.test("without esbuild (deno bundle fetches it from npm once), the error say
   );
   assertEquals(await exists(s.bin), false, "bin/ was left behind");
   assertEquals(await leftovers(s.tmp), [], "the temporary folder was left behind");
+});
+
+Deno.test("Ctrl-C during the bundle stops deno bundle, removes the temporary folder, exits 130", async () => {
+  const runtimes = await fakeRuntimes();
+  const s = await demo('console.log("demo plugin");\n');
+  const base = Object.fromEntries(
+    Object.entries(Deno.env.toObject()).filter(([k]) => !k.startsWith("DENORT_BIN")),
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", TOOL, "--name", "demo", "--target", "linux_amd64"],
+    cwd: s.dir,
+    env: { ...base, NO_COLOR: "1", TMPDIR: s.tmp, ...runtimeEnv(runtimes) },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Wait until deno bundle runs with its output in the temporary folder.
+  const deadline = Date.now() + 30_000;
+  while ((await processesIn(s.tmp)).length === 0) {
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await child.output();
+      throw new Error("deno bundle did not start within 30 s");
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill("SIGINT");
+  const out = await child.output();
+  const stderr = dec.decode(out.stderr);
+  assertEquals(out.code, 130, stderr);
+  assertMatch(stderr, /error: stopped by SIGINT; the temporary folder .+ is removed\n$/);
+  assertEquals(await processesLeftIn(s.tmp), [], "deno bundle was left running");
+  assertEquals(await leftovers(s.tmp), [], "the temporary folder was left behind");
+  assertEquals(await exists(s.bin), false, "bin/ was left behind");
 });

@@ -89,11 +89,12 @@ function compileFailure(inv: Invocation, t: Target, code: number, text: string):
   );
 }
 
-/** Runs one invocation; returns the binary's bytes and modification time. */
+/** Runs one invocation (`signal` stops it); returns the binary's bytes and modification time. */
 async function compileOne(
   inv: Invocation,
   t: Target,
   rt: Runtime,
+  signal?: AbortSignal,
 ): Promise<{ bytes: Uint8Array; mtime?: Date }> {
   const made = await makeDirs(dirname(inv.output));
   const env: Record<string, string> = { NO_COLOR: "1" };
@@ -104,6 +105,7 @@ async function compileOne(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
   if (!out.success) {
     await removeMade(made);
@@ -150,11 +152,11 @@ export async function build(o: BuildOptions): Promise<void> {
   if (!o.bundle) return await compileAll(o, o.invocations(o.entry), runtimes);
   console.error(`deno bundle ${o.bundle.entry} …`);
   const started = performance.now();
-  await withBundle(o.bundle, async (bundle) => {
+  await withBundle(o.bundle, async (bundle, signal) => {
     const size = (await Deno.stat(bundle)).size;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.error(`      ${fmtBytes(size)}  ${seconds} s`);
-    await compileAll(o, o.invocations(bundle), runtimes);
+    await compileAll(o, o.invocations(bundle), runtimes, signal);
   });
 }
 
@@ -163,17 +165,19 @@ async function compileAll(
   o: BuildOptions,
   invocations: readonly Invocation[],
   runtimes: Map<Target, Runtime>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const sums: Sum[] = [];
   const report: string[] = [];
   for (const [i, inv] of invocations.entries()) {
+    signal?.throwIfAborted();
     const t = findTarget(inv.goName)!;
     const rt = runtimes.get(t)!;
     const started = performance.now();
     console.error(
       `[${i + 1}/${invocations.length}] ${inv.goName} (${inv.target}): deno compile …`,
     );
-    const binary = await compileOne(inv, t, rt);
+    const binary = await compileOne(inv, t, rt, signal);
     const size = binary.bytes.length;
     const added = rt.size === undefined
       ? "base runtime size unknown"

@@ -65,8 +65,15 @@ export function bundleArgs(o: BundleOptions, output: string): string[] {
   ];
 }
 
-/** Runs `deno bundle` into `dir`; returns the bundle's path. Throws {@linkcode CommandError}. */
-export async function writeBundle(o: BundleOptions, dir: string): Promise<string> {
+/**
+ * Runs `deno bundle` into `dir` (`signal` stops it); returns the bundle's
+ * path. Throws {@linkcode CommandError}.
+ */
+export async function writeBundle(
+  o: BundleOptions,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const output = bundlePath(dir, o.name);
   const args = bundleArgs(o, output);
   const out = await new Deno.Command(Deno.execPath(), {
@@ -75,6 +82,7 @@ export async function writeBundle(o: BundleOptions, dir: string): Promise<string
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
   if (!out.success) {
     const dec = new TextDecoder();
@@ -93,19 +101,40 @@ export async function writeBundle(o: BundleOptions, dir: string): Promise<string
   return output;
 }
 
+/** The signals that stop a build, and the exit status each gives (128 + its number). */
+const STOPS: [Deno.Signal, number][] = [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]];
+
 /**
  * Bundles the plugin into a fresh temporary folder, runs `f` with the
  * bundle's path, and removes the folder afterwards, whether `f` or the bundle
- * failed or not.
+ * failed or not. A SIGINT, SIGTERM or SIGHUP meanwhile aborts `signal` (the
+ * running `deno bundle` or `deno compile` is stopped, so it cannot write
+ * into the folder again), removes the folder, and exits 128 + the signal's
+ * number, as a shell reports it.
  */
 export async function withBundle<T>(
   o: BundleOptions,
-  f: (bundle: string) => Promise<T>,
+  f: (bundle: string, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "waypoint-compile-" });
+  const stop = new AbortController();
+  let stopped: [Deno.Signal, number] | undefined;
+  const listeners = STOPS.map(([sig, code]) => {
+    const listener = () => {
+      stopped ??= [sig, code];
+      stop.abort();
+    };
+    Deno.addSignalListener(sig, listener);
+    return [sig, listener] as const;
+  });
   try {
-    return await f(await writeBundle(o, dir));
+    return await f(await writeBundle(o, dir, stop.signal), stop.signal);
   } finally {
+    for (const [sig, listener] of listeners) Deno.removeSignalListener(sig, listener);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (stopped) {
+      console.error(`error: stopped by ${stopped[0]}; the temporary folder ${dir} is removed`);
+      Deno.exit(stopped[1]);
+    }
   }
 }
