@@ -17,8 +17,9 @@
  * kill, a full build session with a no-op build body, BuildSpec latency,
  * terminal UI throughput, peak RSS of the plugin process, the size
  * `deno compile` adds, and (scripts/bench_cli.ts) whole `waypoint build` and
- * `waypoint up` commands of the real CLI with our plugins against Go SDK
- * plugins doing the same work, with their plugin launch counts. The
+ * `waypoint up` commands of the real CLI with our plugins (from source, and
+ * from their bundles as `compile` embeds them) against Go SDK plugins doing
+ * the same work, with their plugin launch counts. The
  * Markdown goes to stdout and to `--out`; progress goes to stderr. Linux
  * only (/proc, /usr/bin/time).
  *

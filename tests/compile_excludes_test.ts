@@ -1,8 +1,9 @@
 /**
- * `compile` leaves out the npm files no plugin loads at run time (type-only
- * packages, grpc-js's TypeScript sources): the lockfile's packages map to
- * `--exclude` folders in Deno's npm cache, and a binary compiled on a
- * stand-in runtime holds grpc-js's code but none of those files.
+ * `compile --no-bundle` (the module graph; a bundle holds only the npm code
+ * it imports) leaves out the npm files no plugin loads at run time
+ * (type-only packages, grpc-js's TypeScript sources): the lockfile's
+ * packages map to `--exclude` folders in Deno's npm cache, and a binary
+ * compiled on a stand-in runtime holds grpc-js's code but none of those files.
  */
 import { assert, assertEquals } from "./support/assert.ts";
 import { join } from "./support/path.ts";
@@ -54,7 +55,7 @@ async function passage(path: string): Promise<string> {
   return text.slice(at, at + 160);
 }
 
-Deno.test("compile embeds grpc-js's code but not @types/node, undici-types or grpc-js's sources", async () => {
+Deno.test("compile --no-bundle embeds grpc-js's code but not @types/node, undici-types or grpc-js's sources", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wp-compile-excl-" });
   try {
     await Deno.writeTextFile(
@@ -80,6 +81,7 @@ Deno.test("compile embeds grpc-js's code but not @types/node, undici-types or gr
         "linux_amd64",
         "--name",
         "excl",
+        "--no-bundle",
       ],
       cwd: dir,
       env: { DENORT_BIN: runtimes.linux_amd64, NO_COLOR: "1" },

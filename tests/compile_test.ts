@@ -93,7 +93,7 @@ async function run(cmd: string, args: string[], cwd?: string) {
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-Deno.test("--dry-run prints the deno compile invocation of every target, one per line", async () => {
+Deno.test("--dry-run prints the deno bundle step, then the deno compile of the bundle per target", async () => {
   const dir = await project(DEMO);
   const r = await compile(["--dry-run"], dir);
   assertEquals(r.code, 0, r.stderr);
@@ -101,8 +101,9 @@ Deno.test("--dry-run prints the deno compile invocation of every target, one per
   const line = (os: string, triple: string, out: string) =>
     `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${
       BASE[os]
-    } --config deno.json --target ${triple} --output ${out} main.ts`;
+    } --config deno.json --target ${triple} --output ${out} '<tmp>/demo/main.js'`;
   assertEquals(r.stdout.split("\n"), [
+    "deno bundle --quiet --check --platform deno --packages bundle --config deno.json --output '<tmp>/demo/main.js' main.ts",
     line("linux", "x86_64-unknown-linux-gnu", "bin/linux_amd64/waypoint-plugin-demo"),
     line("linux", "aarch64-unknown-linux-gnu", "bin/linux_arm64/waypoint-plugin-demo"),
     line("darwin", "x86_64-apple-darwin", "bin/darwin_amd64/waypoint-plugin-demo"),
@@ -111,6 +112,16 @@ Deno.test("--dry-run prints the deno compile invocation of every target, one per
     line("windows", "aarch64-pc-windows-msvc", "bin/windows_arm64/waypoint-plugin-demo.exe"),
     "",
   ]);
+  // --no-bundle: the entry itself, as before the bundle step.
+  const graph = await compile(["--dry-run", "--no-bundle", "--target", "linux_amd64"], dir);
+  assertEquals(graph.code, 0, graph.stderr);
+  assertEquals(
+    graph.stdout,
+    line("linux", "x86_64-unknown-linux-gnu", "bin/linux_amd64/waypoint-plugin-demo").replace(
+      "'<tmp>/demo/main.js'",
+      "main.ts",
+    ) + "\n",
+  );
   assert(!await exists(join(dir, "bin")), "a dry run must not create the output folder");
   await Deno.remove(dir, { recursive: true });
 });
@@ -130,9 +141,10 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
   const env = `'${ENV},HOME'`;
   const v8 = "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=30";
   assertEquals(fromConfig.stdout.trimEnd().split("\n"), [
-    `deno compile --no-prompt ${v8} ${env} --allow-read=${LINUX_TMP},/etc/group,. --allow-write=${LINUX_TMP} --allow-net --allow-run=go --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' main.ts`,
-    `deno compile --no-prompt ${v8} ${env} --allow-read=${DARWIN_TMP},/etc/group,. --allow-write=${DARWIN_TMP} --allow-net --allow-run=go --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' main.ts`,
-    `deno compile --no-prompt ${v8} ${env} --allow-read=. --allow-net=127.0.0.1 --allow-run=go --config deno.json --target aarch64-pc-windows-msvc --output 'dist dir/windows_arm64/waypoint-plugin-gb.exe' main.ts`,
+    "deno bundle --quiet --check --platform deno --packages bundle --config deno.json --output '<tmp>/gb/main.js' main.ts",
+    `deno compile --no-prompt ${v8} ${env} --allow-read=${LINUX_TMP},/etc/group,. --allow-write=${LINUX_TMP} --allow-net --allow-run=go --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' '<tmp>/gb/main.js'`,
+    `deno compile --no-prompt ${v8} ${env} --allow-read=${DARWIN_TMP},/etc/group,. --allow-write=${DARWIN_TMP} --allow-net --allow-run=go --config deno.json --target aarch64-apple-darwin --output 'dist dir/darwin_arm64/waypoint-plugin-gb' '<tmp>/gb/main.js'`,
+    `deno compile --no-prompt ${v8} ${env} --allow-read=. --allow-net=127.0.0.1 --allow-run=go --config deno.json --target aarch64-pc-windows-msvc --output 'dist dir/windows_arm64/waypoint-plugin-gb.exe' '<tmp>/gb/main.js'`,
   ]);
 
   const fromFlag = await compile(
@@ -140,9 +152,9 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
     dir,
   );
   assertEquals(
-    fromFlag.stdout,
+    fromFlag.stdout.split("\n").slice(1).join("\n"),
     "deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read --allow-write=/tmp --allow-net --config deno.json " +
-      "--target aarch64-unknown-linux-gnu --output bin/linux_arm64/waypoint-plugin-demo main.ts\n",
+      "--target aarch64-unknown-linux-gnu --output bin/linux_arm64/waypoint-plugin-demo '<tmp>/demo/main.js'\n",
   );
   await Deno.remove(dir, { recursive: true });
 });
@@ -161,8 +173,9 @@ Deno.test("a project without deno.json: name from the folder, no --config, --ver
   const ok = await compile(["--dry-run", "--version", "0.0.1", "--target", "linux_amd64"], dir);
   assertEquals(
     ok.stdout,
-    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${PERMS} --target x86_64-unknown-linux-gnu ` +
-      "--output bin/linux_amd64/waypoint-plugin-k8s main.ts\n",
+    "deno bundle --quiet --check --platform deno --packages bundle --output '<tmp>/k8s/main.js' main.ts\n" +
+      `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${PERMS} --target x86_64-unknown-linux-gnu ` +
+      "--output bin/linux_amd64/waypoint-plugin-k8s '<tmp>/k8s/main.js'\n",
   );
   await Deno.remove(parent, { recursive: true });
 });
@@ -375,15 +388,24 @@ Deno.test("a DENORT_BIN that is the full deno CLI is refused before anything is 
 Deno.test("a failed compile leaves no bin/<target>/ behind, and keeps what bin/ held", async () => {
   const runtimes = await fakeRuntimes();
   const dir = await project(DEMO);
+  // --no-bundle: deno compile itself meets the missing module (a bundle would fail first).
   await Deno.writeTextFile(join(dir, "main.ts"), 'import "./missing.ts";\n');
-  const fresh = await compile(["--target", "linux_amd64"], dir, runtimeEnv(runtimes));
+  const fresh = await compile(
+    ["--target", "linux_amd64", "--no-bundle"],
+    dir,
+    runtimeEnv(runtimes),
+  );
   assertEquals(fresh.code, 1, fresh.stderr);
   assertStringIncludes(fresh.stderr, "error: deno compile failed for linux_amd64 (exit 1)");
   assertEquals(await exists(join(dir, "bin")), false, "bin/ was left behind");
 
   await Deno.mkdir(join(dir, "bin"));
   await Deno.writeTextFile(join(dir, "bin", "notes.txt"), "mine");
-  const again = await compile(["--target", "linux_amd64"], dir, runtimeEnv(runtimes));
+  const again = await compile(
+    ["--target", "linux_amd64", "--no-bundle"],
+    dir,
+    runtimeEnv(runtimes),
+  );
   assertEquals(again.code, 1, again.stderr);
   assertEquals(await listFiles(join(dir, "bin")), ["notes.txt"]);
   await Deno.remove(dir, { recursive: true });
@@ -436,7 +458,8 @@ Deno.test("when deno compile cannot download denort, the error names DENORT_BIN"
   const proxy = `http://127.0.0.1:${port}`;
   let r;
   try {
-    r = await compile(["--target", "linux_arm64"], dir, {
+    // --no-bundle: deno bundle would first fail to fetch esbuild (npm:@esbuild/<os>-<cpu>).
+    r = await compile(["--target", "linux_arm64", "--no-bundle"], dir, {
       DENO_DIR: denoDir,
       HTTPS_PROXY: proxy,
       https_proxy: proxy,

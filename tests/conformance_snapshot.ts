@@ -16,6 +16,7 @@
  */
 import { join } from "./support/path.ts";
 import { makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
+import { BUILD_AND_DEPLOY_ONLY } from "./support/lifecycle.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -99,20 +100,6 @@ app "hello" {
       output_name = "app"
       source      = "./app"
     }
-  }
-}
-`;
-
-const BUILD_AND_DEPLOY_ONLY = `project = "hello"
-
-app "hello" {
-  build {
-    use "gobuilder" {
-      source = "./app"
-    }
-  }
-  deploy {
-    use "localdeploy" {}
   }
 }
 `;

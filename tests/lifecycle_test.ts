@@ -6,123 +6,27 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./support/assert.ts";
 import { join } from "./support/path.ts";
-import { exists, makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
-import { processesIn } from "./support/processes.ts";
-
-interface Project {
-  dir: string;
-  tmp: string;
-  plugins: string[];
-}
-
-// The localdeploy example's own waypoint.hcl: gobuilder, then localdeploy as registry, platform
-// and release manager.
-const WITH_REGISTRY_AND_RELEASE = await Deno.readTextFile(
-  join(REPO, "examples", "localdeploy", "waypoint.hcl"),
-);
-
-const BUILD_AND_DEPLOY_ONLY = `project = "hello"
-
-app "hello" {
-  build {
-    use "gobuilder" {
-      source = "./app"
-    }
-  }
-  deploy {
-    use "localdeploy" {}
-  }
-}
-`;
-
-// The localdeploy example's web app (gobuilder builds it; localdeploy runs it).
-async function project(hcl: string): Promise<Project> {
-  const dir = await tempDir("life-");
-  const tmp = join(dir, "tmp");
-  await Deno.mkdir(tmp);
-  await Deno.mkdir(join(dir, "app"));
-  for (const f of ["main.go", "go.mod"]) {
-    await Deno.copyFile(join(REPO, "examples", "localdeploy", "app", f), join(dir, "app", f));
-  }
-  await Deno.writeTextFile(join(dir, "waypoint.hcl"), hcl);
-  const plugins = [];
-  for (const name of ["gobuilder", "localdeploy"]) {
-    const path = await makeLauncher(dir, name, join(REPO, "examples", name, "main.ts"));
-    plugins.push("-plugin", `${name}=${path}`);
-  }
-  return { dir, tmp, plugins };
-}
-
-function lifecycle(p: Project, steps: string, ...extra: string[]) {
-  return runHost(
-    [
-      "lifecycle",
-      "-config",
-      join(p.dir, "waypoint.hcl"),
-      ...p.plugins,
-      "-steps",
-      steps,
-      "-ui",
-      "plain",
-      ...extra,
-    ],
-    // A private TMPDIR: whatever sockets are left behind show up here.
-    { cwd: p.dir, env: { TMPDIR: p.tmp } },
-  );
-}
-
-// deno-lint-ignore no-explicit-any
-type Report = any;
-
-function assertAllShutDownCleanly(report: Report): void {
-  for (const proc of report.processes) {
-    assertEquals(
-      [proc.role, proc.exited, proc.forced, proc.socketRemovedAfterKill],
-      [proc.role, true, false, true],
-    );
-  }
-}
-
-async function leftovers(dir: string): Promise<string[]> {
-  const out = [];
-  for await (const e of Deno.readDir(dir)) out.push(e.name);
-  return out;
-}
-
-/**
- * Runs `f`, then fails if a process (a deployed app) is still running in the
- * project, stopping it so a failed test leaves nothing behind.
- */
-async function leavesNothingRunning(p: Project, f: () => Promise<void>): Promise<void> {
-  try {
-    await f();
-  } finally {
-    const left = await processesIn(p.dir);
-    for (const l of left) {
-      try {
-        Deno.kill(-Number(l.split(" ")[1].replace(":", "")), "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
-    assertEquals(left, [], "processes left running in the project");
-  }
-}
+import { exists, REPO, runHost } from "./support/host.ts";
+import {
+  ALL_STEPS,
+  assertAllShutDownCleanly,
+  BUILD_AND_DEPLOY_ONLY,
+  execArgs,
+  leavesNothingRunning,
+  leftovers,
+  lifecycle,
+  project,
+  type Report,
+  WITH_REGISTRY_AND_RELEASE,
+} from "./support/lifecycle.ts";
 
 Deno.test("build → push → deploy → release → status → exec → logs → destroy, as Waypoint runs them", async () => {
   const p = await project(WITH_REGISTRY_AND_RELEASE);
   await leavesNothingRunning(p, async () => {
     const run = await lifecycle(
       p,
-      "build,push,deploy,release,status,exec,logs,destroy",
-      "-exec-arg",
-      "sh",
-      "-exec-arg",
-      "-c",
-      "-exec-arg",
-      'cat; ls; echo "PORT=$PORT"; exit 3',
-      "-exec-input",
-      "hello from stdin\n",
+      ALL_STEPS,
+      ...execArgs('cat; ls; echo "PORT=$PORT"; exit 3', "hello from stdin\n"),
     );
     const r = run.report;
     assertEquals([r.ok, r.stage, r.error], [true, "", ""], run.stdout + run.stderr);

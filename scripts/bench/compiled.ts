@@ -1,6 +1,8 @@
 /**
  * The `deno compile` case: the plugins built the way `compile` builds them
- * (its own `compileInvocations`, for this machine's target), tried once —
+ * (its own `writeBundle`, then `compileInvocations` on the bundle, for this
+ * machine's target; `--no-bundle`'s module graph for the payload's
+ * comparison), tried once —
  * this needs a Deno runtime (denort), which `deno compile` downloads unless
  * `DENORT_BIN` names one — and the size the compile adds to the runtime.
  *
@@ -15,6 +17,7 @@ import { readProjectConfig } from "../../src/tools/compile/project.ts";
 import { resolvePermissions } from "../../src/tools/compile/permissions.ts";
 import { zipEntries } from "../../src/tools/compile/zip.ts";
 import { projectNpmExcludes } from "../../src/tools/compile/npm_excludes.ts";
+import { writeBundle } from "../../src/tools/compile/bundle.ts";
 import { TARGETS } from "../../src/tools/compile/targets.ts";
 import { standinRuntimes } from "../lib/standin_runtime.ts";
 import { BENCH, fileSize, GO_TARGET, progress, reset, run } from "./exec.ts";
@@ -45,22 +48,39 @@ export interface Compiled {
   base?: { size: number; from: string };
 }
 
+/** How `compile` embeds the plugin: its bundle (the default) or, with `--no-bundle`, the module graph. */
+export type Embed = "bundle" | "graph";
+
+const bundles = new Map<string, Promise<string>>();
+
+/** `entry`'s bundle as compile.ts writes it, made once per run. */
+function bundleOf(entry: string, name: string): Promise<string> {
+  const key = `${name}\0${entry}`;
+  if (!bundles.has(key)) {
+    const dir = join(COMPILED_DIR, "bundles");
+    bundles.set(key, writeBundle({ name, entry, config: join(REPO, "deno.json") }, dir));
+  }
+  return bundles.get(key)!;
+}
+
 /** The `deno compile` argv (without `deno`) that compile.ts runs for `target` (default: this machine's). */
 async function compileArgs(
   entry: string,
   name: string,
   out: string,
   target = GO_TARGET,
+  embed: Embed = "bundle",
 ): Promise<string[]> {
   const config = await readProjectConfig(REPO);
+  const graph = embed === "graph";
   const [inv] = compileInvocations({
     name,
-    entry: relative(REPO, entry),
+    entry: graph ? relative(REPO, entry) : await bundleOf(entry, name),
     out,
     targets: [findTarget(target)!],
     permissions: resolvePermissions([], config),
     config: config.path ? "deno.json" : undefined,
-    exclude: await projectNpmExcludes(REPO, Deno.execPath()),
+    exclude: graph ? await projectNpmExcludes(REPO, Deno.execPath()) : [],
   });
   return inv.args;
 }
@@ -81,8 +101,9 @@ async function compile(
   out: string,
   denort: string | undefined,
   target = GO_TARGET,
+  embed: Embed = "bundle",
 ): Promise<Result> {
-  const args = await compileArgs(entry, name, out, target);
+  const args = await compileArgs(entry, name, out, target, embed);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(Deno.env.toObject())) {
     if (!k.startsWith("DENORT_BIN")) env[k] = v;
@@ -219,13 +240,17 @@ export async function measurePayload(c: Compiled, entries: Entries): Promise<Pay
 /** The payload of one target: what the compile adds to a stand-in runtime, bytes. */
 export interface TargetPayload {
   target: string;
+  /** Compiled from its bundle, as compile does. */
   gobuilder: number;
+  /** Compiled from its module graph (`--no-bundle`). */
+  gobuilderGraph: number;
   empty: number;
 }
 
 /**
- * The compiled payload for every target compile.ts builds: the gobuilder and
- * the empty script, each compiled onto a tiny Go program for that target
+ * The compiled payload for every target compile.ts builds: the gobuilder
+ * (from its bundle, and from its module graph as `--no-bundle` compiles it)
+ * and the empty script, each compiled onto a tiny Go program for that target
  * (scripts/lib/standin_runtime.ts) as compile.ts invokes `deno compile`, minus
  * the stand-in's size. The binaries do not run; their sizes are the figure.
  */
@@ -235,14 +260,15 @@ export async function payloadPerTarget(entries: Entries): Promise<TargetPayload[
   const rows: TargetPayload[] = [];
   for (const t of TARGETS) {
     const base = await fileSize(runtimes[t.goName]);
-    const size = async (entry: string, name: string) => {
-      const r = await compile(entry, name, out, runtimes[t.goName], t.goName);
+    const size = async (entry: string, name: string, embed: Embed = "bundle") => {
+      const r = await compile(entry, name, join(out, embed), runtimes[t.goName], t.goName, embed);
       if (!r.ok) throw new Error(`deno compile for ${t.goName} failed: ${r.why}`);
       return (await fileSize(r.path)) - base;
     };
     rows.push({
       target: t.goName,
       gobuilder: await size(entries.gobuilder, "gobuilder"),
+      gobuilderGraph: await size(entries.gobuilder, "gobuilder", "graph"),
       empty: await size(entries.empty, "empty"),
     });
   }

@@ -46,8 +46,9 @@ export const METHOD: string[] = [
   "figure is the builder process's (the one that served Build), median over the RSS runs " +
   "of a no-op build session, and over the UI runs for the UI row. Floors: the same tool " +
   "around the empty deno script and the trivial Go binary.",
-  "*compiled payload*: the `deno compile` invocation compile.ts's `compileInvocations()` " +
-  "gives for this machine's target, run with `DENORT_BIN`; the payload is the output's size " +
+  "*compiled payload*: compile.ts's two steps, the bundle `writeBundle()` writes, then the " +
+  "`deno compile` of it that `compileInvocations()` gives for this machine's target, run " +
+  "with `DENORT_BIN`; the payload is the output's size " +
   "minus the runtime's. The floor column compiles the empty script the same way. " +
   "*executable size*: the runtime (floor column), the compiled gobuilder (runtime + " +
   "payload), the goplugin binary as `go build` makes it (not stripped) and the trivial Go " +

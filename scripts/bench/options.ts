@@ -26,7 +26,8 @@ Options:
   --cli-runs N  timed waypoint build and up runs with the real CLI, per side (default 5)
   --builds N  builds one debug-mode plugin process serves for the memory rows (default 5000)
   --quick     fewer runs (5, CLI 2), calls (200), lines (2000) and builds (1000) unless given: a smoke test
-  --startup   only the start-up table (issue 13's floors, our gobuilder, the Go SDK's): a quick A/B
+  --startup   only the start-up table (issue 13's floors, our gobuilder, the Go SDK's, and the
+              bare grpc-js server and our gobuilder as bundles, as compile embeds them): a quick A/B
   --out PATH  where the Markdown goes (default bench/RESULTS.md in the repository)
   -h, --help  show this help
 

@@ -34,13 +34,16 @@ function targetsSection(r: Results): string[] {
   return [
     "## Compiled payload per target",
     "",
-    "What `deno compile` (as compile.ts invokes it, with its npm excludes) adds to a stand-in " +
-    "runtime for each target (a tiny Go program: the binaries do not run, their sizes are the " +
-    "figure); a real denort adds the same payload to its own size.",
+    "What `deno compile` (as compile.ts invokes it) adds to a stand-in runtime for each target " +
+    "(a tiny Go program: the binaries do not run, their sizes are the figure); a real denort " +
+    "adds the same payload to its own size. *gobuilder*: compiled from its bundle, as " +
+    "`compile` does; *--no-bundle*: from its module graph, with compile's npm excludes.",
     "",
-    "| target | gobuilder | empty script |",
-    "|---|---:|---:|",
-    ...r.targets.map((t) => `| ${t.target} | ${mib(t.gobuilder)} | ${mib(t.empty)} |`),
+    "| target | gobuilder | gobuilder, --no-bundle | empty script |",
+    "|---|---:|---:|---:|",
+    ...r.targets.map((t) =>
+      `| ${t.target} | ${mib(t.gobuilder)} | ${mib(t.gobuilderGraph)} | ${mib(t.empty)} |`
+    ),
     "",
   ];
 }

@@ -5,7 +5,8 @@
  * streams), → Configure answered, → BuildSpec answered and Shutdown →
  * exited, for the floors (a `deno run` that prints a handshake line, a bare
  * grpc-js server doing the same handshake), our gobuilder and the Go SDK's,
- * interleaved round by round. The toolkit's own cost is the median of the
+ * and the bare grpc-js server and our gobuilder again as bundles (what a
+ * compiled plugin runs: `compile` bundles first), interleaved round by round. The toolkit's own cost is the median of the
  * per-round differences between our gobuilder and the bare grpc-js server,
  * which cancels most of a shared machine's drifting load.
  *
@@ -14,7 +15,7 @@
 import { join } from "../lib/path.ts";
 import { REPO } from "../lib/repo.ts";
 import { hostBinary } from "../lib/conformance.ts";
-import { makeLauncher } from "../lib/launcher.ts";
+import { makeBundledLauncher, makeLauncher } from "../lib/launcher.ts";
 import { BENCH, run } from "./exec.ts";
 import { summarize, type Summary } from "./stats.ts";
 
@@ -59,6 +60,10 @@ export interface Startup {
   grpc: VariantResult;
   ts: VariantResult;
   go: VariantResult;
+  /** The bare grpc-js server as a bundle. */
+  grpcBundle: VariantResult;
+  /** Our gobuilder as a bundle, as `compile` embeds it. */
+  tsBundle: VariantResult;
 }
 
 const FLOORS = join(REPO, "scripts", "bench", "floors");
@@ -67,9 +72,11 @@ const TS_CONFIGURE = JSON.stringify({ output_name: "app", source: "./" });
 /** The Go SDK gobuilder's: no json tags, so Go's field names. */
 const GO_CONFIGURE = JSON.stringify({ OutputName: "app", Source: "./" });
 
-/** The four variants: floors through the same launcher as our plugin. */
+/** The six variants: floors through the same launchers as our plugin. */
 async function variants(tsLauncher: string, goPlugin: string): Promise<Variant[]> {
   const launchers = join(BENCH, "launchers");
+  const bundled = join(BENCH, "bundled");
+  const gobuilder = join(REPO, "examples", "gobuilder", "main.ts");
   return [
     {
       label: "floor: deno run, prints a handshake line",
@@ -83,10 +90,21 @@ async function variants(tsLauncher: string, goPlugin: string): Promise<Variant[]
     },
     { label: "TS gobuilder, deno run", mode: "probe", cmd: [tsLauncher], configure: TS_CONFIGURE },
     { label: "Go SDK gobuilder", mode: "probe", cmd: [goPlugin], configure: GO_CONFIGURE },
+    {
+      label: "floor: bare grpc-js server, bundled",
+      mode: "rpc",
+      cmd: [await makeBundledLauncher(bundled, "floor-grpc", join(FLOORS, "grpc_server.ts"))],
+    },
+    {
+      label: "TS gobuilder, bundled (what compile embeds)",
+      mode: "probe",
+      cmd: [await makeBundledLauncher(bundled, "gobuilder", gobuilder)],
+      configure: TS_CONFIGURE,
+    },
   ];
 }
 
-/** Runs `wphost startprobe` over the four variants, `rounds` rounds after 2 untimed ones. */
+/** Runs `wphost startprobe` over the six variants, `rounds` rounds after 2 untimed ones. */
 export async function measureStartup(
   o: { rounds: number; tsLauncher: string; goPlugin: string },
 ): Promise<Startup> {
@@ -110,18 +128,18 @@ export async function measureStartup(
   const raw = JSON.parse(await Deno.readTextFile(report)) as {
     variants: { label: string; mode: Mode; runs: Launch[] }[];
   };
-  const [line, grpc, ts, go] = raw.variants.map((v) => ({
+  const [line, grpc, ts, go, grpcBundle, tsBundle] = raw.variants.map((v) => ({
     label: v.label,
     mode: v.mode,
     launches: v.runs,
   }));
-  for (const v of [line, grpc, ts, go]) {
+  for (const v of [line, grpc, ts, go, grpcBundle, tsBundle]) {
     const bad = v.launches.filter((l) => l.error);
     if (bad.length) {
       throw new Error(`start-up, ${v.label}: ${bad.length} launch(es) failed: ${bad[0].error}`);
     }
   }
-  return { rounds: o.rounds, line, grpc, ts, go };
+  return { rounds: o.rounds, line, grpc, ts, go, grpcBundle, tsBundle };
 }
 
 /** The summary of one figure over a variant's launches; undefined when none reached it. */

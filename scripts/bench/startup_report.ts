@@ -38,7 +38,7 @@ function signed(p: Paired | undefined, goal?: number): string {
 /** The section's Markdown lines. */
 export function startupSection(s: Startup | undefined, failure?: string): string[] {
   if (!s) return ["## Start-up (issue 13)", "", `Not measured: ${failure ?? "see Problems"}.`];
-  const vs = [s.line, s.grpc, s.ts, s.go];
+  const vs = [s.line, s.grpc, s.ts, s.go, s.grpcBundle, s.tsBundle];
   const rss = (v: typeof s.line) => {
     const xs = v.launches.map((l) => l.maxRssKiB / 1024);
     return xs.length ? `${num(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)])} MiB` : "—";
@@ -54,8 +54,10 @@ export function startupSection(s: Startup | undefined, failure?: string): string
   return [
     "## Start-up (issue 13)",
     "",
-    `\`wphost startprobe\`, ${s.rounds} rounds (after 2 untimed), the four processes interleaved ` +
-    "round by round. Cells: min / **median** / p90, ms.",
+    `\`wphost startprobe\`, ${s.rounds} rounds (after 2 untimed), the six processes interleaved ` +
+    "round by round. *bundled*: `deno bundle` of the entry as `compile` makes it (the file a " +
+    "compiled plugin embeds), run by `deno run --no-config --no-lock --no-npm --no-remote`. " +
+    "Cells: min / **median** / p90, ms.",
     "",
     `| ${head.join(" | ")} |`,
     `|---|${head.slice(1).map(() => "---:").join("|")}|`,
@@ -71,9 +73,20 @@ export function startupSection(s: Startup | undefined, failure?: string): string
       s.grpc,
       TOOLKIT_GOAL_MS,
     ),
+    diff(
+      `**toolkit's own cost, compiled-like**: TS gobuilder bundled − bare grpc-js bundled ` +
+        `(goal ≤ ${TOOLKIT_GOAL_MS} ms)`,
+      s.tsBundle,
+      s.grpcBundle,
+      TOOLKIT_GOAL_MS,
+    ),
+    diff("bundle's gain: TS gobuilder bundled − TS gobuilder deno run", s.tsBundle, s.ts),
+    diff("bundle's gain on the floor: bare grpc-js bundled − bare grpc-js", s.grpcBundle, s.grpc),
     diff("grpc-js floor: bare grpc-js − deno line", s.grpc, s.line),
+    diff("grpc-js floor, bundled: bare grpc-js bundled − deno line", s.grpcBundle, s.line),
     diff("bare grpc-js − Go SDK gobuilder", s.grpc, s.go),
     diff("TS gobuilder − Go SDK gobuilder", s.ts, s.go),
+    diff("TS gobuilder bundled − Go SDK gobuilder", s.tsBundle, s.go),
   ];
 }
 
@@ -89,6 +102,9 @@ export const STARTUP_METHOD: string =
   "wait4). The floors run through the same launcher as the TS plugin: " +
   "scripts/bench/floors/line.ts prints a handshake line and exits; " +
   "scripts/bench/floors/grpc_server.ts is a bare grpc-js server (bind a unix socket, the " +
-  "line, the two streams, IsAuthenticator, Shutdown; bytes through, no protobufjs). Each " +
-  "round runs the four once, starting at a different one; a difference row is the median " +
+  "line, the two streams, IsAuthenticator, Shutdown; bytes through, no protobufjs). The " +
+  "*bundled* variants are the same entry points bundled as compile bundles them " +
+  "(src/tools/compile/bundle.ts) and run through scripts/lib/launcher.ts's bundle launcher " +
+  "(no config, lockfile, npm or remote modules: the bundle must hold everything). Each " +
+  "round runs the six once, starting at a different one; a difference row is the median " +
   "of the per-round differences, which cancels most of the machine's drift.";

@@ -1,8 +1,9 @@
 /**
- * The launcher this repository runs its TypeScript plugins through: a
- * `#!/bin/sh` script that execs `deno run` on the source with the
- * permissions and V8 flags a compiled plugin gets. A launcher is a
- * legitimate plugin executable, since Waypoint only execs a path.
+ * The launchers this repository runs its TypeScript plugins through: a
+ * `#!/bin/sh` script that execs `deno run` on the source (or on the bundle
+ * `compile` embeds) with the permissions and V8 flags a compiled plugin
+ * gets. A launcher is a legitimate plugin executable, since Waypoint only
+ * execs a path.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { join } from "./path.ts";
 import { REPO } from "./repo.ts";
 import { PLUGIN_V8_FLAGS, pluginPermissionFlags } from "../../src/permissions.ts";
 import { launcherWord } from "../../src/tools/install/launcher.ts";
+import { writeBundle } from "../../src/tools/compile/bundle.ts";
 
 /**
  * What each example plugin declares, as its deno.json `waypoint.permissions`
@@ -48,21 +50,68 @@ export function launcherPermissionFlags(entry: string): string[] {
  * a prompt), with exactly the permissions the plugin declares plus what
  * `serve()` needs (`permissions`, default: {@linkcode declaredPermissions}).
  */
-export async function makeLauncher(
+export function makeLauncher(
   dir: string,
   name: string,
   entry: string,
   permissions: readonly string[] = declaredPermissions(entry),
 ): Promise<string> {
+  return writeLauncher(dir, name, [
+    "--cached-only",
+    PLUGIN_V8_FLAGS,
+    "--config",
+    join(REPO, "deno.json"),
+    ...pluginPermissionFlags(permissions, Deno.build.os),
+    entry,
+  ]);
+}
+
+/**
+ * Writes an executable `waypoint-plugin-<name>` in `dir` that runs `bundle`
+ * (from `deno bundle`, as `compile` makes it) the way a compiled plugin
+ * starts: no deno.json, no lockfile, and no npm or remote module may be
+ * loaded, so a bundle that is not self-contained fails. It gets the
+ * permissions a compiled plugin of it would bake in.
+ */
+export function makeBundleLauncher(
+  dir: string,
+  name: string,
+  bundle: string,
+  permissions: readonly string[],
+): Promise<string> {
+  return writeLauncher(dir, name, [
+    "--no-config",
+    "--no-lock",
+    "--no-npm",
+    "--no-remote",
+    PLUGIN_V8_FLAGS,
+    ...pluginPermissionFlags(permissions, Deno.build.os),
+    bundle,
+  ]);
+}
+
+/**
+ * Bundles `entry` as `compile` does (this repository's deno.json) into
+ * `dir/bundles/<name>/main.js` and writes its {@linkcode makeBundleLauncher}
+ * launcher in `dir`: the plugin as a compiled binary runs it.
+ */
+export async function makeBundledLauncher(
+  dir: string,
+  name: string,
+  entry: string,
+  permissions: readonly string[] = declaredPermissions(entry),
+): Promise<string> {
+  const config = join(REPO, "deno.json");
+  const bundle = await writeBundle({ name, entry, config }, join(dir, "bundles"));
+  return await makeBundleLauncher(dir, name, bundle, permissions);
+}
+
+/** A `#!/bin/sh` script `dir/waypoint-plugin-<name>` that execs `deno run --quiet --no-prompt <args>`. */
+async function writeLauncher(dir: string, name: string, args: string[]): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const path = join(dir, `waypoint-plugin-${name}`);
-  const deno = Deno.execPath();
-  const config = join(REPO, "deno.json");
-  const flags = pluginPermissionFlags(permissions, Deno.build.os).map(launcherWord).join(" ");
-  await Deno.writeTextFile(
-    path,
-    `#!/bin/sh\nexec "${deno}" run --quiet --no-prompt --cached-only ${PLUGIN_V8_FLAGS} --config "${config}" ${flags} "${entry}" "$@"\n`,
-  );
+  const words = [Deno.execPath(), "run", "--quiet", "--no-prompt", ...args].map(launcherWord);
+  await Deno.writeTextFile(path, `#!/bin/sh\nexec ${words.join(" ")} "$@"\n`);
   await Deno.chmod(path, 0o755);
   return path;
 }

@@ -23,9 +23,15 @@
  * then resolves that path through `PATHEXT` to the `.exe`. Windows targets
  * therefore get both names.
  *
+ * What each binary embeds is the plugin's bundle: `deno bundle` first
+ * writes the plugin and its npm packages as one file to a temporary folder
+ * (removed afterwards), and each target's `deno compile` embeds that file;
+ * `--no-bundle` embeds the entry's module graph instead.
+ *
  * The parts live in `compile/`, one file per concern: `targets`, `project`
- * (name, version, deno.json), `permissions`, `invocations`, `npm_excludes`
- * (npm files no plugin loads, left out of the binary), `runtime`
+ * (name, version, deno.json), `permissions`, `bundle` (the `deno bundle`
+ * step), `invocations`, `npm_excludes` (npm files no plugin loads, left out
+ * of a `--no-bundle` binary), `runtime`
  * (denort), `zip`, `checksums`, `build` (the runs) and `command`; `install`
  * and the tests import them from there.
  *

@@ -1,12 +1,14 @@
 /**
- * Runs the `deno compile` invocations and packs each binary: the Windows
- * alias, the release zip, and at the end `SHA256SUMS`. A failed compile
+ * Bundles the plugin (unless `--no-bundle`), runs the `deno compile`
+ * invocations on the bundle and packs each binary: the Windows alias, the
+ * release zip, and at the end `SHA256SUMS`. A failed bundle or compile
  * leaves nothing behind that this run created.
  *
  * @module
  */
 import { basename, dirname, join, relative } from "node:path";
 import { CommandError, shellQuote } from "../cli.ts";
+import { type BundleOptions, withBundle } from "./bundle.ts";
 import { sha256Hex, sha256sums } from "./checksums.ts";
 import { type Invocation, zipName } from "./invocations.ts";
 import { resolveRuntimes, type Runtime, runtimeFailure, runtimeVariable } from "./runtime.ts";
@@ -21,8 +23,12 @@ export interface BuildOptions {
   readonly version: string;
   /** The output folder. */
   readonly out: string;
-  /** One per target, from `compileInvocations`. */
-  readonly invocations: readonly Invocation[];
+  /** The `deno bundle` step; none (`--no-bundle`): compile the entry's module graph. */
+  readonly bundle?: BundleOptions;
+  /** The entry module, compiled as is when there is no bundle step. */
+  readonly entry: string;
+  /** One per target, from `compileInvocations` on the module to compile (the bundle or the entry). */
+  readonly invocations: (entry: string) => readonly Invocation[];
   /** The targets of the invocations. */
   readonly targets: readonly Target[];
 }
@@ -83,11 +89,12 @@ function compileFailure(inv: Invocation, t: Target, code: number, text: string):
   );
 }
 
-/** Runs one invocation; returns the binary's bytes and modification time. */
+/** Runs one invocation (`signal` stops it); returns the binary's bytes and modification time. */
 async function compileOne(
   inv: Invocation,
   t: Target,
   rt: Runtime,
+  signal?: AbortSignal,
 ): Promise<{ bytes: Uint8Array; mtime?: Date }> {
   const made = await makeDirs(dirname(inv.output));
   const env: Record<string, string> = { NO_COLOR: "1" };
@@ -98,6 +105,7 @@ async function compileOne(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
   if (!out.success) {
     await removeMade(made);
@@ -134,22 +142,42 @@ async function pack(
 }
 
 /**
- * Builds every invocation in turn (progress on stderr), then writes
+ * Bundles the plugin into a temporary folder (removed afterwards), builds
+ * every invocation on the bundle in turn (progress on stderr), then writes
  * `SHA256SUMS`; prints one line per binary on stdout. Throws
- * {@linkcode CommandError} when a runtime or a compile fails.
+ * {@linkcode CommandError} when a runtime, the bundle or a compile fails.
  */
 export async function build(o: BuildOptions): Promise<void> {
   const runtimes = await resolveRuntimes(o.targets);
+  if (!o.bundle) return await compileAll(o, o.invocations(o.entry), runtimes);
+  console.error(`deno bundle ${o.bundle.entry} …`);
+  const started = performance.now();
+  await withBundle(o.bundle, async (bundle, signal) => {
+    const size = (await Deno.stat(bundle)).size;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.error(`      ${fmtBytes(size)}  ${seconds} s`);
+    await compileAll(o, o.invocations(bundle), runtimes, signal);
+  });
+}
+
+/** Compiles and packs each invocation in turn, then writes `SHA256SUMS`. */
+async function compileAll(
+  o: BuildOptions,
+  invocations: readonly Invocation[],
+  runtimes: Map<Target, Runtime>,
+  signal?: AbortSignal,
+): Promise<void> {
   const sums: Sum[] = [];
   const report: string[] = [];
-  for (const [i, inv] of o.invocations.entries()) {
+  for (const [i, inv] of invocations.entries()) {
+    signal?.throwIfAborted();
     const t = findTarget(inv.goName)!;
     const rt = runtimes.get(t)!;
     const started = performance.now();
     console.error(
-      `[${i + 1}/${o.invocations.length}] ${inv.goName} (${inv.target}): deno compile …`,
+      `[${i + 1}/${invocations.length}] ${inv.goName} (${inv.target}): deno compile …`,
     );
-    const binary = await compileOne(inv, t, rt);
+    const binary = await compileOne(inv, t, rt, signal);
     const size = binary.bytes.length;
     const added = rt.size === undefined
       ? "base runtime size unknown"

@@ -5,7 +5,8 @@
  * run time — type-only packages (`@types/*`, `undici-types`, which
  * protobufjs 7 pulls in through grpc-js's proto-loader) and grpc-js's
  * TypeScript sources (`src/`; its `main` is `build/src/index.js`). Each
- * becomes a `--exclude` of its folder in Deno's npm cache.
+ * becomes a `--exclude` of its folder in Deno's npm cache. Only `compile
+ * --no-bundle` needs them: a bundle holds just the npm code it imports.
  *
  * @module
  */
