@@ -87,10 +87,12 @@ function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
  * list when unscoped).
  */
 function bakedDefaults(os: string): Record<string, unknown> {
-  return Object.fromEntries(servePermissions(os).map((spec) => {
-    const [name, scope] = spec.split("=");
-    return [`allow_${name}`, scope === undefined ? [] : scope.split(",")];
-  }));
+  return Object.fromEntries(
+    servePermissions(os).map((spec) => {
+      const [name, scope] = spec.split("=");
+      return [`allow_${name}`, scope === undefined ? [] : scope.split(",")];
+    }),
+  );
 }
 
 Deno.test("compile bundles first: every target embeds the bundle, flags baked, payload under 3 MiB", async () => {
