@@ -14,6 +14,7 @@ import { type Invocation, zipName } from "./invocations.ts";
 import { resolveRuntimes, type Runtime, runtimeFailure, runtimeVariable } from "./runtime.ts";
 import { findTarget, type Target } from "./targets.ts";
 import { zip } from "./zip.ts";
+import { runDeno } from "./run_deno.ts";
 
 /** What {@linkcode build} makes. */
 export interface BuildOptions {
@@ -97,20 +98,10 @@ async function compileOne(
   signal?: AbortSignal,
 ): Promise<{ bytes: Uint8Array; mtime?: Date }> {
   const made = await makeDirs(dirname(inv.output));
-  const env: Record<string, string> = { NO_COLOR: "1" };
-  if (rt.env) env.DENORT_BIN = rt.env;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: inv.args,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal,
-  }).output();
+  const out = await runDeno(inv.args, rt.env ? { DENORT_BIN: rt.env } : {}, signal);
   if (!out.success) {
     await removeMade(made);
-    const dec = new TextDecoder();
-    throw compileFailure(inv, t, out.code, dec.decode(out.stdout) + dec.decode(out.stderr));
+    throw compileFailure(inv, t, out.code, out.text);
   }
   const bytes = await Deno.readFile(inv.output);
   const stat = await Deno.stat(inv.output);

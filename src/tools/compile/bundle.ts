@@ -11,6 +11,7 @@
  */
 import { join } from "node:path";
 import { CommandError, shellQuote } from "../cli.ts";
+import { runDeno } from "./run_deno.ts";
 
 /** What {@linkcode bundleArgs} bundles. */
 export interface BundleOptions {
@@ -76,17 +77,9 @@ export async function writeBundle(
 ): Promise<string> {
   const output = bundlePath(dir, o.name);
   const args = bundleArgs(o, output);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal,
-  }).output();
+  const out = await runDeno(args, {}, signal);
   if (!out.success) {
-    const dec = new TextDecoder();
-    const text = (dec.decode(out.stdout) + dec.decode(out.stderr)).trimEnd();
+    const text = out.text.trimEnd();
     console.error(text);
     // deno bundle runs esbuild, which it fetches from npm on first use.
     const fix = /package "@esbuild\//.test(text)
