@@ -107,8 +107,9 @@ Deno.test("a plugin started without a permission serve() needs: the host's error
           "The plugin may not use the network, which its unix socket and the host's need (Deno scopes a unix socket to one exact path, and both get random names at start): start it with --allow-net (compile and install --dev add it)",
       },
       {
-        why: "read and write of /tmp only, with TMPDIR elsewhere",
-        flags: () => [ENV_FLAG, ...readTmp("/tmp"), "--allow-net"],
+        // A folder beside TMPDIR, not /tmp: a clone under /tmp (as CI's) would hold TMPDIR in it.
+        why: "read and write of another folder only, with TMPDIR outside it",
+        flags: (tmp) => [ENV_FLAG, ...readTmp(join(tmp, "..", "elsewhere")), "--allow-net"],
         error: (tmp) =>
           `The plugin may not read and write "${tmp}" (TMPDIR), where its unix socket goes: add "read=${tmp}" and "write=${tmp}" to waypoint.permissions in deno.json (deno flags --allow-read=${tmp} --allow-write=${tmp})`,
       },
