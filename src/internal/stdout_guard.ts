@@ -49,12 +49,43 @@ export function installStdoutGuard(logger: Logger): void {
   stdout.writeSync = sink;
   stdout.write = (bytes: Uint8Array) => Promise.resolve(sink(bytes));
   guardChildProcesses(log);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    sink(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
-    const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stdout.write;
+  guardNodeStdout(sink);
+}
+
+type NodeStdout = typeof process.stdout;
+
+/**
+ * Points `process.stdout.write` at `sink`. Deno makes `process.stdout` (a Node stream) on
+ * first use, which costs about 1.5 ms of every start; few plugins touch it, so its `write` is
+ * replaced when something first reads it, not here.
+ */
+function guardNodeStdout(sink: (bytes: Uint8Array) => number): void {
+  const guard = (stdout: NodeStdout): NodeStdout => {
+    stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      sink(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      cb?.();
+      return true;
+    }) as NodeStdout["write"];
+    return stdout;
+  };
+  const made = Object.getOwnPropertyDescriptor(process, "stdout");
+  const get = made?.get;
+  if (!get || !made.configurable) {
+    guard(process.stdout);
+    return;
+  }
+  let guarded: NodeStdout | undefined;
+  Object.defineProperty(process, "stdout", {
+    configurable: true,
+    enumerable: made.enumerable,
+    get(): NodeStdout {
+      const stdout = get.call(process) as NodeStdout;
+      if (stdout !== guarded) guarded = guard(stdout);
+      return stdout;
+    },
+    set: made.set,
+  });
 }
 
 /**
