@@ -130,8 +130,12 @@ function socketBase(options: ListenEnv): { variable: string; base: string } {
   return { variable: "TMPDIR", base: "/tmp" };
 }
 
-/** A private directory (0700) under the base: only this user can reach the socket inside. */
-async function makeSocketDir(variable: string, base: string): Promise<string> {
+/**
+ * A private directory (0700) under the base: only this user can reach the socket inside.
+ * Synchronous: two calls that return at once, where each await would cost a turn of the
+ * event loop before the handshake.
+ */
+function makeSocketDir(variable: string, base: string): string {
   const fail = (why: string, cause?: unknown): never => {
     throw new StartupError(
       variable,
@@ -144,13 +148,13 @@ async function makeSocketDir(variable: string, base: string): Promise<string> {
   };
   let info: Deno.FileInfo | undefined;
   try {
-    info = await Deno.stat(base);
+    info = Deno.statSync(base);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) fail("which does not exist", err);
   }
   if (info && !info.isDirectory) fail("which is not a directory");
   try {
-    return await Deno.makeTempDir({ dir: base, prefix: "plugin" });
+    return Deno.makeTempDirSync({ dir: base, prefix: "plugin" });
   } catch (err) {
     return fail(`where the socket's directory cannot be made (${(err as Error).message})`, err);
   }
@@ -158,7 +162,7 @@ async function makeSocketDir(variable: string, base: string): Promise<string> {
 
 async function listenUnix(server: grpc.Server, options: ListenOptions): Promise<Listener> {
   const { variable, base } = socketBase(options);
-  const dir = await makeSocketDir(variable, base);
+  const dir = makeSocketDir(variable, base);
   const removeSync = () => {
     try {
       Deno.removeSync(dir, { recursive: true });

@@ -48,13 +48,42 @@ export function installStdoutGuard(logger: Logger): void {
   const stdout = Deno.stdout as unknown as Record<string, unknown>;
   stdout.writeSync = sink;
   stdout.write = (bytes: Uint8Array) => Promise.resolve(sink(bytes));
-  guardChildProcesses(log);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    sink(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
-    const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stdout.write;
+  // Deno makes `process.stdout` (a Node stream) and `Deno.Command` on first use, which costs
+  // about 1.5 and 2 ms of every start; most plugins use neither before their first operation,
+  // or ever, so each is guarded when it is first read.
+  onFirstRead(Deno, "Command", () => guardChildProcesses(log));
+  onFirstRead(process, "stdout", () => {
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      sink(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      cb?.();
+      return true;
+    }) as typeof process.stdout.write;
+  });
+}
+
+/**
+ * Runs `guard` when `owner[key]` is first read, with the property as it was; a value assigned
+ * before any read replaces it unguarded, as it would have replaced a guarded one. Where the
+ * property is not a getter that can be redefined, `guard` runs at once.
+ */
+function onFirstRead(owner: object, key: string, guard: () => void): void {
+  const made = Object.getOwnPropertyDescriptor(owner, key);
+  if (!made?.get || !made.configurable) return guard();
+  const restore = () => Object.defineProperty(owner, key, made);
+  Object.defineProperty(owner, key, {
+    configurable: true,
+    enumerable: made.enumerable,
+    get(): unknown {
+      restore();
+      guard();
+      return Reflect.get(owner, key);
+    },
+    set(value: unknown) {
+      restore();
+      Reflect.set(owner, key, value);
+    },
+  });
 }
 
 /**
