@@ -38,9 +38,10 @@ export type Code = typeof Code[keyof typeof Code];
  *
  * @example Fail an operation with a chosen code
  * ```ts
+ * import assert from "node:assert";
  * import { Code, PluginError } from "@x/waypoint-plugin";
  * const err = new PluginError("registry credentials are missing", Code.UNAUTHENTICATED);
- * console.assert(err.code === Code.UNAUTHENTICATED);
+ * assert(err.code === Code.UNAUTHENTICATED);
  * ```
  */
 export class PluginError extends Error {
@@ -91,9 +92,10 @@ export class PluginError extends Error {
  *
  * @example Reject a config value
  * ```ts
+ * import assert from "node:assert";
  * import { ConfigError } from "@x/waypoint-plugin";
  * const err = new ConfigError("source", "./srcc", "must name an existing directory", "was not found");
- * console.assert(err.message === 'field "source" must name an existing directory: "./srcc" was not found');
+ * assert(err.message === 'field "source" must name an existing directory: "./srcc" was not found');
  * ```
  */
 export class ConfigError extends PluginError {

@@ -142,11 +142,12 @@ export function formatLogLine(
  *
  * @example Log a line with fields
  * ```ts
+ * import assert from "node:assert";
  * import { createLogger } from "@x/waypoint-plugin";
  * const lines: string[] = [];
  * const log = createLogger("plugin", { write: (l) => lines.push(l) });
  * log.info("building", { path: "/src" });
- * console.assert(JSON.parse(lines[0])["@message"] === "building");
+ * assert(JSON.parse(lines[0])["@message"] === "building");
  * ```
  */
 export function createLogger(

@@ -64,8 +64,9 @@ export function tempDirs(os: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { servePermissions } from "./permissions.ts";
- * console.assert(servePermissions("linux").includes("read=/tmp"));
+ * assert(servePermissions("linux").includes("read=/tmp,/etc/group"));
  * ```
  */
 export function servePermissions(os: string): string[] {
@@ -94,9 +95,10 @@ function splitSpec(spec: string): [string, string[] | undefined] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mergePermissions } from "./permissions.ts";
  * const merged = mergePermissions(["read=/tmp", "net", "read=.", "run=go"]);
- * console.assert(merged.join(" ") === "read=/tmp,. net run=go");
+ * assert(merged.join(" ") === "read=/tmp,. net run=go");
  * ```
  */
 export function mergePermissions(specs: readonly string[]): string[] {
@@ -123,9 +125,10 @@ export function mergePermissions(specs: readonly string[]): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { pluginPermissionFlags } from "./permissions.ts";
  * const flags = pluginPermissionFlags(["run=go"], "linux");
- * console.assert(flags.includes("--allow-run=go") && !flags.includes("--allow-sys"));
+ * assert(flags.includes("--allow-run=go") && !flags.includes("--allow-sys"));
  * ```
  */
 export function pluginPermissionFlags(declared: readonly string[], os: string): string[] {
@@ -183,9 +186,10 @@ const DENO_DENIAL =
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { missingPermissionHint } from "./permissions.ts";
  * const hint = missingPermissionHint('Requires run access to "go", run again with the --allow-run flag');
- * console.assert(hint ===
+ * assert(hint ===
  *   'requires run access to "go"; add "run=go" to waypoint.permissions in deno.json ' +
  *     "(deno flag --allow-run=go)");
  * ```

@@ -18,10 +18,11 @@
  *
  * @example Encode and decode a docker.Image
  * ```ts
+ * import assert from "node:assert";
  * import { docker } from "@x/waypoint-plugin/builtin";
  * const image = docker.Image.create({ image: "nginx", tag: "1.27", registry: {} });
  * const back = docker.Image.decode(docker.Image.encode(image));
- * console.assert(back.tag === "1.27" && back.registry?.waypointGenerated === false);
+ * assert(back.tag === "1.27" && back.registry?.waypointGenerated === false);
  * ```
  *
  * @example A platform that deploys what Waypoint's docker builder built

@@ -40,9 +40,10 @@ export class ProtoGenerationError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { moduleBeside } from "./proto_sync.ts";
  * const m = moduleBeside("builder/output.proto");
- * console.assert(m.out === "builder/gen/output.ts");
+ * assert(m.out === "builder/gen/output.ts");
  * ```
  */
 export function moduleBeside(

@@ -103,6 +103,7 @@ export interface Builder<
  *
  * @example A builder that pushes straight to the app's registry
  * ```ts
+ * import assert from "node:assert";
  * import { defineBuilder, protoFile } from "@x/waypoint-plugin";
  * const file = protoFile({
  *   nested: { demo: { nested: {
@@ -124,7 +125,7 @@ export interface Builder<
  *     return Image.create({ ref });
  *   },
  * });
- * console.assert(builder.definition.hasRegistry);
+ * assert(builder.definition.hasRegistry);
  * ```
  */
 export function defineBuilder<

@@ -17,6 +17,7 @@ import type { DeploymentConfig } from "./context.ts";
  *
  * @example Set the entrypoint's environment for a container
  * ```ts
+ * import assert from "node:assert";
  * import { deploymentEnv } from "@x/waypoint-plugin";
  * const env = deploymentEnv({
  *   id: "01DEPLOY",
@@ -26,7 +27,7 @@ import type { DeploymentConfig } from "./context.ts";
  *   serverTlsSkipVerify: false,
  *   entrypointInviteToken: "token",
  * });
- * console.assert(env.WAYPOINT_SERVER_TLS === "1");
+ * assert(env.WAYPOINT_SERVER_TLS === "1");
  * ```
  */
 export function deploymentEnv(config: DeploymentConfig): Record<string, string> {

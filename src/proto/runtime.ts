@@ -70,11 +70,12 @@ export function messageTypeOf(
  *
  * @example Load a descriptor and encode a message
  * ```ts
+ * import assert from "node:assert";
  * import { protoFile } from "@x/waypoint-plugin";
  * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } } });
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const bytes = Binary.encode({ location: "/tmp/app" });
- * console.assert(Binary.decode(bytes).location === "/tmp/app");
+ * assert(Binary.decode(bytes).location === "/tmp/app");
  * ```
  */
 export function protoFile(json: ProtoJson): ProtoFile {

@@ -266,12 +266,13 @@ export async function createPluginServer(
  *
  * @example Serve a builder in-process and stop it
  * ```ts
+ * import assert from "node:assert";
  * import { defineBuilder, protoFile, start } from "@x/waypoint-plugin";
  * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } } });
  * const Binary = file.message<{ path: string }>("demo.Binary");
  * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
  * const running = await start({ builder }, { name: "demo", logLevel: "error" });
- * console.assert(running.network === "unix" || running.network === "tcp");
+ * assert(running.network === "unix" || running.network === "tcp");
  * await running.stop();
  * ```
  */

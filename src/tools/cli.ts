@@ -14,6 +14,7 @@
  *
  * @example A tool with one option
  * ```ts
+ * import assert from "node:assert";
  * import { runCli } from "./cli.ts";
  * const cli = {
  *   usage: "Usage: greet [options]",
@@ -24,7 +25,7 @@
  *   console.log(`hello ${values.name}`);
  *   return 0;
  * });
- * console.assert(code === 0);
+ * assert(code === 0);
  * ```
  *
  * @module
@@ -212,9 +213,10 @@ export function errorMessage(message: string, s: Styles): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { shellQuote } from "./cli.ts";
- * console.assert(shellQuote("--out=bin") === "--out=bin");
- * console.assert(shellQuote("dist dir") === "'dist dir'");
+ * assert(shellQuote("--out=bin") === "--out=bin");
+ * assert(shellQuote("dist dir") === "'dist dir'");
  * ```
  */
 export function shellQuote(word: string): string {

@@ -43,8 +43,9 @@ export function bundlePath(dir: string, name: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { bundleArgs } from "./bundle.ts";
- * console.assert(bundleArgs({ name: "gobuilder", entry: "main.ts" }, "/tmp/b/gobuilder/main.js")
+ * assert(bundleArgs({ name: "gobuilder", entry: "main.ts" }, "/tmp/b/gobuilder/main.js")
  *   .join(" ") ===
  *   "bundle --quiet --check --platform deno --packages bundle " +
  *     "--output /tmp/b/gobuilder/main.js main.ts");

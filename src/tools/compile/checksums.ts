@@ -17,9 +17,10 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sha256sums } from "./checksums.ts";
  * const text = sha256sums([{ path: "b.zip", sha256: "bb" }, { path: "a/x", sha256: "aa" }]);
- * console.assert(text === "aa  a/x\nbb  b.zip\n");
+ * assert(text === "aa  a/x\nbb  b.zip\n");
  * ```
  */
 export function sha256sums(files: readonly { path: string; sha256: string }[]): string {

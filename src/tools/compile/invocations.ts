@@ -59,6 +59,7 @@ export interface Invocation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compileInvocations } from "./invocations.ts";
  * import { findTarget } from "./targets.ts";
  * const [inv] = compileInvocations({
@@ -67,8 +68,8 @@ export interface Invocation {
  *   targets: [findTarget("linux_arm64")!],
  *   permissions: ["run=go", "read=."],
  * });
- * console.assert(inv.args.includes("--allow-run=go") && inv.args.includes("--allow-read=/tmp,/etc/group,."));
- * console.assert(inv.args.at(-1) === "main.ts" && !inv.args.includes("--allow-sys"));
+ * assert(inv.args.includes("--allow-run=go") && inv.args.includes("--allow-read=/tmp,/etc/group,."));
+ * assert(inv.args.at(-1) === "main.ts" && !inv.args.includes("--allow-sys"));
  * ```
  */
 export function compileInvocations(options: CompileOptions): Invocation[] {

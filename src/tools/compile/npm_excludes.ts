@@ -27,9 +27,10 @@ const SOURCES: Record<string, string> = { "@grpc/grpc-js": "src" };
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { npmExcludes } from "./npm_excludes.ts";
  * const lock = { npm: { "@types/node@26.6.6": {}, "@grpc/grpc-js@1.14.7": {}, "long@5.3.2": {} } };
- * console.assert(npmExcludes(lock, "/c/npm").join(" ") ===
+ * assert(npmExcludes(lock, "/c/npm").join(" ") ===
  *   "/c/npm/registry.npmjs.org/@types/node/26.6.6 /c/npm/registry.npmjs.org/@grpc/grpc-js/1.14.7/src");
  * ```
  */

@@ -43,9 +43,10 @@ function specProblem(spec: string, name: string, scope: string | undefined): str
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { permissionFlags } from "./permissions.ts";
  * const flags = permissionFlags(["env", "net=127.0.0.1"], "--allow");
- * console.assert(flags.join(" ") === "--allow-env --allow-net=127.0.0.1");
+ * assert(flags.join(" ") === "--allow-env --allow-net=127.0.0.1");
  * ```
  */
 export function permissionFlags(specs: readonly string[], from: string): string[] {

@@ -18,9 +18,10 @@ const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { defaultPluginName } from "./project.ts";
- * console.assert(defaultPluginName("@local/waypoint-plugin-gobuilder", "/x") === "gobuilder");
- * console.assert(defaultPluginName(undefined, "/src/waypoint-plugin-k8s") === "k8s");
+ * assert(defaultPluginName("@local/waypoint-plugin-gobuilder", "/x") === "gobuilder");
+ * assert(defaultPluginName(undefined, "/src/waypoint-plugin-k8s") === "k8s");
  * ```
  */
 export function defaultPluginName(configName: string | undefined, dir: string): string {

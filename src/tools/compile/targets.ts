@@ -43,10 +43,11 @@ export const TARGETS: readonly Target[] = [
  *
  * @example Both spellings
  * ```ts
+ * import assert from "node:assert";
  * import { findTarget } from "./targets.ts";
- * console.assert(findTarget("darwin_arm64")?.triple === "aarch64-apple-darwin");
- * console.assert(findTarget("x86_64-pc-windows-msvc")?.goName === "windows_amd64");
- * console.assert(findTarget("x86") === undefined);
+ * assert(findTarget("darwin_arm64")?.triple === "aarch64-apple-darwin");
+ * assert(findTarget("x86_64-pc-windows-msvc")?.goName === "windows_amd64");
+ * assert(findTarget("x86") === undefined);
  * ```
  */
 export function findTarget(name: string): Target | undefined {

@@ -143,11 +143,12 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { zip, zipEntries } from "./zip.ts";
  * const data = new TextEncoder().encode("#!/bin/sh\necho hi\n".repeat(10));
  * const bytes = zip([{ name: "hi", data, mode: 0o755 }]);
  * const [e] = zipEntries(bytes);
- * console.assert(e.name === "hi" && e.size === data.length && e.mode === 0o755);
+ * assert(e.name === "hi" && e.size === data.length && e.mode === 0o755);
  * ```
  */
 export function zip(entries: readonly ZipEntry[]): Uint8Array {

@@ -59,12 +59,13 @@ function launcherArgs(o: LauncherOptions): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { launcherScript } from "./launcher.ts";
  * const sh = launcherScript({
  *   deno: "/usr/bin/deno", permissions: ["--allow-env"], config: "/p/deno.json",
  *   entry: "/p/main.ts", name: "x",
  * });
- * console.assert(sh.endsWith(
+ * assert(sh.endsWith(
  *   "--heap-growing-percent=30 --allow-env --config /p/deno.json /p/main.ts \"$@\"\n",
  * ));
  * ```

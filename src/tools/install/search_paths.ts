@@ -57,13 +57,14 @@ export function goHomeDir(host: HostInfo): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { xdgConfigHome } from "./search_paths.ts";
  * const env = (vars: Record<string, string>) => (k: string) => vars[k];
- * console.assert(xdgConfigHome({ os: "linux", env: env({ HOME: "/h" }) }) === "/h/.config");
- * console.assert(
+ * assert(xdgConfigHome({ os: "linux", env: env({ HOME: "/h" }) }) === "/h/.config");
+ * assert(
  *   xdgConfigHome({ os: "darwin", env: env({ HOME: "/Users/a" }) }) === "/Users/a/Library/Preferences",
  * );
- * console.assert(
+ * assert(
  *   xdgConfigHome({ os: "linux", env: env({ HOME: "/h", XDG_CONFIG_HOME: "~/cfg" }) }) === "/h/cfg",
  * );
  * ```
@@ -101,10 +102,11 @@ export function userPluginDir(host: HostInfo): string {
  *
  * @example On Linux
  * ```ts
+ * import assert from "node:assert";
  * import { waypointSearchPaths } from "./search_paths.ts";
  * const env = (k: string) => ({ HOME: "/home/ada" } as Record<string, string>)[k];
  * const dirs = waypointSearchPaths("/src/app", { os: "linux", env }).map((p) => p.dir);
- * console.assert(dirs.join(" ") === "/src/app /src/app/.waypoint/plugins " +
+ * assert(dirs.join(" ") === "/src/app /src/app/.waypoint/plugins " +
  *   "/home/ada/.config/waypoint/plugins /home/ada/.config/waypoint/plugins");
  * ```
  */
