@@ -16,7 +16,7 @@
  */
 import { join } from "./support/path.ts";
 import { makeLauncher, REPO, runHost, tempDir } from "./support/host.ts";
-import { BUILD_AND_DEPLOY_ONLY } from "./support/lifecycle.ts";
+import { BUILD_AND_DEPLOY_ONLY, taskArgs } from "./support/lifecycle.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -157,23 +157,7 @@ async function scenarios(): Promise<Record<string, Json>> {
   out.push(
     await run(
       "task",
-      [
-        "task",
-        "-plugin",
-        localdeploy,
-        "-oci-url",
-        "docker.io/library/busybox:latest",
-        "-entrypoint",
-        "/bin/sh",
-        "-arg",
-        "-c",
-        "-arg",
-        "echo task says $GREETING; exit 3",
-        "-env",
-        "GREETING=hello",
-        "-ui",
-        "plain",
-      ],
+      taskArgs(localdeploy),
       b.dir,
       tmp,
     ),

@@ -17,6 +17,7 @@ import {
   lifecycle,
   project,
   type Report,
+  taskArgs,
   WITH_REGISTRY_AND_RELEASE,
 } from "./support/lifecycle.ts";
 
@@ -155,23 +156,7 @@ Deno.test("an on-demand runner task starts, is watched to its exit code, and sto
   const p = await project(BUILD_AND_DEPLOY_ONLY);
   const plugin = p.plugins[3].split("=")[1];
   const run = await runHost(
-    [
-      "task",
-      "-plugin",
-      plugin,
-      "-oci-url",
-      "docker.io/library/busybox:latest",
-      "-entrypoint",
-      "/bin/sh",
-      "-arg",
-      "-c",
-      "-arg",
-      "echo task says $GREETING; exit 3",
-      "-env",
-      "GREETING=hello",
-      "-ui",
-      "plain",
-    ],
+    taskArgs(plugin),
     { cwd: p.dir, env: { TMPDIR: p.tmp } },
   );
   const r = run.report;

@@ -128,3 +128,24 @@ export async function leavesNothingRunning(p: Project, f: () => Promise<void>): 
     assertEquals(left, [], "processes left running in the project");
   }
 }
+
+/** `wphost task` arguments for a task that prints an env var and exits 3, as Waypoint's ODR launches one. */
+export function taskArgs(plugin: string): string[] {
+  return [
+    "task",
+    "-plugin",
+    plugin,
+    "-oci-url",
+    "docker.io/library/busybox:latest",
+    "-entrypoint",
+    "/bin/sh",
+    "-arg",
+    "-c",
+    "-arg",
+    "echo task says $GREETING; exit 3",
+    "-env",
+    "GREETING=hello",
+    "-ui",
+    "plain",
+  ];
+}
