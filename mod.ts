@@ -79,7 +79,8 @@ export { defineResources } from "./src/components/resource_manager.ts";
 export { config } from "./src/config/schema.ts";
 export { Code, ConfigError, PluginError } from "./src/errors.ts";
 export { deploymentEnv } from "./src/components/deployment_env.ts";
-export { protoFile } from "./src/proto/runtime.ts";
+export { messageType } from "./src/proto/runtime.ts";
+export { protoFile } from "./src/proto/descriptor.ts";
 export { createLogger } from "./src/logger.ts";
 
 // What serve() and the define* functions take and make.
@@ -176,12 +177,18 @@ export type { LogFields, Logger, LoggerOptions, LogLevel } from "./src/logger.ts
 
 // Typed protobuf messages (what `deno task proto` generates code against).
 export type {
+  Decoder,
+  Encoder,
+  FieldRow,
   JsonValue,
   MessageInit,
   MessageType,
-  ProtoFile,
-  ProtoJson,
+  ProtoReader,
+  ProtoWriter,
+  WireHelpers,
 } from "./src/proto/runtime.ts";
+export type { ProtoFile, ProtoJson } from "./src/proto/descriptor.ts";
+export type { TypeRef } from "./src/proto/wire_io.ts";
 
 // For embedders and tests: the serving core without the process side (no cookie check, no
 // environment, no stdout guard, no signal handlers, no handshake line, no exit).

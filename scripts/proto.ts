@@ -36,6 +36,13 @@ const REPO_PROTO_MODULES: readonly ProtoModule[] = [
     runtimeImport: "../../proto/runtime.ts",
     includeDirs: ["proto"],
   })),
+  // Every field kind, for the codec tests.
+  {
+    inputs: ["tests/fixtures/proto/kinds.proto"],
+    out: "tests/fixtures/proto/gen/kinds.ts",
+    runtimeImport: "../../../../mod.ts",
+    includeDirs: [],
+  },
   ...["localdeploy", "gobuilder"].map((example) => ({
     inputs: [`examples/${example}/output.proto`],
     out: `examples/${example}/gen/output.ts`,

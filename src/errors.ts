@@ -58,7 +58,7 @@ export class PluginError extends Error {
   /**
    * Turns anything thrown into a PluginError, keeping its message. It never
    * throws itself, whatever it is given (an object without a prototype, a
-   * getter that throws …): the caller is answering an RPC with the result.
+   * getter that throws ...): the caller is answering an RPC with the result.
    */
   static from(err: unknown): PluginError {
     try {

@@ -113,6 +113,8 @@ Deno.test("compile bundles first: every target embeds the bundle, flags baked, p
   const bundle = await Deno.readFile(
     await writeBundle({ name: "gobuilder", entry, config: "deno.json" }, join(s.dir, "b")),
   );
+  // ASCII only: V8 keeps a script with one non-ASCII character as a two-byte string.
+  assertEquals(bundle.findIndex((b) => b > 0x7f), -1, "the bundle holds a non-ASCII byte");
   for (const t of TARGETS) {
     const file = join(
       s.bin,

@@ -163,8 +163,11 @@ Deno.test("without a Waypoint project, or with --global, install goes to ~/.conf
   await Deno.remove(f.root, { recursive: true });
 });
 
-Deno.test("install --dev writes a launcher that runs the source with the baked permissions", async () => {
-  const f = await fixture();
+/** The DENO_DIR the tests share (the launchers run with a fixture's HOME). */
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "", ".cache", "deno");
+
+/** A plugin project whose entry reports what it runs with. */
+async function reportingPlugin(f: Fixture): Promise<void> {
   await Deno.writeTextFile(
     join(f.plugin, "deno.json"),
     JSON.stringify({
@@ -189,11 +192,99 @@ try {
 } catch (e) {
   prompted = (e as Error).name;
 }
-console.log(JSON.stringify({ hello, perms, args: Deno.args, cwd: Deno.cwd(), prompted }));
+const main = import.meta.url;
+console.log(JSON.stringify({ hello, perms, args: Deno.args, cwd: Deno.cwd(), prompted, main }));
 `,
   );
+}
+
+/** Runs a launcher as Waypoint does: its path, from the project folder, a clean environment. */
+async function runLauncher(launcher: string, f: Fixture, args: string[] = []) {
+  const ran = await new Deno.Command(launcher, {
+    args,
+    cwd: f.app,
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "", HOME: f.home, DENO_DIR, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: ran.code, stdout: dec.decode(ran.stdout), stderr: dec.decode(ran.stderr) };
+}
+
+Deno.test("install --dev: the launcher runs a bundle of the source, rebuilt when a source changes", async () => {
+  const f = await fixture();
+  await reportingPlugin(f);
+  const env = { HOME: f.home, DENO_DIR };
+  const r = await install(["--dev", "--entry", "src/plugin.ts", "--project", f.app], f.plugin, env);
+  assertEquals(r.code, 0, r.stderr);
+  const launcher = join(f.app, ".waypoint", "plugins", "waypoint-plugin-demo");
+  assertEquals((await Deno.stat(launcher)).mode! & 0o777, 0o755);
+  const cache = join(f.home, ".cache", "waypoint-plugin", "dev");
+  const [dir] = [...Deno.readDirSync(cache)].map((e) => join(cache, e.name));
+  const bundle = join(dir, "demo", "main.js");
+  assertEquals(r.stdout.split("\n")[1], `  a launcher: ${Deno.execPath()} run … ${bundle}`);
+  assertStringIncludes(r.stdout, `bundled into ${bundle} in `);
+  const text = await Deno.readTextFile(launcher);
+  assertStringIncludes(
+    text,
+    `exec ${Deno.execPath()} run --quiet --no-prompt --no-config --no-lock --no-npm --no-remote --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read "--allow-write=/tmp${TMP}" --allow-net --allow-run=go ${bundle} "$@"\n`,
+  );
+
+  // Exactly the baked permissions, no prompt, arguments passed through, Waypoint's cwd.
+  const expected = {
+    hello: "hi",
+    perms: {
+      env: "granted",
+      read: "granted",
+      write: "prompt",
+      net: "granted",
+      run: "prompt",
+      sys: "prompt",
+      ffi: "prompt",
+    },
+    args: ["a b", "c"],
+    cwd: f.app,
+    prompted: "denied",
+    main: `file://${bundle}`,
+  };
+  const first = await runLauncher(launcher, f, ["a b", "c"]);
+  assertEquals([first.code, JSON.parse(first.stdout)], [0, expected], first.stderr);
+  const built = (await Deno.stat(bundle)).mtime!.getTime();
+
+  // An edit applies on the next run, from a new bundle; stdout holds only the plugin's own.
+  await new Promise((r) => setTimeout(r, 20));
+  await Deno.writeTextFile(join(f.plugin, "greeting.ts"), 'export const hello = "edited";\n');
+  const edited = await runLauncher(launcher, f, ["a b", "c"]);
+  assertEquals(
+    [edited.code, JSON.parse(edited.stdout)],
+    [0, { ...expected, hello: "edited" }],
+    edited.stderr,
+  );
+  assert((await Deno.stat(bundle)).mtime!.getTime() > built, "the bundle was not rebuilt");
+  const again = await runLauncher(launcher, f);
+  assertEquals(JSON.parse(again.stdout).hello, "edited");
+
+  // A source that does not bundle: the launcher runs the source, whose error the author reads.
+  await Deno.writeTextFile(join(f.plugin, "greeting.ts"), "export const hello = ;\n");
+  const broken = await runLauncher(launcher, f);
+  assertEquals(broken.stdout, "");
+  assert(broken.code !== 0);
+  assertStringIncludes(broken.stderr, "greeting.ts");
+  await Deno.writeTextFile(join(f.plugin, "greeting.ts"), 'export const hello = "fixed";\n');
+  const fixed = await runLauncher(launcher, f);
+  assertEquals([JSON.parse(fixed.stdout).hello, JSON.parse(fixed.stdout).main], [
+    "fixed",
+    `file://${bundle}`,
+  ]);
+  await Deno.remove(f.root, { recursive: true });
+});
+
+Deno.test("install --dev --no-bundle writes a launcher that runs the source with the baked permissions", async () => {
+  const f = await fixture();
+  await reportingPlugin(f);
   const r = await install(
-    ["--dev", "--entry", "src/plugin.ts", "--project", f.app],
+    ["--dev", "--no-bundle", "--entry", "src/plugin.ts", "--project", f.app],
     f.plugin,
     { HOME: f.home },
   );
@@ -209,44 +300,29 @@ exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--max-semi-space-size
     } ${join(f.plugin, "src", "plugin.ts")} "$@"
 `,
   );
-  assertEquals((await Deno.stat(launcher)).mode! & 0o777, 0o755);
   assertEquals(
     r.stdout.split("\n")[1],
     `  a launcher: ${Deno.execPath()} run … ${join(f.plugin, "src", "plugin.ts")}`,
   );
-
-  // Waypoint execs the path with no arguments from the project folder; run it like that,
-  // and once with arguments to see they pass through.
-  const ran = await new Deno.Command(launcher, {
-    args: ["a b", "c"],
-    cwd: f.app,
-    clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "", HOME: f.home },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertEquals(ran.code, 0, dec.decode(ran.stderr));
-  assertEquals(JSON.parse(dec.decode(ran.stdout)), {
-    hello: "hi",
-    perms: {
-      env: "granted",
-      read: "granted",
-      write: "prompt",
-      net: "granted",
-      run: "prompt",
-      sys: "prompt",
-      ffi: "prompt",
-    },
-    args: ["a b", "c"],
-    cwd: f.app,
-    prompted: "denied",
-  });
+  const ran = await runLauncher(launcher, f, ["a b", "c"]);
+  assertEquals(ran.code, 0, ran.stderr);
+  assertEquals(JSON.parse(ran.stdout).main, `file://${join(f.plugin, "src", "plugin.ts")}`);
 
   // --allow overrides deno.json; a deno.json-less project gets --no-config.
   await Deno.remove(join(f.plugin, "deno.json"));
   const r2 = await install(
-    ["--dev", "--name", "demo", "--entry", "src/plugin.ts", "--project", f.app, "--allow", "all"],
+    [
+      "--dev",
+      "--no-bundle",
+      "--name",
+      "demo",
+      "--entry",
+      "src/plugin.ts",
+      "--project",
+      f.app,
+      "--allow",
+      "all",
+    ],
     f.plugin,
     { HOME: f.home },
   );

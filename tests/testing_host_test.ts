@@ -233,7 +233,7 @@ Deno.test("a component without any config struct (a Go SDK plugin's) rejects att
   const dir = await tempDir("th-");
   await using plugin = await launchPlugin({ cwd: dir, command: [await goPluginBinary(), "-noop"] });
   const probe = await plugin.call("hashicorp.waypoint.sdk.Builder", "ConfigStruct");
-  assertEquals(probe.struct, null, "the Go noop builder has no config struct");
+  assertEquals(probe.struct, undefined, "the Go noop builder has no config struct");
   await plugin.configure("builder", {});
   await assertRejects(
     () => plugin.configure("builder", { foo: 1 }),

@@ -4,7 +4,8 @@
  * The end-to-end proof through the Go host is ill_formed_test.ts.
  */
 import type * as grpc from "@grpc/grpc-js";
-import protobuf from "protobufjs/light.js";
+import protobuf from "protobufjs/minimal.js";
+import { TerminalUI_Event } from "../src/gen/wire.ts";
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { Binary } from "../examples/gobuilder/gen/output.ts";
 import { codec, serveUnary, toStatus } from "../src/internal/grpc.ts";
@@ -43,7 +44,7 @@ Deno.test("every protobuf string is written as UTF-8 with lone surrogates as U+F
     const location = field1(Binary.encode({ location: s }), 1);
     assert(valid(location), `${what}: ${hex(location)}`);
     assertEquals(new TextDecoder().decode(location), s.toWellFormed(), what);
-    const event = codec("hashicorp.waypoint.sdk.TerminalUI.Event").serialize({
+    const event = codec(TerminalUI_Event).serialize({
       line: { msg: s, style: "" },
     });
     const msg = field1(new Uint8Array(event), 2);

@@ -7,8 +7,8 @@
 import * as grpc from "@grpc/grpc-js";
 import { join } from "node:path";
 import { Code } from "../errors.ts";
-import { file } from "../gen/wire.ts";
-import { CHANNEL_OPTIONS, codec } from "../internal/grpc.ts";
+import { ConnInfo, services } from "../gen/wire.ts";
+import { CHANNEL_OPTIONS, codec, DecodeFailure } from "../internal/grpc.ts";
 import { RpcError } from "./rpc_error.ts";
 
 /** A connection to a plugin's gRPC server. */
@@ -23,7 +23,7 @@ export class PluginClient {
   constructor(network: string, address: string) {
     const target = network === "unix" ? `unix://${address}` : address;
     this.#client = new grpc.Client(target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
-    const info = codec("plugin.ConnInfo");
+    const info = codec(ConnInfo);
     this.#broker = this.#client.makeBidiStreamRequest(
       "/plugin.GRPCBroker/StartStream",
       info.serialize,
@@ -34,7 +34,8 @@ export class PluginClient {
 
   /**
    * Calls a unary RPC by full service name and method, with a plain request
-   * object; the response is decoded with defaults (camelCase fields). An
+   * object; the response is decoded with defaults (camelCase fields), an
+   * unset message field absent. An
    * error status rejects with an {@linkcode RpcError}; aborting
    * `options.signal` cancels the call.
    */
@@ -44,11 +45,10 @@ export class PluginClient {
     request: unknown = {},
     options: { signal?: AbortSignal } = {},
   ): Promise<Record<string, unknown>> {
-    const m = file.root.lookupService(service).methods[method];
+    const m = services[service]?.[method];
     if (!m) throw new TypeError(`${service} has no method ${method}`);
-    m.resolve();
-    const req = codec(m.resolvedRequestType!.fullName.slice(1));
-    const type = file.root.lookupType(m.resolvedResponseType!.fullName);
+    const req = codec(m[0]);
+    const res = codec(m[1]);
     const rpc = `${service}/${method}`;
     const { signal } = options;
     return new Promise((resolve, reject) => {
@@ -60,12 +60,16 @@ export class PluginClient {
       const call = this.#client.makeUnaryRequest(
         `/${rpc}`,
         req.serialize,
-        (b: Buffer) => type.toObject(type.decode(b), { defaults: true, longs: Number }),
+        (b: Buffer) => {
+          const v = res.deserialize(b);
+          if (v instanceof DecodeFailure) throw v.toError();
+          return v;
+        },
         request,
         (err, value) => {
           signal?.removeEventListener("abort", onAbort);
           if (err) reject(new RpcError(rpc, err.code as Code, err.details || err.message));
-          else resolve(value ?? {});
+          else resolve((value ?? {}) as Record<string, unknown>);
         },
       );
       signal?.addEventListener("abort", onAbort, { once: true });

@@ -132,7 +132,7 @@ export interface ConfigFactory {
     shape: S,
     options?: O,
   ): Field<Opt<InferShape<S>, O>>;
-  /** A repeated block, e.g. several `port { … }` blocks; `[]` when absent. */
+  /** A repeated block, e.g. several `port { ... }` blocks; `[]` when absent. */
   blocks<S extends Shape>(shape: S, options?: FieldOptions<never>): Field<InferShape<S>[]>;
   /** The label of a block, e.g. `"web"` in `port "web" { … }` (only inside `block`/`blocks`). */
   label(options?: Pick<FieldOptions<string>, "hcl" | "doc">): Field<string>;
@@ -203,7 +203,7 @@ export const config: ConfigFactory = {
   ): Field<Opt<InferShape<S>, O>> {
     return field("block", options ?? {}, { shape });
   },
-  /** A repeated block, e.g. several `port { … }` blocks; `[]` when absent. */
+  /** A repeated block, e.g. several `port { ... }` blocks; `[]` when absent. */
   blocks<S extends Shape>(
     shape: S,
     options?: FieldOptions<never>,

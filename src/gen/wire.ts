@@ -2,13 +2,7 @@
 // @generated
 // deno-lint-ignore-file
 
-import { type MessageType, protoFile, type ProtoFile } from "../proto/runtime.ts";
-
-/** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"plugin":{"nested":{"ConnInfo":{"fields":{"service_id":{"type":"uint32","id":1},"network":{"type":"string","id":2},"address":{"type":"string","id":3},"knock":{"type":"Knock","id":4}},"nested":{"Knock":{"fields":{"knock":{"type":"bool","id":1},"ack":{"type":"bool","id":2},"error":{"type":"string","id":3}}}}},"GRPCBroker":{"methods":{"StartStream":{"requestType":"ConnInfo","requestStream":true,"responseType":"ConnInfo","responseStream":true}}},"Empty":{"fields":{}},"GRPCController":{"methods":{"Shutdown":{"requestType":"Empty","responseType":"Empty"}}},"StdioData":{"fields":{"channel":{"type":"Channel","id":1},"data":{"type":"bytes","id":2}},"nested":{"Channel":{"values":{"INVALID":0,"STDOUT":1,"STDERR":2}}}},"GRPCStdio":{"methods":{"StreamStdio":{"requestType":"google.protobuf.Empty","responseType":"StdioData","responseStream":true}}}}},"grpc":{"nested":{"health":{"nested":{"v1":{"nested":{"HealthCheckRequest":{"fields":{"service":{"type":"string","id":1}}},"HealthCheckResponse":{"fields":{"status":{"type":"ServingStatus","id":1}},"nested":{"ServingStatus":{"values":{"UNKNOWN":0,"SERVING":1,"NOT_SERVING":2,"SERVICE_UNKNOWN":3}}}},"Health":{"methods":{"Check":{"requestType":"HealthCheckRequest","responseType":"HealthCheckResponse"},"Watch":{"requestType":"HealthCheckRequest","responseType":"HealthCheckResponse","responseStream":true}}}}}}}}},"hashicorp":{"nested":{"waypoint":{"nested":{"sdk":{"nested":{"Args":{"fields":{},"nested":{"Source":{"fields":{"app":{"type":"string","id":1},"path":{"type":"string","id":2}}},"JobInfo":{"fields":{"local":{"type":"bool","id":1},"workspace":{"type":"string","id":2},"id":{"type":"string","id":3},"project":{"type":"string","id":4},"app":{"type":"string","id":5}}},"DeploymentConfig":{"fields":{"id":{"type":"string","id":1},"server_addr":{"type":"string","id":2},"server_tls":{"type":"bool","id":3},"server_tls_skip_verify":{"type":"bool","id":4},"entrypoint_invite_token":{"type":"string","id":5},"sequence":{"type":"uint32","id":6}}},"DataDir":{"fields":{},"nested":{"Project":{"fields":{"cache_dir":{"type":"string","id":2},"data_dir":{"type":"string","id":3}}},"App":{"fields":{"cache_dir":{"type":"string","id":2},"data_dir":{"type":"string","id":3}}},"Component":{"fields":{"cache_dir":{"type":"string","id":2},"data_dir":{"type":"string","id":3}}}}},"Logger":{"fields":{"name":{"type":"string","id":1}}},"TerminalUI":{"fields":{"stream_id":{"type":"uint32","id":1}}},"ReleaseTargets":{"fields":{"targets":{"rule":"repeated","type":"Target","id":1}},"nested":{"Target":{"fields":{"deployment":{"type":"opaqueany.Any","id":1},"percent":{"type":"uint32","id":2}}}}},"LabelSet":{"fields":{"labels":{"keyType":"string","type":"string","id":1}}},"ExecSessionInfo":{"fields":{"stream_id":{"type":"uint32","id":1},"args":{"rule":"repeated","type":"string","id":2},"is_tty":{"type":"bool","id":3},"initial_window":{"type":"WindowSize","id":4},"term_type":{"type":"string","id":5},"env":{"rule":"repeated","type":"string","id":6}}},"LogViewer":{"fields":{"stream_id":{"type":"uint32","id":1},"starting_at":{"type":"google.protobuf.Timestamp","id":2},"limit":{"type":"uint32","id":3}}},"TaskLaunchInfo":{"fields":{"oci_url":{"type":"string","id":1},"environment_variables":{"keyType":"string","type":"string","id":2},"arguments":{"rule":"repeated","type":"string","id":3},"entrypoint":{"rule":"repeated","type":"string","id":4}}}}},"FuncSpec":{"fields":{"name":{"type":"string","id":1},"args":{"rule":"repeated","type":"Value","id":2},"result":{"rule":"repeated","type":"Value","id":3}},"nested":{"Value":{"oneofs":{"value":{"oneof":["proto_any","bool","int","uint","string"]}},"fields":{"name":{"type":"string","id":1},"type":{"type":"string","id":2},"primitive_type":{"type":"PrimitiveType","id":4},"proto_any":{"type":"opaqueany.Any","id":3},"bool":{"type":"bool","id":5},"int":{"type":"int64","id":6},"uint":{"type":"uint64","id":7},"string":{"type":"string","id":8}},"nested":{"PrimitiveType":{"values":{"INVALID":0,"BOOL":1,"INT":2,"INT8":3,"INT16":4,"INT32":5,"INT64":6,"UINT":7,"UINT8":8,"UINT16":9,"UINT32":10,"UINT64":11,"STRING":24}}}},"Args":{"fields":{"args":{"rule":"repeated","type":"Value","id":1}}}}},"Config":{"fields":{},"nested":{"ConfigureRequest":{"fields":{"json":{"type":"bytes","id":1}}},"StructResp":{"fields":{"struct":{"type":"protostructure.Struct","id":1}}},"FieldDocumentation":{"fields":{"name":{"type":"string","id":1},"synopsis":{"type":"string","id":2},"summary":{"type":"string","id":3},"optional":{"type":"bool","id":4},"env_var":{"type":"string","id":5},"type":{"type":"string","id":6},"default":{"type":"string","id":7},"category":{"type":"bool","id":8},"sub_fields":{"rule":"repeated","type":"FieldDocumentation","id":9}}},"MapperDocumentation":{"fields":{"input":{"type":"string","id":1},"output":{"type":"string","id":2},"description":{"type":"string","id":3}}},"Documentation":{"fields":{"description":{"type":"string","id":1},"example":{"type":"string","id":2},"input":{"type":"string","id":3},"output":{"type":"string","id":4},"fields":{"keyType":"string","type":"FieldDocumentation","id":5},"mappers":{"rule":"repeated","type":"MapperDocumentation","id":6},"template_fields":{"keyType":"string","type":"FieldDocumentation","id":7},"request_fields":{"keyType":"string","type":"FieldDocumentation","id":8}}}}},"ImplementsResp":{"fields":{"implements":{"type":"bool","id":1}}},"Auth":{"fields":{},"nested":{"AuthResponse":{"fields":{"authenticated":{"type":"bool","id":1}}}}},"Generation":{"fields":{},"nested":{"Resp":{"fields":{"id":{"type":"bytes","id":1}}}}},"WindowSize":{"fields":{"height":{"type":"uint32","id":1},"width":{"type":"uint32","id":2}}},"ExecResult":{"fields":{"exit_code":{"type":"int32","id":1}}},"Framework":{"fields":{},"nested":{"ResourceState":{"fields":{"name":{"type":"string","id":1},"raw":{"type":"opaqueany.Any","id":2},"json":{"type":"string","id":3}}},"ResourceManagerState":{"fields":{"resources":{"rule":"repeated","type":"ResourceState","id":1},"create_order":{"rule":"repeated","type":"string","id":2}}}}},"Ref":{"fields":{},"nested":{"DeclaredResource":{"fields":{"name":{"type":"string","id":1}}}}},"ResourceCategoryDisplayHint":{"values":{"UNKNOWN":0,"OTHER":1,"INSTANCE":2,"INSTANCE_MANAGER":3,"ROUTER":4,"POLICY":5,"CONFIG":6,"FUNCTION":7,"STORAGE":8}},"DeclaredResource":{"fields":{"name":{"type":"string","id":1},"platform":{"type":"string","id":2},"state":{"type":"opaqueany.Any","id":3},"state_json":{"type":"string","id":4},"category_display_hint":{"type":"ResourceCategoryDisplayHint","id":5},"type":{"type":"string","id":6}}},"DeclaredResources":{"fields":{"resources":{"rule":"repeated","type":"DeclaredResource","id":1}}},"DestroyedResource":{"fields":{"name":{"type":"string","id":1},"type":{"type":"string","id":2},"platform":{"type":"string","id":3},"state":{"type":"opaqueany.Any","id":4},"state_json":{"type":"string","id":5}}},"DestroyedResources":{"fields":{"destroyed_resources":{"rule":"repeated","type":"DestroyedResource","id":1}}},"StatusReport":{"fields":{"resources":{"rule":"repeated","type":"Resource","id":1},"health":{"type":"Health","id":2},"health_message":{"type":"string","id":3},"generated_time":{"type":"google.protobuf.Timestamp","id":4},"external":{"type":"bool","id":5}},"nested":{"Health":{"values":{"UNKNOWN":0,"ALIVE":1,"READY":2,"DOWN":3,"PARTIAL":4,"MISSING":5}},"Resource":{"fields":{"name":{"type":"string","id":1},"health":{"type":"Health","id":2},"health_message":{"type":"string","id":3},"id":{"type":"string","id":4},"declared_resource":{"type":"Ref.DeclaredResource","id":5},"parent_resource_id":{"type":"string","id":6},"platform":{"type":"string","id":7},"type":{"type":"string","id":8},"platform_url":{"type":"string","id":9},"category_display_hint":{"type":"ResourceCategoryDisplayHint","id":10},"created_time":{"type":"google.protobuf.Timestamp","id":11},"state_json":{"type":"string","id":12}}}}},"Build":{"fields":{},"nested":{"Resp":{"fields":{"result":{"type":"opaqueany.Any","id":1},"labels":{"keyType":"string","type":"string","id":2},"template_data":{"type":"bytes","id":3},"result_json":{"type":"string","id":4}}}}},"Push":{"fields":{},"nested":{"Resp":{"fields":{"result":{"type":"opaqueany.Any","id":1},"template_data":{"type":"bytes","id":2},"result_json":{"type":"string","id":3}}}}},"Access":{"fields":{},"nested":{"Resp":{"fields":{"result":{"type":"opaqueany.Any","id":1}}}}},"Deploy":{"fields":{"url":{"type":"string","id":1}},"nested":{"Resp":{"fields":{"result":{"type":"opaqueany.Any","id":1},"template_data":{"type":"bytes","id":2},"deployment":{"type":"Deploy","id":3},"declared_resources":{"type":"DeclaredResources","id":4},"result_json":{"type":"string","id":5}}}}},"DefaultReleaser":{"fields":{},"nested":{"Resp":{"fields":{"stream_id":{"type":"uint32","id":1}}}}},"Release":{"fields":{"url":{"type":"string","id":1}},"nested":{"Resp":{"fields":{"result":{"type":"opaqueany.Any","id":1},"release":{"type":"Release","id":2},"template_data":{"type":"bytes","id":3},"declared_resources":{"type":"DeclaredResources","id":4}}}}},"Destroy":{"fields":{},"nested":{"Resp":{"fields":{"declared_resources":{"type":"DeclaredResources","id":1},"destroyed_resources":{"type":"DestroyedResources","id":2}}}}},"TaskLaunch":{"fields":{},"nested":{"Resp":{"fields":{"result":{"type":"opaqueany.Any","id":1},"result_json":{"type":"string","id":2}}}}},"TaskWatch":{"fields":{},"nested":{"Resp":{"fields":{"exit_code":{"type":"int32","id":1}}}}},"ConfigSource":{"fields":{},"nested":{"Value":{"oneofs":{"result":{"oneof":["error","value","json"]}},"fields":{"name":{"type":"string","id":1},"error":{"type":"google.rpc.Status","id":2},"value":{"type":"string","id":3},"json":{"type":"bytes","id":4}}},"ReadResponse":{"fields":{"values":{"rule":"repeated","type":"Value","id":1}}}}},"Map":{"fields":{},"nested":{"Request":{"fields":{"args":{"type":"FuncSpec.Args","id":1},"result":{"type":"string","id":2}}},"Response":{"fields":{"result":{"type":"opaqueany.Any","id":1}}},"ListResponse":{"fields":{"funcs":{"rule":"repeated","type":"FuncSpec","id":1}}}}},"ExecSession":{"fields":{},"nested":{"OutputRequest":{"fields":{"data":{"type":"bytes","id":1},"stderr":{"type":"bool","id":2}}},"InputRequest":{"oneofs":{"input":{"oneof":["data","window_size","input_closed"]}},"fields":{"data":{"type":"bytes","id":1},"window_size":{"type":"WindowSize","id":2},"input_closed":{"type":"bool","id":3}}}}},"Logs":{"fields":{},"nested":{"Resp":{"fields":{"stream_id":{"type":"uint32","id":1}}},"Event":{"fields":{"partition":{"type":"string","id":1},"timestamp":{"type":"google.protobuf.Timestamp","id":2},"contents":{"type":"string","id":3}}},"NextBatchResp":{"fields":{"events":{"rule":"repeated","type":"Event","id":1}}}}},"TerminalUI":{"fields":{},"nested":{"IsInteractiveResponse":{"fields":{"interactive":{"type":"bool","id":1}}},"OutputRequest":{"fields":{"lines":{"rule":"repeated","type":"string","id":1}}},"Event":{"oneofs":{"event":{"oneof":["line","status","named_values","raw","table","step_group","step","input"]}},"fields":{"line":{"type":"Line","id":1},"status":{"type":"Status","id":2},"named_values":{"type":"NamedValues","id":3},"raw":{"type":"Raw","id":4},"table":{"type":"Table","id":5},"step_group":{"type":"StepGroup","id":6},"step":{"type":"Step","id":7},"input":{"type":"Input","id":8}},"nested":{"Line":{"fields":{"msg":{"type":"string","id":1},"style":{"type":"string","id":2}}},"Status":{"fields":{"status":{"type":"string","id":1},"msg":{"type":"string","id":2},"step":{"type":"bool","id":3}}},"NamedValue":{"fields":{"name":{"type":"string","id":1},"value":{"type":"string","id":2}}},"NamedValues":{"fields":{"values":{"rule":"repeated","type":"NamedValue","id":1}}},"Raw":{"fields":{"data":{"type":"bytes","id":1},"stderr":{"type":"bool","id":2}}},"TableEntry":{"fields":{"value":{"type":"string","id":1},"color":{"type":"string","id":2}}},"TableRow":{"fields":{"entries":{"rule":"repeated","type":"TableEntry","id":1}}},"Table":{"fields":{"headers":{"rule":"repeated","type":"string","id":1},"rows":{"rule":"repeated","type":"TableRow","id":2}}},"StepGroup":{"fields":{"close":{"type":"bool","id":1},"id":{"type":"int32","id":2}}},"Step":{"fields":{"id":{"type":"int32","id":1},"close":{"type":"bool","id":2},"msg":{"type":"string","id":3},"status":{"type":"string","id":4},"output":{"type":"bytes","id":5},"step_group":{"type":"int32","id":6}}},"Input":{"fields":{"prompt":{"type":"string","id":1},"style":{"type":"string","id":2},"secret":{"type":"bool","id":3}}},"InputResp":{"fields":{"input":{"type":"string","id":1},"error":{"type":"google.rpc.Status","id":2}}}}},"Response":{"oneofs":{"event":{"oneof":["input"]}},"fields":{"input":{"type":"Event.InputResp","id":1}}}}},"Mapper":{"methods":{"ListMappers":{"requestType":"google.protobuf.Empty","responseType":"Map.ListResponse"},"Map":{"requestType":"Map.Request","responseType":"Map.Response"}}},"Builder":{"methods":{"IsAuthenticator":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"Auth":{"requestType":"FuncSpec.Args","responseType":"Auth.AuthResponse"},"AuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ValidateAuth":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"ValidateAuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ConfigStruct":{"requestType":"google.protobuf.Empty","responseType":"Config.StructResp"},"Configure":{"requestType":"Config.ConfigureRequest","responseType":"google.protobuf.Empty"},"Documentation":{"requestType":"google.protobuf.Empty","responseType":"Config.Documentation"},"BuildSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Build":{"requestType":"FuncSpec.Args","responseType":"Build.Resp"},"BuildSpecODR":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"BuildODR":{"requestType":"FuncSpec.Args","responseType":"Build.Resp"}}},"Registry":{"methods":{"IsAuthenticator":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"Auth":{"requestType":"FuncSpec.Args","responseType":"Auth.AuthResponse"},"AuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ValidateAuth":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"ValidateAuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ConfigStruct":{"requestType":"google.protobuf.Empty","responseType":"Config.StructResp"},"Configure":{"requestType":"Config.ConfigureRequest","responseType":"google.protobuf.Empty"},"Documentation":{"requestType":"google.protobuf.Empty","responseType":"Config.Documentation"},"PushSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Push":{"requestType":"FuncSpec.Args","responseType":"Push.Resp"},"AccessSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Access":{"requestType":"FuncSpec.Args","responseType":"Access.Resp"}}},"Platform":{"methods":{"IsAuthenticator":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"Auth":{"requestType":"FuncSpec.Args","responseType":"Auth.AuthResponse"},"AuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ValidateAuth":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"ValidateAuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ConfigStruct":{"requestType":"google.protobuf.Empty","responseType":"Config.StructResp"},"Configure":{"requestType":"Config.ConfigureRequest","responseType":"google.protobuf.Empty"},"Documentation":{"requestType":"google.protobuf.Empty","responseType":"Config.Documentation"},"DeploySpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Deploy":{"requestType":"FuncSpec.Args","responseType":"Deploy.Resp"},"DefaultReleaserSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"DefaultReleaser":{"requestType":"FuncSpec.Args","responseType":"DefaultReleaser.Resp"},"IsDestroyer":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"DestroySpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Destroy":{"requestType":"FuncSpec.Args","responseType":"Destroy.Resp"},"IsWorkspaceDestroyer":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"DestroyWorkspaceSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"DestroyWorkspace":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"IsExecer":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"ExecSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Exec":{"requestType":"FuncSpec.Args","responseType":"ExecResult"},"IsLogPlatform":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"LogsSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Logs":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"IsGeneration":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"GenerationSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Generation":{"requestType":"FuncSpec.Args","responseType":"Generation.Resp"},"IsStatus":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"StatusSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Status":{"requestType":"FuncSpec.Args","responseType":"StatusReport"}}},"ReleaseManager":{"methods":{"IsAuthenticator":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"Auth":{"requestType":"FuncSpec.Args","responseType":"Auth.AuthResponse"},"AuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ValidateAuth":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"ValidateAuthSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"ConfigStruct":{"requestType":"google.protobuf.Empty","responseType":"Config.StructResp"},"Configure":{"requestType":"Config.ConfigureRequest","responseType":"google.protobuf.Empty"},"Documentation":{"requestType":"google.protobuf.Empty","responseType":"Config.Documentation"},"IsDestroyer":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"DestroySpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Destroy":{"requestType":"FuncSpec.Args","responseType":"Destroy.Resp"},"IsWorkspaceDestroyer":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"DestroyWorkspaceSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"DestroyWorkspace":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"ReleaseSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Release":{"requestType":"FuncSpec.Args","responseType":"Release.Resp"},"IsStatus":{"requestType":"google.protobuf.Empty","responseType":"ImplementsResp"},"StatusSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Status":{"requestType":"FuncSpec.Args","responseType":"StatusReport"}}},"ConfigSourcer":{"methods":{"ConfigStruct":{"requestType":"google.protobuf.Empty","responseType":"Config.StructResp"},"Configure":{"requestType":"Config.ConfigureRequest","responseType":"google.protobuf.Empty"},"Documentation":{"requestType":"google.protobuf.Empty","responseType":"Config.Documentation"},"ReadSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Read":{"requestType":"FuncSpec.Args","responseType":"ConfigSource.ReadResponse"},"StopSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"Stop":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"}}},"TaskLauncher":{"methods":{"ConfigStruct":{"requestType":"google.protobuf.Empty","responseType":"Config.StructResp"},"Configure":{"requestType":"Config.ConfigureRequest","responseType":"google.protobuf.Empty"},"Documentation":{"requestType":"google.protobuf.Empty","responseType":"Config.Documentation"},"StartSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"StartTask":{"requestType":"FuncSpec.Args","responseType":"TaskLaunch.Resp"},"StopSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"StopTask":{"requestType":"FuncSpec.Args","responseType":"google.protobuf.Empty"},"WatchSpec":{"requestType":"google.protobuf.Empty","responseType":"FuncSpec"},"WatchTask":{"requestType":"FuncSpec.Args","responseType":"TaskWatch.Resp"}}},"TerminalUIService":{"methods":{"Output":{"requestType":"TerminalUI.OutputRequest","responseType":"google.protobuf.Empty"},"Events":{"requestType":"TerminalUI.Event","requestStream":true,"responseType":"TerminalUI.Response","responseStream":true},"IsInteractive":{"requestType":"google.protobuf.Empty","responseType":"TerminalUI.IsInteractiveResponse"}}},"LogViewer":{"methods":{"NextLogBatch":{"requestType":"Logs.NextBatchResp","requestStream":true,"responseType":"google.protobuf.Empty"}}},"ExecSessionService":{"methods":{"Output":{"requestType":"ExecSession.OutputRequest","responseType":"google.protobuf.Empty"},"Input":{"requestType":"google.protobuf.Empty","responseType":"ExecSession.InputRequest","responseStream":true}}}}}}}}},"google":{"nested":{"protobuf":{"nested":{"Empty":{"fields":{}},"Timestamp":{"fields":{"seconds":{"type":"int64","id":1},"nanos":{"type":"int32","id":2}}},"Any":{"fields":{"type_url":{"type":"string","id":1},"value":{"type":"bytes","id":2}}}}},"rpc":{"nested":{"Status":{"fields":{"code":{"type":"int32","id":1},"message":{"type":"string","id":2},"details":{"rule":"repeated","type":"google.protobuf.Any","id":3}}}}}}},"opaqueany":{"nested":{"Any":{"fields":{"type_url":{"type":"string","id":1},"value":{"type":"bytes","id":2}}}}},"protostructure":{"nested":{"Struct":{"fields":{"fields":{"rule":"repeated","type":"Field","id":1}},"nested":{"Field":{"fields":{"Name":{"type":"string","id":1},"PkgPath":{"type":"string","id":2},"Tag":{"type":"string","id":3},"type":{"type":"Type","id":4}}}}},"Type":{"oneofs":{"type":{"oneof":["primitive","container","struct"]}},"fields":{"primitive":{"type":"Primitive","id":1},"container":{"type":"Container","id":2},"struct":{"type":"Struct","id":3}}},"Primitive":{"fields":{"kind":{"type":"uint32","id":1}}},"Container":{"fields":{"kind":{"type":"uint32","id":1},"elem":{"type":"Type","id":2},"key":{"type":"Type","id":3},"count":{"type":"int32","id":4}}}}}}});
-
-/** Each service's methods: request type, response type, client streaming, server streaming. */
-export const services: Record<string, Record<string, [string, string, boolean, boolean]>> = {"plugin.GRPCBroker":{"StartStream":["plugin.ConnInfo","plugin.ConnInfo",true,true]},"plugin.GRPCController":{"Shutdown":["plugin.Empty","plugin.Empty",false,false]},"plugin.GRPCStdio":{"StreamStdio":["google.protobuf.Empty","plugin.StdioData",false,true]},"grpc.health.v1.Health":{"Check":["grpc.health.v1.HealthCheckRequest","grpc.health.v1.HealthCheckResponse",false,false],"Watch":["grpc.health.v1.HealthCheckRequest","grpc.health.v1.HealthCheckResponse",false,true]},"hashicorp.waypoint.sdk.Mapper":{"ListMappers":["google.protobuf.Empty","hashicorp.waypoint.sdk.Map.ListResponse",false,false],"Map":["hashicorp.waypoint.sdk.Map.Request","hashicorp.waypoint.sdk.Map.Response",false,false]},"hashicorp.waypoint.sdk.Builder":{"IsAuthenticator":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"Auth":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Auth.AuthResponse",false,false],"AuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ValidateAuth":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"ValidateAuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ConfigStruct":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.StructResp",false,false],"Configure":["hashicorp.waypoint.sdk.Config.ConfigureRequest","google.protobuf.Empty",false,false],"Documentation":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.Documentation",false,false],"BuildSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Build":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Build.Resp",false,false],"BuildSpecODR":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"BuildODR":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Build.Resp",false,false]},"hashicorp.waypoint.sdk.Registry":{"IsAuthenticator":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"Auth":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Auth.AuthResponse",false,false],"AuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ValidateAuth":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"ValidateAuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ConfigStruct":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.StructResp",false,false],"Configure":["hashicorp.waypoint.sdk.Config.ConfigureRequest","google.protobuf.Empty",false,false],"Documentation":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.Documentation",false,false],"PushSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Push":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Push.Resp",false,false],"AccessSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Access":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Access.Resp",false,false]},"hashicorp.waypoint.sdk.Platform":{"IsAuthenticator":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"Auth":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Auth.AuthResponse",false,false],"AuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ValidateAuth":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"ValidateAuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ConfigStruct":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.StructResp",false,false],"Configure":["hashicorp.waypoint.sdk.Config.ConfigureRequest","google.protobuf.Empty",false,false],"Documentation":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.Documentation",false,false],"DeploySpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Deploy":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Deploy.Resp",false,false],"DefaultReleaserSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"DefaultReleaser":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.DefaultReleaser.Resp",false,false],"IsDestroyer":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"DestroySpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Destroy":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Destroy.Resp",false,false],"IsWorkspaceDestroyer":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"DestroyWorkspaceSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"DestroyWorkspace":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"IsExecer":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"ExecSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Exec":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.ExecResult",false,false],"IsLogPlatform":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"LogsSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Logs":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"IsGeneration":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"GenerationSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Generation":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Generation.Resp",false,false],"IsStatus":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"StatusSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Status":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.StatusReport",false,false]},"hashicorp.waypoint.sdk.ReleaseManager":{"IsAuthenticator":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"Auth":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Auth.AuthResponse",false,false],"AuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ValidateAuth":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"ValidateAuthSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"ConfigStruct":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.StructResp",false,false],"Configure":["hashicorp.waypoint.sdk.Config.ConfigureRequest","google.protobuf.Empty",false,false],"Documentation":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.Documentation",false,false],"IsDestroyer":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"DestroySpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Destroy":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Destroy.Resp",false,false],"IsWorkspaceDestroyer":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"DestroyWorkspaceSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"DestroyWorkspace":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"ReleaseSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Release":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.Release.Resp",false,false],"IsStatus":["google.protobuf.Empty","hashicorp.waypoint.sdk.ImplementsResp",false,false],"StatusSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Status":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.StatusReport",false,false]},"hashicorp.waypoint.sdk.ConfigSourcer":{"ConfigStruct":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.StructResp",false,false],"Configure":["hashicorp.waypoint.sdk.Config.ConfigureRequest","google.protobuf.Empty",false,false],"Documentation":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.Documentation",false,false],"ReadSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Read":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.ConfigSource.ReadResponse",false,false],"StopSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"Stop":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false]},"hashicorp.waypoint.sdk.TaskLauncher":{"ConfigStruct":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.StructResp",false,false],"Configure":["hashicorp.waypoint.sdk.Config.ConfigureRequest","google.protobuf.Empty",false,false],"Documentation":["google.protobuf.Empty","hashicorp.waypoint.sdk.Config.Documentation",false,false],"StartSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"StartTask":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.TaskLaunch.Resp",false,false],"StopSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"StopTask":["hashicorp.waypoint.sdk.FuncSpec.Args","google.protobuf.Empty",false,false],"WatchSpec":["google.protobuf.Empty","hashicorp.waypoint.sdk.FuncSpec",false,false],"WatchTask":["hashicorp.waypoint.sdk.FuncSpec.Args","hashicorp.waypoint.sdk.TaskWatch.Resp",false,false]},"hashicorp.waypoint.sdk.TerminalUIService":{"Output":["hashicorp.waypoint.sdk.TerminalUI.OutputRequest","google.protobuf.Empty",false,false],"Events":["hashicorp.waypoint.sdk.TerminalUI.Event","hashicorp.waypoint.sdk.TerminalUI.Response",true,true],"IsInteractive":["google.protobuf.Empty","hashicorp.waypoint.sdk.TerminalUI.IsInteractiveResponse",false,false]},"hashicorp.waypoint.sdk.LogViewer":{"NextLogBatch":["hashicorp.waypoint.sdk.Logs.NextBatchResp","google.protobuf.Empty",true,false]},"hashicorp.waypoint.sdk.ExecSessionService":{"Output":["hashicorp.waypoint.sdk.ExecSession.OutputRequest","google.protobuf.Empty",false,false],"Input":["google.protobuf.Empty","hashicorp.waypoint.sdk.ExecSession.InputRequest",false,true]}};
+import { type MessageType, messageType } from "../proto/runtime.ts";
 
 /** Enum `plugin.StdioData.Channel`. */
 export const StdioData_Channel = {
@@ -87,7 +81,30 @@ export interface ConnInfo {
   knock?: ConnInfo_Knock;
 }
 /** The type of `plugin.ConnInfo` messages. */
-export const ConnInfo: MessageType<ConnInfo> = file.message<ConnInfo>("plugin.ConnInfo");
+export const ConnInfo: MessageType<ConnInfo> = messageType<ConnInfo>(
+  "plugin.ConnInfo",
+  () => [[1, "serviceId", 13, 0, 0, "service_id"], [2, "network", 9], [3, "address", 9], [4, "knock", 11, ConnInfo_Knock]],
+  (m, w, $) => {
+    if (m.serviceId) w.uint32(8).uint32(m.serviceId);
+    if (m.network) w.uint32(18).string(m.network);
+    if (m.address) w.uint32(26).string(m.address);
+    if (m.knock != null) $.msg(w, 34, m.knock, ConnInfo_Knock);
+  },
+  (r, end, $, into) => {
+    const m: ConnInfo = into ?? { serviceId: 0, network: "", address: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.serviceId = r.uint32(); break;
+        case 18: m.network = r.string(); break;
+        case 26: m.address = r.string(); break;
+        case 34: m.knock = $.sub(r, ConnInfo_Knock, m.knock); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `plugin.ConnInfo.Knock`. */
 export interface ConnInfo_Knock {
@@ -99,13 +116,46 @@ export interface ConnInfo_Knock {
   error: string;
 }
 /** The type of `plugin.ConnInfo.Knock` messages. */
-export const ConnInfo_Knock: MessageType<ConnInfo_Knock> = file.message<ConnInfo_Knock>("plugin.ConnInfo.Knock");
+export const ConnInfo_Knock: MessageType<ConnInfo_Knock> = messageType<ConnInfo_Knock>(
+  "plugin.ConnInfo.Knock",
+  () => [[1, "knock", 8], [2, "ack", 8], [3, "error", 9]],
+  (m, w, $) => {
+    if (m.knock) w.uint32(8).bool(m.knock);
+    if (m.ack) w.uint32(16).bool(m.ack);
+    if (m.error) w.uint32(26).string(m.error);
+  },
+  (r, end, $, into) => {
+    const m: ConnInfo_Knock = into ?? { knock: false, ack: false, error: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.knock = r.bool(); break;
+        case 16: m.ack = r.bool(); break;
+        case 26: m.error = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `plugin.Empty`. */
 export interface Plugin_Empty {
 }
 /** The type of `plugin.Empty` messages. */
-export const Plugin_Empty: MessageType<Plugin_Empty> = file.message<Plugin_Empty>("plugin.Empty");
+export const Plugin_Empty: MessageType<Plugin_Empty> = messageType<Plugin_Empty>(
+  "plugin.Empty",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Plugin_Empty = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `plugin.StdioData`. */
 export interface StdioData {
@@ -115,7 +165,26 @@ export interface StdioData {
   data: Uint8Array;
 }
 /** The type of `plugin.StdioData` messages. */
-export const StdioData: MessageType<StdioData> = file.message<StdioData>("plugin.StdioData");
+export const StdioData: MessageType<StdioData> = messageType<StdioData>(
+  "plugin.StdioData",
+  () => [[1, "channel", 14, StdioData_Channel], [2, "data", 12]],
+  (m, w, $) => {
+    if (m.channel) w.uint32(8).int32(m.channel);
+    if (m.data?.length) w.uint32(18).bytes(m.data);
+  },
+  (r, end, $, into) => {
+    const m: StdioData = into ?? { channel: 0, data: new Uint8Array(0) };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.channel = r.int32(); break;
+        case 18: m.data = r.bytes(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `grpc.health.v1.HealthCheckRequest`. */
 export interface HealthCheckRequest {
@@ -123,7 +192,24 @@ export interface HealthCheckRequest {
   service: string;
 }
 /** The type of `grpc.health.v1.HealthCheckRequest` messages. */
-export const HealthCheckRequest: MessageType<HealthCheckRequest> = file.message<HealthCheckRequest>("grpc.health.v1.HealthCheckRequest");
+export const HealthCheckRequest: MessageType<HealthCheckRequest> = messageType<HealthCheckRequest>(
+  "grpc.health.v1.HealthCheckRequest",
+  () => [[1, "service", 9]],
+  (m, w, $) => {
+    if (m.service) w.uint32(10).string(m.service);
+  },
+  (r, end, $, into) => {
+    const m: HealthCheckRequest = into ?? { service: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.service = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `grpc.health.v1.HealthCheckResponse`. */
 export interface HealthCheckResponse {
@@ -131,13 +217,42 @@ export interface HealthCheckResponse {
   status: number;
 }
 /** The type of `grpc.health.v1.HealthCheckResponse` messages. */
-export const HealthCheckResponse: MessageType<HealthCheckResponse> = file.message<HealthCheckResponse>("grpc.health.v1.HealthCheckResponse");
+export const HealthCheckResponse: MessageType<HealthCheckResponse> = messageType<HealthCheckResponse>(
+  "grpc.health.v1.HealthCheckResponse",
+  () => [[1, "status", 14, HealthCheckResponse_ServingStatus]],
+  (m, w, $) => {
+    if (m.status) w.uint32(8).int32(m.status);
+  },
+  (r, end, $, into) => {
+    const m: HealthCheckResponse = into ?? { status: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.status = r.int32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args`. */
 export interface Args {
 }
 /** The type of `hashicorp.waypoint.sdk.Args` messages. */
-export const Args: MessageType<Args> = file.message<Args>("hashicorp.waypoint.sdk.Args");
+export const Args: MessageType<Args> = messageType<Args>(
+  "hashicorp.waypoint.sdk.Args",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Args = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.Source`. */
 export interface Args_Source {
@@ -147,7 +262,26 @@ export interface Args_Source {
   path: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.Source` messages. */
-export const Args_Source: MessageType<Args_Source> = file.message<Args_Source>("hashicorp.waypoint.sdk.Args.Source");
+export const Args_Source: MessageType<Args_Source> = messageType<Args_Source>(
+  "hashicorp.waypoint.sdk.Args.Source",
+  () => [[1, "app", 9], [2, "path", 9]],
+  (m, w, $) => {
+    if (m.app) w.uint32(10).string(m.app);
+    if (m.path) w.uint32(18).string(m.path);
+  },
+  (r, end, $, into) => {
+    const m: Args_Source = into ?? { app: "", path: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.app = r.string(); break;
+        case 18: m.path = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.JobInfo`. */
 export interface Args_JobInfo {
@@ -163,7 +297,32 @@ export interface Args_JobInfo {
   app: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.JobInfo` messages. */
-export const Args_JobInfo: MessageType<Args_JobInfo> = file.message<Args_JobInfo>("hashicorp.waypoint.sdk.Args.JobInfo");
+export const Args_JobInfo: MessageType<Args_JobInfo> = messageType<Args_JobInfo>(
+  "hashicorp.waypoint.sdk.Args.JobInfo",
+  () => [[1, "local", 8], [2, "workspace", 9], [3, "id", 9], [4, "project", 9], [5, "app", 9]],
+  (m, w, $) => {
+    if (m.local) w.uint32(8).bool(m.local);
+    if (m.workspace) w.uint32(18).string(m.workspace);
+    if (m.id) w.uint32(26).string(m.id);
+    if (m.project) w.uint32(34).string(m.project);
+    if (m.app) w.uint32(42).string(m.app);
+  },
+  (r, end, $, into) => {
+    const m: Args_JobInfo = into ?? { local: false, workspace: "", id: "", project: "", app: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.local = r.bool(); break;
+        case 18: m.workspace = r.string(); break;
+        case 26: m.id = r.string(); break;
+        case 34: m.project = r.string(); break;
+        case 42: m.app = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.DeploymentConfig`. */
 export interface Args_DeploymentConfig {
@@ -181,13 +340,52 @@ export interface Args_DeploymentConfig {
   sequence: number;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.DeploymentConfig` messages. */
-export const Args_DeploymentConfig: MessageType<Args_DeploymentConfig> = file.message<Args_DeploymentConfig>("hashicorp.waypoint.sdk.Args.DeploymentConfig");
+export const Args_DeploymentConfig: MessageType<Args_DeploymentConfig> = messageType<Args_DeploymentConfig>(
+  "hashicorp.waypoint.sdk.Args.DeploymentConfig",
+  () => [[1, "id", 9], [2, "serverAddr", 9, 0, 0, "server_addr"], [3, "serverTls", 8, 0, 0, "server_tls"], [4, "serverTlsSkipVerify", 8, 0, 0, "server_tls_skip_verify"], [5, "entrypointInviteToken", 9, 0, 0, "entrypoint_invite_token"], [6, "sequence", 13]],
+  (m, w, $) => {
+    if (m.id) w.uint32(10).string(m.id);
+    if (m.serverAddr) w.uint32(18).string(m.serverAddr);
+    if (m.serverTls) w.uint32(24).bool(m.serverTls);
+    if (m.serverTlsSkipVerify) w.uint32(32).bool(m.serverTlsSkipVerify);
+    if (m.entrypointInviteToken) w.uint32(42).string(m.entrypointInviteToken);
+    if (m.sequence) w.uint32(48).uint32(m.sequence);
+  },
+  (r, end, $, into) => {
+    const m: Args_DeploymentConfig = into ?? { id: "", serverAddr: "", serverTls: false, serverTlsSkipVerify: false, entrypointInviteToken: "", sequence: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.id = r.string(); break;
+        case 18: m.serverAddr = r.string(); break;
+        case 24: m.serverTls = r.bool(); break;
+        case 32: m.serverTlsSkipVerify = r.bool(); break;
+        case 42: m.entrypointInviteToken = r.string(); break;
+        case 48: m.sequence = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.DataDir`. */
 export interface Args_DataDir {
 }
 /** The type of `hashicorp.waypoint.sdk.Args.DataDir` messages. */
-export const Args_DataDir: MessageType<Args_DataDir> = file.message<Args_DataDir>("hashicorp.waypoint.sdk.Args.DataDir");
+export const Args_DataDir: MessageType<Args_DataDir> = messageType<Args_DataDir>(
+  "hashicorp.waypoint.sdk.Args.DataDir",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Args_DataDir = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.DataDir.Project`. */
 export interface Args_DataDir_Project {
@@ -197,7 +395,26 @@ export interface Args_DataDir_Project {
   dataDir: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.DataDir.Project` messages. */
-export const Args_DataDir_Project: MessageType<Args_DataDir_Project> = file.message<Args_DataDir_Project>("hashicorp.waypoint.sdk.Args.DataDir.Project");
+export const Args_DataDir_Project: MessageType<Args_DataDir_Project> = messageType<Args_DataDir_Project>(
+  "hashicorp.waypoint.sdk.Args.DataDir.Project",
+  () => [[2, "cacheDir", 9, 0, 0, "cache_dir"], [3, "dataDir", 9, 0, 0, "data_dir"]],
+  (m, w, $) => {
+    if (m.cacheDir) w.uint32(18).string(m.cacheDir);
+    if (m.dataDir) w.uint32(26).string(m.dataDir);
+  },
+  (r, end, $, into) => {
+    const m: Args_DataDir_Project = into ?? { cacheDir: "", dataDir: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 18: m.cacheDir = r.string(); break;
+        case 26: m.dataDir = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.DataDir.App`. */
 export interface Args_DataDir_App {
@@ -207,7 +424,26 @@ export interface Args_DataDir_App {
   dataDir: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.DataDir.App` messages. */
-export const Args_DataDir_App: MessageType<Args_DataDir_App> = file.message<Args_DataDir_App>("hashicorp.waypoint.sdk.Args.DataDir.App");
+export const Args_DataDir_App: MessageType<Args_DataDir_App> = messageType<Args_DataDir_App>(
+  "hashicorp.waypoint.sdk.Args.DataDir.App",
+  () => [[2, "cacheDir", 9, 0, 0, "cache_dir"], [3, "dataDir", 9, 0, 0, "data_dir"]],
+  (m, w, $) => {
+    if (m.cacheDir) w.uint32(18).string(m.cacheDir);
+    if (m.dataDir) w.uint32(26).string(m.dataDir);
+  },
+  (r, end, $, into) => {
+    const m: Args_DataDir_App = into ?? { cacheDir: "", dataDir: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 18: m.cacheDir = r.string(); break;
+        case 26: m.dataDir = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.DataDir.Component`. */
 export interface Args_DataDir_Component {
@@ -217,7 +453,26 @@ export interface Args_DataDir_Component {
   dataDir: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.DataDir.Component` messages. */
-export const Args_DataDir_Component: MessageType<Args_DataDir_Component> = file.message<Args_DataDir_Component>("hashicorp.waypoint.sdk.Args.DataDir.Component");
+export const Args_DataDir_Component: MessageType<Args_DataDir_Component> = messageType<Args_DataDir_Component>(
+  "hashicorp.waypoint.sdk.Args.DataDir.Component",
+  () => [[2, "cacheDir", 9, 0, 0, "cache_dir"], [3, "dataDir", 9, 0, 0, "data_dir"]],
+  (m, w, $) => {
+    if (m.cacheDir) w.uint32(18).string(m.cacheDir);
+    if (m.dataDir) w.uint32(26).string(m.dataDir);
+  },
+  (r, end, $, into) => {
+    const m: Args_DataDir_Component = into ?? { cacheDir: "", dataDir: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 18: m.cacheDir = r.string(); break;
+        case 26: m.dataDir = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.Logger`. */
 export interface Args_Logger {
@@ -225,7 +480,24 @@ export interface Args_Logger {
   name: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.Logger` messages. */
-export const Args_Logger: MessageType<Args_Logger> = file.message<Args_Logger>("hashicorp.waypoint.sdk.Args.Logger");
+export const Args_Logger: MessageType<Args_Logger> = messageType<Args_Logger>(
+  "hashicorp.waypoint.sdk.Args.Logger",
+  () => [[1, "name", 9]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+  },
+  (r, end, $, into) => {
+    const m: Args_Logger = into ?? { name: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.TerminalUI`. */
 export interface Args_TerminalUI {
@@ -233,7 +505,24 @@ export interface Args_TerminalUI {
   streamId: number;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.TerminalUI` messages. */
-export const Args_TerminalUI: MessageType<Args_TerminalUI> = file.message<Args_TerminalUI>("hashicorp.waypoint.sdk.Args.TerminalUI");
+export const Args_TerminalUI: MessageType<Args_TerminalUI> = messageType<Args_TerminalUI>(
+  "hashicorp.waypoint.sdk.Args.TerminalUI",
+  () => [[1, "streamId", 13, 0, 0, "stream_id"]],
+  (m, w, $) => {
+    if (m.streamId) w.uint32(8).uint32(m.streamId);
+  },
+  (r, end, $, into) => {
+    const m: Args_TerminalUI = into ?? { streamId: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.streamId = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.ReleaseTargets`. */
 export interface Args_ReleaseTargets {
@@ -241,7 +530,24 @@ export interface Args_ReleaseTargets {
   targets: Args_ReleaseTargets_Target[];
 }
 /** The type of `hashicorp.waypoint.sdk.Args.ReleaseTargets` messages. */
-export const Args_ReleaseTargets: MessageType<Args_ReleaseTargets> = file.message<Args_ReleaseTargets>("hashicorp.waypoint.sdk.Args.ReleaseTargets");
+export const Args_ReleaseTargets: MessageType<Args_ReleaseTargets> = messageType<Args_ReleaseTargets>(
+  "hashicorp.waypoint.sdk.Args.ReleaseTargets",
+  () => [[1, "targets", 11, Args_ReleaseTargets_Target, 1]],
+  (m, w, $) => {
+    if (m.targets) for (const x of m.targets) $.msg(w, 10, x, Args_ReleaseTargets_Target);
+  },
+  (r, end, $, into) => {
+    const m: Args_ReleaseTargets = into ?? { targets: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.targets.push($.sub(r, Args_ReleaseTargets_Target)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.ReleaseTargets.Target`. */
 export interface Args_ReleaseTargets_Target {
@@ -251,7 +557,26 @@ export interface Args_ReleaseTargets_Target {
   percent: number;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.ReleaseTargets.Target` messages. */
-export const Args_ReleaseTargets_Target: MessageType<Args_ReleaseTargets_Target> = file.message<Args_ReleaseTargets_Target>("hashicorp.waypoint.sdk.Args.ReleaseTargets.Target");
+export const Args_ReleaseTargets_Target: MessageType<Args_ReleaseTargets_Target> = messageType<Args_ReleaseTargets_Target>(
+  "hashicorp.waypoint.sdk.Args.ReleaseTargets.Target",
+  () => [[1, "deployment", 11, Opaqueany_Any], [2, "percent", 13]],
+  (m, w, $) => {
+    if (m.deployment != null) $.msg(w, 10, m.deployment, Opaqueany_Any);
+    if (m.percent) w.uint32(16).uint32(m.percent);
+  },
+  (r, end, $, into) => {
+    const m: Args_ReleaseTargets_Target = into ?? { percent: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.deployment = $.sub(r, Opaqueany_Any, m.deployment); break;
+        case 16: m.percent = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.LabelSet`. */
 export interface Args_LabelSet {
@@ -259,7 +584,24 @@ export interface Args_LabelSet {
   labels: Record<string, string>;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.LabelSet` messages. */
-export const Args_LabelSet: MessageType<Args_LabelSet> = file.message<Args_LabelSet>("hashicorp.waypoint.sdk.Args.LabelSet");
+export const Args_LabelSet: MessageType<Args_LabelSet> = messageType<Args_LabelSet>(
+  "hashicorp.waypoint.sdk.Args.LabelSet",
+  () => [[1, "labels", 9, 0, 74]],
+  (m, w, $) => {
+    if (m.labels) $.map(w, 10, m.labels, 9, 9);
+  },
+  (r, end, $, into) => {
+    const m: Args_LabelSet = into ?? { labels: {} };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: $.entry(r, m.labels, 9, 9); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.ExecSessionInfo`. */
 export interface Args_ExecSessionInfo {
@@ -277,7 +619,34 @@ export interface Args_ExecSessionInfo {
   env: string[];
 }
 /** The type of `hashicorp.waypoint.sdk.Args.ExecSessionInfo` messages. */
-export const Args_ExecSessionInfo: MessageType<Args_ExecSessionInfo> = file.message<Args_ExecSessionInfo>("hashicorp.waypoint.sdk.Args.ExecSessionInfo");
+export const Args_ExecSessionInfo: MessageType<Args_ExecSessionInfo> = messageType<Args_ExecSessionInfo>(
+  "hashicorp.waypoint.sdk.Args.ExecSessionInfo",
+  () => [[1, "streamId", 13, 0, 0, "stream_id"], [2, "args", 9, 0, 1], [3, "isTty", 8, 0, 0, "is_tty"], [4, "initialWindow", 11, WindowSize, 0, "initial_window"], [5, "termType", 9, 0, 0, "term_type"], [6, "env", 9, 0, 1]],
+  (m, w, $) => {
+    if (m.streamId) w.uint32(8).uint32(m.streamId);
+    if (m.args) for (const x of m.args) w.uint32(18).string(x);
+    if (m.isTty) w.uint32(24).bool(m.isTty);
+    if (m.initialWindow != null) $.msg(w, 34, m.initialWindow, WindowSize);
+    if (m.termType) w.uint32(42).string(m.termType);
+    if (m.env) for (const x of m.env) w.uint32(50).string(x);
+  },
+  (r, end, $, into) => {
+    const m: Args_ExecSessionInfo = into ?? { streamId: 0, args: [], isTty: false, termType: "", env: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.streamId = r.uint32(); break;
+        case 18: m.args.push(r.string()); break;
+        case 24: m.isTty = r.bool(); break;
+        case 34: m.initialWindow = $.sub(r, WindowSize, m.initialWindow); break;
+        case 42: m.termType = r.string(); break;
+        case 50: m.env.push(r.string()); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.LogViewer`. */
 export interface Args_LogViewer {
@@ -289,7 +658,28 @@ export interface Args_LogViewer {
   limit: number;
 }
 /** The type of `hashicorp.waypoint.sdk.Args.LogViewer` messages. */
-export const Args_LogViewer: MessageType<Args_LogViewer> = file.message<Args_LogViewer>("hashicorp.waypoint.sdk.Args.LogViewer");
+export const Args_LogViewer: MessageType<Args_LogViewer> = messageType<Args_LogViewer>(
+  "hashicorp.waypoint.sdk.Args.LogViewer",
+  () => [[1, "streamId", 13, 0, 0, "stream_id"], [2, "startingAt", 11, Timestamp, 0, "starting_at"], [3, "limit", 13]],
+  (m, w, $) => {
+    if (m.streamId) w.uint32(8).uint32(m.streamId);
+    if (m.startingAt != null) $.msg(w, 18, m.startingAt, Timestamp);
+    if (m.limit) w.uint32(24).uint32(m.limit);
+  },
+  (r, end, $, into) => {
+    const m: Args_LogViewer = into ?? { streamId: 0, limit: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.streamId = r.uint32(); break;
+        case 18: m.startingAt = $.sub(r, Timestamp, m.startingAt); break;
+        case 24: m.limit = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Args.TaskLaunchInfo`. */
 export interface Args_TaskLaunchInfo {
@@ -303,7 +693,30 @@ export interface Args_TaskLaunchInfo {
   entrypoint: string[];
 }
 /** The type of `hashicorp.waypoint.sdk.Args.TaskLaunchInfo` messages. */
-export const Args_TaskLaunchInfo: MessageType<Args_TaskLaunchInfo> = file.message<Args_TaskLaunchInfo>("hashicorp.waypoint.sdk.Args.TaskLaunchInfo");
+export const Args_TaskLaunchInfo: MessageType<Args_TaskLaunchInfo> = messageType<Args_TaskLaunchInfo>(
+  "hashicorp.waypoint.sdk.Args.TaskLaunchInfo",
+  () => [[1, "ociUrl", 9, 0, 0, "oci_url"], [2, "environmentVariables", 9, 0, 74, "environment_variables"], [3, "arguments", 9, 0, 1], [4, "entrypoint", 9, 0, 1]],
+  (m, w, $) => {
+    if (m.ociUrl) w.uint32(10).string(m.ociUrl);
+    if (m.environmentVariables) $.map(w, 18, m.environmentVariables, 9, 9);
+    if (m.arguments) for (const x of m.arguments) w.uint32(26).string(x);
+    if (m.entrypoint) for (const x of m.entrypoint) w.uint32(34).string(x);
+  },
+  (r, end, $, into) => {
+    const m: Args_TaskLaunchInfo = into ?? { ociUrl: "", environmentVariables: {}, arguments: [], entrypoint: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.ociUrl = r.string(); break;
+        case 18: $.entry(r, m.environmentVariables, 9, 9); break;
+        case 26: m.arguments.push(r.string()); break;
+        case 34: m.entrypoint.push(r.string()); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.FuncSpec`. */
 export interface FuncSpec {
@@ -315,7 +728,28 @@ export interface FuncSpec {
   result: FuncSpec_Value[];
 }
 /** The type of `hashicorp.waypoint.sdk.FuncSpec` messages. */
-export const FuncSpec: MessageType<FuncSpec> = file.message<FuncSpec>("hashicorp.waypoint.sdk.FuncSpec");
+export const FuncSpec: MessageType<FuncSpec> = messageType<FuncSpec>(
+  "hashicorp.waypoint.sdk.FuncSpec",
+  () => [[1, "name", 9], [2, "args", 11, FuncSpec_Value, 1], [3, "result", 11, FuncSpec_Value, 1]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.args) for (const x of m.args) $.msg(w, 18, x, FuncSpec_Value);
+    if (m.result) for (const x of m.result) $.msg(w, 26, x, FuncSpec_Value);
+  },
+  (r, end, $, into) => {
+    const m: FuncSpec = into ?? { name: "", args: [], result: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.args.push($.sub(r, FuncSpec_Value)); break;
+        case 26: m.result.push($.sub(r, FuncSpec_Value)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.FuncSpec.Value`. */
 export interface FuncSpec_Value {
@@ -337,7 +771,38 @@ export interface FuncSpec_Value {
   string?: string;
 }
 /** The type of `hashicorp.waypoint.sdk.FuncSpec.Value` messages. */
-export const FuncSpec_Value: MessageType<FuncSpec_Value> = file.message<FuncSpec_Value>("hashicorp.waypoint.sdk.FuncSpec.Value");
+export const FuncSpec_Value: MessageType<FuncSpec_Value> = messageType<FuncSpec_Value>(
+  "hashicorp.waypoint.sdk.FuncSpec.Value",
+  () => [[1, "name", 9], [2, "type", 9], [4, "primitiveType", 14, FuncSpec_Value_PrimitiveType, 0, "primitive_type"], [3, "protoAny", 11, Opaqueany_Any, 0, "proto_any"], [5, "bool", 8, 0, 4], [6, "int", 3, 0, 4], [7, "uint", 4, 0, 4], [8, "string", 9, 0, 4]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.type) w.uint32(18).string(m.type);
+    if (m.protoAny != null) $.msg(w, 26, m.protoAny, Opaqueany_Any);
+    if (m.primitiveType) w.uint32(32).int32(m.primitiveType);
+    if (m.bool != null) w.uint32(40).bool(m.bool);
+    if (m.int != null) w.uint32(48).int64(m.int);
+    if (m.uint != null) w.uint32(56).uint64(m.uint);
+    if (m.string != null) w.uint32(66).string(m.string);
+  },
+  (r, end, $, into) => {
+    const m: FuncSpec_Value = into ?? { name: "", type: "", primitiveType: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.type = r.string(); break;
+        case 32: m.primitiveType = r.int32(); break;
+        case 26: m.protoAny = $.sub(r, Opaqueany_Any, m.protoAny); break;
+        case 40: m.bool = r.bool(); break;
+        case 48: m.int = $.long(r, 3); break;
+        case 56: m.uint = $.long(r, 4); break;
+        case 66: m.string = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.FuncSpec.Args`. */
 export interface FuncSpec_Args {
@@ -345,13 +810,42 @@ export interface FuncSpec_Args {
   args: FuncSpec_Value[];
 }
 /** The type of `hashicorp.waypoint.sdk.FuncSpec.Args` messages. */
-export const FuncSpec_Args: MessageType<FuncSpec_Args> = file.message<FuncSpec_Args>("hashicorp.waypoint.sdk.FuncSpec.Args");
+export const FuncSpec_Args: MessageType<FuncSpec_Args> = messageType<FuncSpec_Args>(
+  "hashicorp.waypoint.sdk.FuncSpec.Args",
+  () => [[1, "args", 11, FuncSpec_Value, 1]],
+  (m, w, $) => {
+    if (m.args) for (const x of m.args) $.msg(w, 10, x, FuncSpec_Value);
+  },
+  (r, end, $, into) => {
+    const m: FuncSpec_Args = into ?? { args: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.args.push($.sub(r, FuncSpec_Value)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Config`. */
 export interface Config {
 }
 /** The type of `hashicorp.waypoint.sdk.Config` messages. */
-export const Config: MessageType<Config> = file.message<Config>("hashicorp.waypoint.sdk.Config");
+export const Config: MessageType<Config> = messageType<Config>(
+  "hashicorp.waypoint.sdk.Config",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Config = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Config.ConfigureRequest`. */
 export interface Config_ConfigureRequest {
@@ -359,7 +853,24 @@ export interface Config_ConfigureRequest {
   json: Uint8Array;
 }
 /** The type of `hashicorp.waypoint.sdk.Config.ConfigureRequest` messages. */
-export const Config_ConfigureRequest: MessageType<Config_ConfigureRequest> = file.message<Config_ConfigureRequest>("hashicorp.waypoint.sdk.Config.ConfigureRequest");
+export const Config_ConfigureRequest: MessageType<Config_ConfigureRequest> = messageType<Config_ConfigureRequest>(
+  "hashicorp.waypoint.sdk.Config.ConfigureRequest",
+  () => [[1, "json", 12]],
+  (m, w, $) => {
+    if (m.json?.length) w.uint32(10).bytes(m.json);
+  },
+  (r, end, $, into) => {
+    const m: Config_ConfigureRequest = into ?? { json: new Uint8Array(0) };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.json = r.bytes(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Config.StructResp`. */
 export interface Config_StructResp {
@@ -367,7 +878,24 @@ export interface Config_StructResp {
   struct?: Struct;
 }
 /** The type of `hashicorp.waypoint.sdk.Config.StructResp` messages. */
-export const Config_StructResp: MessageType<Config_StructResp> = file.message<Config_StructResp>("hashicorp.waypoint.sdk.Config.StructResp");
+export const Config_StructResp: MessageType<Config_StructResp> = messageType<Config_StructResp>(
+  "hashicorp.waypoint.sdk.Config.StructResp",
+  () => [[1, "struct", 11, Struct]],
+  (m, w, $) => {
+    if (m.struct != null) $.msg(w, 10, m.struct, Struct);
+  },
+  (r, end, $, into) => {
+    const m: Config_StructResp = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.struct = $.sub(r, Struct, m.struct); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Config.FieldDocumentation`. */
 export interface Config_FieldDocumentation {
@@ -391,7 +919,40 @@ export interface Config_FieldDocumentation {
   subFields: Config_FieldDocumentation[];
 }
 /** The type of `hashicorp.waypoint.sdk.Config.FieldDocumentation` messages. */
-export const Config_FieldDocumentation: MessageType<Config_FieldDocumentation> = file.message<Config_FieldDocumentation>("hashicorp.waypoint.sdk.Config.FieldDocumentation");
+export const Config_FieldDocumentation: MessageType<Config_FieldDocumentation> = messageType<Config_FieldDocumentation>(
+  "hashicorp.waypoint.sdk.Config.FieldDocumentation",
+  () => [[1, "name", 9], [2, "synopsis", 9], [3, "summary", 9], [4, "optional", 8], [5, "envVar", 9, 0, 0, "env_var"], [6, "type", 9], [7, "default", 9], [8, "category", 8], [9, "subFields", 11, Config_FieldDocumentation, 1, "sub_fields"]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.synopsis) w.uint32(18).string(m.synopsis);
+    if (m.summary) w.uint32(26).string(m.summary);
+    if (m.optional) w.uint32(32).bool(m.optional);
+    if (m.envVar) w.uint32(42).string(m.envVar);
+    if (m.type) w.uint32(50).string(m.type);
+    if (m.default) w.uint32(58).string(m.default);
+    if (m.category) w.uint32(64).bool(m.category);
+    if (m.subFields) for (const x of m.subFields) $.msg(w, 74, x, Config_FieldDocumentation);
+  },
+  (r, end, $, into) => {
+    const m: Config_FieldDocumentation = into ?? { name: "", synopsis: "", summary: "", optional: false, envVar: "", type: "", default: "", category: false, subFields: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.synopsis = r.string(); break;
+        case 26: m.summary = r.string(); break;
+        case 32: m.optional = r.bool(); break;
+        case 42: m.envVar = r.string(); break;
+        case 50: m.type = r.string(); break;
+        case 58: m.default = r.string(); break;
+        case 64: m.category = r.bool(); break;
+        case 74: m.subFields.push($.sub(r, Config_FieldDocumentation)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Config.MapperDocumentation`. */
 export interface Config_MapperDocumentation {
@@ -403,7 +964,28 @@ export interface Config_MapperDocumentation {
   description: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Config.MapperDocumentation` messages. */
-export const Config_MapperDocumentation: MessageType<Config_MapperDocumentation> = file.message<Config_MapperDocumentation>("hashicorp.waypoint.sdk.Config.MapperDocumentation");
+export const Config_MapperDocumentation: MessageType<Config_MapperDocumentation> = messageType<Config_MapperDocumentation>(
+  "hashicorp.waypoint.sdk.Config.MapperDocumentation",
+  () => [[1, "input", 9], [2, "output", 9], [3, "description", 9]],
+  (m, w, $) => {
+    if (m.input) w.uint32(10).string(m.input);
+    if (m.output) w.uint32(18).string(m.output);
+    if (m.description) w.uint32(26).string(m.description);
+  },
+  (r, end, $, into) => {
+    const m: Config_MapperDocumentation = into ?? { input: "", output: "", description: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.input = r.string(); break;
+        case 18: m.output = r.string(); break;
+        case 26: m.description = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Config.Documentation`. */
 export interface Config_Documentation {
@@ -425,7 +1007,38 @@ export interface Config_Documentation {
   requestFields: Record<string, Config_FieldDocumentation>;
 }
 /** The type of `hashicorp.waypoint.sdk.Config.Documentation` messages. */
-export const Config_Documentation: MessageType<Config_Documentation> = file.message<Config_Documentation>("hashicorp.waypoint.sdk.Config.Documentation");
+export const Config_Documentation: MessageType<Config_Documentation> = messageType<Config_Documentation>(
+  "hashicorp.waypoint.sdk.Config.Documentation",
+  () => [[1, "description", 9], [2, "example", 9], [3, "input", 9], [4, "output", 9], [5, "fields", 11, Config_FieldDocumentation, 74], [6, "mappers", 11, Config_MapperDocumentation, 1], [7, "templateFields", 11, Config_FieldDocumentation, 74, "template_fields"], [8, "requestFields", 11, Config_FieldDocumentation, 74, "request_fields"]],
+  (m, w, $) => {
+    if (m.description) w.uint32(10).string(m.description);
+    if (m.example) w.uint32(18).string(m.example);
+    if (m.input) w.uint32(26).string(m.input);
+    if (m.output) w.uint32(34).string(m.output);
+    if (m.fields) $.map(w, 42, m.fields, 9, 11, Config_FieldDocumentation);
+    if (m.mappers) for (const x of m.mappers) $.msg(w, 50, x, Config_MapperDocumentation);
+    if (m.templateFields) $.map(w, 58, m.templateFields, 9, 11, Config_FieldDocumentation);
+    if (m.requestFields) $.map(w, 66, m.requestFields, 9, 11, Config_FieldDocumentation);
+  },
+  (r, end, $, into) => {
+    const m: Config_Documentation = into ?? { description: "", example: "", input: "", output: "", fields: {}, mappers: [], templateFields: {}, requestFields: {} };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.description = r.string(); break;
+        case 18: m.example = r.string(); break;
+        case 26: m.input = r.string(); break;
+        case 34: m.output = r.string(); break;
+        case 42: $.entry(r, m.fields, 9, 11, Config_FieldDocumentation); break;
+        case 50: m.mappers.push($.sub(r, Config_MapperDocumentation)); break;
+        case 58: $.entry(r, m.templateFields, 9, 11, Config_FieldDocumentation); break;
+        case 66: $.entry(r, m.requestFields, 9, 11, Config_FieldDocumentation); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ImplementsResp`. */
 export interface ImplementsResp {
@@ -433,13 +1046,42 @@ export interface ImplementsResp {
   implements: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.ImplementsResp` messages. */
-export const ImplementsResp: MessageType<ImplementsResp> = file.message<ImplementsResp>("hashicorp.waypoint.sdk.ImplementsResp");
+export const ImplementsResp: MessageType<ImplementsResp> = messageType<ImplementsResp>(
+  "hashicorp.waypoint.sdk.ImplementsResp",
+  () => [[1, "implements", 8]],
+  (m, w, $) => {
+    if (m.implements) w.uint32(8).bool(m.implements);
+  },
+  (r, end, $, into) => {
+    const m: ImplementsResp = into ?? { implements: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.implements = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Auth`. */
 export interface Auth {
 }
 /** The type of `hashicorp.waypoint.sdk.Auth` messages. */
-export const Auth: MessageType<Auth> = file.message<Auth>("hashicorp.waypoint.sdk.Auth");
+export const Auth: MessageType<Auth> = messageType<Auth>(
+  "hashicorp.waypoint.sdk.Auth",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Auth = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Auth.AuthResponse`. */
 export interface Auth_AuthResponse {
@@ -447,13 +1089,42 @@ export interface Auth_AuthResponse {
   authenticated: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.Auth.AuthResponse` messages. */
-export const Auth_AuthResponse: MessageType<Auth_AuthResponse> = file.message<Auth_AuthResponse>("hashicorp.waypoint.sdk.Auth.AuthResponse");
+export const Auth_AuthResponse: MessageType<Auth_AuthResponse> = messageType<Auth_AuthResponse>(
+  "hashicorp.waypoint.sdk.Auth.AuthResponse",
+  () => [[1, "authenticated", 8]],
+  (m, w, $) => {
+    if (m.authenticated) w.uint32(8).bool(m.authenticated);
+  },
+  (r, end, $, into) => {
+    const m: Auth_AuthResponse = into ?? { authenticated: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.authenticated = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Generation`. */
 export interface Generation {
 }
 /** The type of `hashicorp.waypoint.sdk.Generation` messages. */
-export const Generation: MessageType<Generation> = file.message<Generation>("hashicorp.waypoint.sdk.Generation");
+export const Generation: MessageType<Generation> = messageType<Generation>(
+  "hashicorp.waypoint.sdk.Generation",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Generation = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Generation.Resp`. */
 export interface Generation_Resp {
@@ -461,7 +1132,24 @@ export interface Generation_Resp {
   id: Uint8Array;
 }
 /** The type of `hashicorp.waypoint.sdk.Generation.Resp` messages. */
-export const Generation_Resp: MessageType<Generation_Resp> = file.message<Generation_Resp>("hashicorp.waypoint.sdk.Generation.Resp");
+export const Generation_Resp: MessageType<Generation_Resp> = messageType<Generation_Resp>(
+  "hashicorp.waypoint.sdk.Generation.Resp",
+  () => [[1, "id", 12]],
+  (m, w, $) => {
+    if (m.id?.length) w.uint32(10).bytes(m.id);
+  },
+  (r, end, $, into) => {
+    const m: Generation_Resp = into ?? { id: new Uint8Array(0) };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.id = r.bytes(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.WindowSize`. */
 export interface WindowSize {
@@ -471,7 +1159,26 @@ export interface WindowSize {
   width: number;
 }
 /** The type of `hashicorp.waypoint.sdk.WindowSize` messages. */
-export const WindowSize: MessageType<WindowSize> = file.message<WindowSize>("hashicorp.waypoint.sdk.WindowSize");
+export const WindowSize: MessageType<WindowSize> = messageType<WindowSize>(
+  "hashicorp.waypoint.sdk.WindowSize",
+  () => [[1, "height", 13], [2, "width", 13]],
+  (m, w, $) => {
+    if (m.height) w.uint32(8).uint32(m.height);
+    if (m.width) w.uint32(16).uint32(m.width);
+  },
+  (r, end, $, into) => {
+    const m: WindowSize = into ?? { height: 0, width: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.height = r.uint32(); break;
+        case 16: m.width = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ExecResult`. */
 export interface ExecResult {
@@ -479,13 +1186,42 @@ export interface ExecResult {
   exitCode: number;
 }
 /** The type of `hashicorp.waypoint.sdk.ExecResult` messages. */
-export const ExecResult: MessageType<ExecResult> = file.message<ExecResult>("hashicorp.waypoint.sdk.ExecResult");
+export const ExecResult: MessageType<ExecResult> = messageType<ExecResult>(
+  "hashicorp.waypoint.sdk.ExecResult",
+  () => [[1, "exitCode", 5, 0, 0, "exit_code"]],
+  (m, w, $) => {
+    if (m.exitCode) w.uint32(8).int32(m.exitCode);
+  },
+  (r, end, $, into) => {
+    const m: ExecResult = into ?? { exitCode: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.exitCode = r.int32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Framework`. */
 export interface Framework {
 }
 /** The type of `hashicorp.waypoint.sdk.Framework` messages. */
-export const Framework: MessageType<Framework> = file.message<Framework>("hashicorp.waypoint.sdk.Framework");
+export const Framework: MessageType<Framework> = messageType<Framework>(
+  "hashicorp.waypoint.sdk.Framework",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Framework = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Framework.ResourceState`. */
 export interface Framework_ResourceState {
@@ -497,7 +1233,28 @@ export interface Framework_ResourceState {
   json: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Framework.ResourceState` messages. */
-export const Framework_ResourceState: MessageType<Framework_ResourceState> = file.message<Framework_ResourceState>("hashicorp.waypoint.sdk.Framework.ResourceState");
+export const Framework_ResourceState: MessageType<Framework_ResourceState> = messageType<Framework_ResourceState>(
+  "hashicorp.waypoint.sdk.Framework.ResourceState",
+  () => [[1, "name", 9], [2, "raw", 11, Opaqueany_Any], [3, "json", 9]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.raw != null) $.msg(w, 18, m.raw, Opaqueany_Any);
+    if (m.json) w.uint32(26).string(m.json);
+  },
+  (r, end, $, into) => {
+    const m: Framework_ResourceState = into ?? { name: "", json: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.raw = $.sub(r, Opaqueany_Any, m.raw); break;
+        case 26: m.json = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Framework.ResourceManagerState`. */
 export interface Framework_ResourceManagerState {
@@ -507,13 +1264,44 @@ export interface Framework_ResourceManagerState {
   createOrder: string[];
 }
 /** The type of `hashicorp.waypoint.sdk.Framework.ResourceManagerState` messages. */
-export const Framework_ResourceManagerState: MessageType<Framework_ResourceManagerState> = file.message<Framework_ResourceManagerState>("hashicorp.waypoint.sdk.Framework.ResourceManagerState");
+export const Framework_ResourceManagerState: MessageType<Framework_ResourceManagerState> = messageType<Framework_ResourceManagerState>(
+  "hashicorp.waypoint.sdk.Framework.ResourceManagerState",
+  () => [[1, "resources", 11, Framework_ResourceState, 1], [2, "createOrder", 9, 0, 1, "create_order"]],
+  (m, w, $) => {
+    if (m.resources) for (const x of m.resources) $.msg(w, 10, x, Framework_ResourceState);
+    if (m.createOrder) for (const x of m.createOrder) w.uint32(18).string(x);
+  },
+  (r, end, $, into) => {
+    const m: Framework_ResourceManagerState = into ?? { resources: [], createOrder: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.resources.push($.sub(r, Framework_ResourceState)); break;
+        case 18: m.createOrder.push(r.string()); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Ref`. */
 export interface Ref {
 }
 /** The type of `hashicorp.waypoint.sdk.Ref` messages. */
-export const Ref: MessageType<Ref> = file.message<Ref>("hashicorp.waypoint.sdk.Ref");
+export const Ref: MessageType<Ref> = messageType<Ref>(
+  "hashicorp.waypoint.sdk.Ref",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Ref = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Ref.DeclaredResource`. */
 export interface Ref_DeclaredResource {
@@ -521,7 +1309,24 @@ export interface Ref_DeclaredResource {
   name: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Ref.DeclaredResource` messages. */
-export const Ref_DeclaredResource: MessageType<Ref_DeclaredResource> = file.message<Ref_DeclaredResource>("hashicorp.waypoint.sdk.Ref.DeclaredResource");
+export const Ref_DeclaredResource: MessageType<Ref_DeclaredResource> = messageType<Ref_DeclaredResource>(
+  "hashicorp.waypoint.sdk.Ref.DeclaredResource",
+  () => [[1, "name", 9]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+  },
+  (r, end, $, into) => {
+    const m: Ref_DeclaredResource = into ?? { name: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.DeclaredResource`. */
 export interface DeclaredResource {
@@ -539,7 +1344,34 @@ export interface DeclaredResource {
   type: string;
 }
 /** The type of `hashicorp.waypoint.sdk.DeclaredResource` messages. */
-export const DeclaredResource: MessageType<DeclaredResource> = file.message<DeclaredResource>("hashicorp.waypoint.sdk.DeclaredResource");
+export const DeclaredResource: MessageType<DeclaredResource> = messageType<DeclaredResource>(
+  "hashicorp.waypoint.sdk.DeclaredResource",
+  () => [[1, "name", 9], [2, "platform", 9], [3, "state", 11, Opaqueany_Any], [4, "stateJson", 9, 0, 0, "state_json"], [5, "categoryDisplayHint", 14, ResourceCategoryDisplayHint, 0, "category_display_hint"], [6, "type", 9]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.platform) w.uint32(18).string(m.platform);
+    if (m.state != null) $.msg(w, 26, m.state, Opaqueany_Any);
+    if (m.stateJson) w.uint32(34).string(m.stateJson);
+    if (m.categoryDisplayHint) w.uint32(40).int32(m.categoryDisplayHint);
+    if (m.type) w.uint32(50).string(m.type);
+  },
+  (r, end, $, into) => {
+    const m: DeclaredResource = into ?? { name: "", platform: "", stateJson: "", categoryDisplayHint: 0, type: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.platform = r.string(); break;
+        case 26: m.state = $.sub(r, Opaqueany_Any, m.state); break;
+        case 34: m.stateJson = r.string(); break;
+        case 40: m.categoryDisplayHint = r.int32(); break;
+        case 50: m.type = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.DeclaredResources`. */
 export interface DeclaredResources {
@@ -547,7 +1379,24 @@ export interface DeclaredResources {
   resources: DeclaredResource[];
 }
 /** The type of `hashicorp.waypoint.sdk.DeclaredResources` messages. */
-export const DeclaredResources: MessageType<DeclaredResources> = file.message<DeclaredResources>("hashicorp.waypoint.sdk.DeclaredResources");
+export const DeclaredResources: MessageType<DeclaredResources> = messageType<DeclaredResources>(
+  "hashicorp.waypoint.sdk.DeclaredResources",
+  () => [[1, "resources", 11, DeclaredResource, 1]],
+  (m, w, $) => {
+    if (m.resources) for (const x of m.resources) $.msg(w, 10, x, DeclaredResource);
+  },
+  (r, end, $, into) => {
+    const m: DeclaredResources = into ?? { resources: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.resources.push($.sub(r, DeclaredResource)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.DestroyedResource`. */
 export interface DestroyedResource {
@@ -563,7 +1412,32 @@ export interface DestroyedResource {
   stateJson: string;
 }
 /** The type of `hashicorp.waypoint.sdk.DestroyedResource` messages. */
-export const DestroyedResource: MessageType<DestroyedResource> = file.message<DestroyedResource>("hashicorp.waypoint.sdk.DestroyedResource");
+export const DestroyedResource: MessageType<DestroyedResource> = messageType<DestroyedResource>(
+  "hashicorp.waypoint.sdk.DestroyedResource",
+  () => [[1, "name", 9], [2, "type", 9], [3, "platform", 9], [4, "state", 11, Opaqueany_Any], [5, "stateJson", 9, 0, 0, "state_json"]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.type) w.uint32(18).string(m.type);
+    if (m.platform) w.uint32(26).string(m.platform);
+    if (m.state != null) $.msg(w, 34, m.state, Opaqueany_Any);
+    if (m.stateJson) w.uint32(42).string(m.stateJson);
+  },
+  (r, end, $, into) => {
+    const m: DestroyedResource = into ?? { name: "", type: "", platform: "", stateJson: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.type = r.string(); break;
+        case 26: m.platform = r.string(); break;
+        case 34: m.state = $.sub(r, Opaqueany_Any, m.state); break;
+        case 42: m.stateJson = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.DestroyedResources`. */
 export interface DestroyedResources {
@@ -571,7 +1445,24 @@ export interface DestroyedResources {
   destroyedResources: DestroyedResource[];
 }
 /** The type of `hashicorp.waypoint.sdk.DestroyedResources` messages. */
-export const DestroyedResources: MessageType<DestroyedResources> = file.message<DestroyedResources>("hashicorp.waypoint.sdk.DestroyedResources");
+export const DestroyedResources: MessageType<DestroyedResources> = messageType<DestroyedResources>(
+  "hashicorp.waypoint.sdk.DestroyedResources",
+  () => [[1, "destroyedResources", 11, DestroyedResource, 1, "destroyed_resources"]],
+  (m, w, $) => {
+    if (m.destroyedResources) for (const x of m.destroyedResources) $.msg(w, 10, x, DestroyedResource);
+  },
+  (r, end, $, into) => {
+    const m: DestroyedResources = into ?? { destroyedResources: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.destroyedResources.push($.sub(r, DestroyedResource)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.StatusReport`. */
 export interface StatusReport {
@@ -587,7 +1478,32 @@ export interface StatusReport {
   external: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.StatusReport` messages. */
-export const StatusReport: MessageType<StatusReport> = file.message<StatusReport>("hashicorp.waypoint.sdk.StatusReport");
+export const StatusReport: MessageType<StatusReport> = messageType<StatusReport>(
+  "hashicorp.waypoint.sdk.StatusReport",
+  () => [[1, "resources", 11, StatusReport_Resource, 1], [2, "health", 14, StatusReport_Health], [3, "healthMessage", 9, 0, 0, "health_message"], [4, "generatedTime", 11, Timestamp, 0, "generated_time"], [5, "external", 8]],
+  (m, w, $) => {
+    if (m.resources) for (const x of m.resources) $.msg(w, 10, x, StatusReport_Resource);
+    if (m.health) w.uint32(16).int32(m.health);
+    if (m.healthMessage) w.uint32(26).string(m.healthMessage);
+    if (m.generatedTime != null) $.msg(w, 34, m.generatedTime, Timestamp);
+    if (m.external) w.uint32(40).bool(m.external);
+  },
+  (r, end, $, into) => {
+    const m: StatusReport = into ?? { resources: [], health: 0, healthMessage: "", external: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.resources.push($.sub(r, StatusReport_Resource)); break;
+        case 16: m.health = r.int32(); break;
+        case 26: m.healthMessage = r.string(); break;
+        case 34: m.generatedTime = $.sub(r, Timestamp, m.generatedTime); break;
+        case 40: m.external = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.StatusReport.Resource`. */
 export interface StatusReport_Resource {
@@ -617,13 +1533,64 @@ export interface StatusReport_Resource {
   stateJson: string;
 }
 /** The type of `hashicorp.waypoint.sdk.StatusReport.Resource` messages. */
-export const StatusReport_Resource: MessageType<StatusReport_Resource> = file.message<StatusReport_Resource>("hashicorp.waypoint.sdk.StatusReport.Resource");
+export const StatusReport_Resource: MessageType<StatusReport_Resource> = messageType<StatusReport_Resource>(
+  "hashicorp.waypoint.sdk.StatusReport.Resource",
+  () => [[1, "name", 9], [2, "health", 14, StatusReport_Health], [3, "healthMessage", 9, 0, 0, "health_message"], [4, "id", 9], [5, "declaredResource", 11, Ref_DeclaredResource, 0, "declared_resource"], [6, "parentResourceId", 9, 0, 0, "parent_resource_id"], [7, "platform", 9], [8, "type", 9], [9, "platformUrl", 9, 0, 0, "platform_url"], [10, "categoryDisplayHint", 14, ResourceCategoryDisplayHint, 0, "category_display_hint"], [11, "createdTime", 11, Timestamp, 0, "created_time"], [12, "stateJson", 9, 0, 0, "state_json"]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.health) w.uint32(16).int32(m.health);
+    if (m.healthMessage) w.uint32(26).string(m.healthMessage);
+    if (m.id) w.uint32(34).string(m.id);
+    if (m.declaredResource != null) $.msg(w, 42, m.declaredResource, Ref_DeclaredResource);
+    if (m.parentResourceId) w.uint32(50).string(m.parentResourceId);
+    if (m.platform) w.uint32(58).string(m.platform);
+    if (m.type) w.uint32(66).string(m.type);
+    if (m.platformUrl) w.uint32(74).string(m.platformUrl);
+    if (m.categoryDisplayHint) w.uint32(80).int32(m.categoryDisplayHint);
+    if (m.createdTime != null) $.msg(w, 90, m.createdTime, Timestamp);
+    if (m.stateJson) w.uint32(98).string(m.stateJson);
+  },
+  (r, end, $, into) => {
+    const m: StatusReport_Resource = into ?? { name: "", health: 0, healthMessage: "", id: "", parentResourceId: "", platform: "", type: "", platformUrl: "", categoryDisplayHint: 0, stateJson: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 16: m.health = r.int32(); break;
+        case 26: m.healthMessage = r.string(); break;
+        case 34: m.id = r.string(); break;
+        case 42: m.declaredResource = $.sub(r, Ref_DeclaredResource, m.declaredResource); break;
+        case 50: m.parentResourceId = r.string(); break;
+        case 58: m.platform = r.string(); break;
+        case 66: m.type = r.string(); break;
+        case 74: m.platformUrl = r.string(); break;
+        case 80: m.categoryDisplayHint = r.int32(); break;
+        case 90: m.createdTime = $.sub(r, Timestamp, m.createdTime); break;
+        case 98: m.stateJson = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Build`. */
 export interface Build {
 }
 /** The type of `hashicorp.waypoint.sdk.Build` messages. */
-export const Build: MessageType<Build> = file.message<Build>("hashicorp.waypoint.sdk.Build");
+export const Build: MessageType<Build> = messageType<Build>(
+  "hashicorp.waypoint.sdk.Build",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Build = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Build.Resp`. */
 export interface Build_Resp {
@@ -637,13 +1604,48 @@ export interface Build_Resp {
   resultJson: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Build.Resp` messages. */
-export const Build_Resp: MessageType<Build_Resp> = file.message<Build_Resp>("hashicorp.waypoint.sdk.Build.Resp");
+export const Build_Resp: MessageType<Build_Resp> = messageType<Build_Resp>(
+  "hashicorp.waypoint.sdk.Build.Resp",
+  () => [[1, "result", 11, Opaqueany_Any], [2, "labels", 9, 0, 74], [3, "templateData", 12, 0, 0, "template_data"], [4, "resultJson", 9, 0, 0, "result_json"]],
+  (m, w, $) => {
+    if (m.result != null) $.msg(w, 10, m.result, Opaqueany_Any);
+    if (m.labels) $.map(w, 18, m.labels, 9, 9);
+    if (m.templateData?.length) w.uint32(26).bytes(m.templateData);
+    if (m.resultJson) w.uint32(34).string(m.resultJson);
+  },
+  (r, end, $, into) => {
+    const m: Build_Resp = into ?? { labels: {}, templateData: new Uint8Array(0), resultJson: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
+        case 18: $.entry(r, m.labels, 9, 9); break;
+        case 26: m.templateData = r.bytes(); break;
+        case 34: m.resultJson = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Push`. */
 export interface Push {
 }
 /** The type of `hashicorp.waypoint.sdk.Push` messages. */
-export const Push: MessageType<Push> = file.message<Push>("hashicorp.waypoint.sdk.Push");
+export const Push: MessageType<Push> = messageType<Push>(
+  "hashicorp.waypoint.sdk.Push",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Push = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Push.Resp`. */
 export interface Push_Resp {
@@ -655,13 +1657,46 @@ export interface Push_Resp {
   resultJson: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Push.Resp` messages. */
-export const Push_Resp: MessageType<Push_Resp> = file.message<Push_Resp>("hashicorp.waypoint.sdk.Push.Resp");
+export const Push_Resp: MessageType<Push_Resp> = messageType<Push_Resp>(
+  "hashicorp.waypoint.sdk.Push.Resp",
+  () => [[1, "result", 11, Opaqueany_Any], [2, "templateData", 12, 0, 0, "template_data"], [3, "resultJson", 9, 0, 0, "result_json"]],
+  (m, w, $) => {
+    if (m.result != null) $.msg(w, 10, m.result, Opaqueany_Any);
+    if (m.templateData?.length) w.uint32(18).bytes(m.templateData);
+    if (m.resultJson) w.uint32(26).string(m.resultJson);
+  },
+  (r, end, $, into) => {
+    const m: Push_Resp = into ?? { templateData: new Uint8Array(0), resultJson: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
+        case 18: m.templateData = r.bytes(); break;
+        case 26: m.resultJson = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Access`. */
 export interface Access {
 }
 /** The type of `hashicorp.waypoint.sdk.Access` messages. */
-export const Access: MessageType<Access> = file.message<Access>("hashicorp.waypoint.sdk.Access");
+export const Access: MessageType<Access> = messageType<Access>(
+  "hashicorp.waypoint.sdk.Access",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Access = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Access.Resp`. */
 export interface Access_Resp {
@@ -669,7 +1704,24 @@ export interface Access_Resp {
   result?: Opaqueany_Any;
 }
 /** The type of `hashicorp.waypoint.sdk.Access.Resp` messages. */
-export const Access_Resp: MessageType<Access_Resp> = file.message<Access_Resp>("hashicorp.waypoint.sdk.Access.Resp");
+export const Access_Resp: MessageType<Access_Resp> = messageType<Access_Resp>(
+  "hashicorp.waypoint.sdk.Access.Resp",
+  () => [[1, "result", 11, Opaqueany_Any]],
+  (m, w, $) => {
+    if (m.result != null) $.msg(w, 10, m.result, Opaqueany_Any);
+  },
+  (r, end, $, into) => {
+    const m: Access_Resp = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Deploy`. */
 export interface Deploy {
@@ -677,7 +1729,24 @@ export interface Deploy {
   url: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Deploy` messages. */
-export const Deploy: MessageType<Deploy> = file.message<Deploy>("hashicorp.waypoint.sdk.Deploy");
+export const Deploy: MessageType<Deploy> = messageType<Deploy>(
+  "hashicorp.waypoint.sdk.Deploy",
+  () => [[1, "url", 9]],
+  (m, w, $) => {
+    if (m.url) w.uint32(10).string(m.url);
+  },
+  (r, end, $, into) => {
+    const m: Deploy = into ?? { url: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.url = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Deploy.Resp`. */
 export interface Deploy_Resp {
@@ -693,13 +1762,50 @@ export interface Deploy_Resp {
   resultJson: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Deploy.Resp` messages. */
-export const Deploy_Resp: MessageType<Deploy_Resp> = file.message<Deploy_Resp>("hashicorp.waypoint.sdk.Deploy.Resp");
+export const Deploy_Resp: MessageType<Deploy_Resp> = messageType<Deploy_Resp>(
+  "hashicorp.waypoint.sdk.Deploy.Resp",
+  () => [[1, "result", 11, Opaqueany_Any], [2, "templateData", 12, 0, 0, "template_data"], [3, "deployment", 11, Deploy], [4, "declaredResources", 11, DeclaredResources, 0, "declared_resources"], [5, "resultJson", 9, 0, 0, "result_json"]],
+  (m, w, $) => {
+    if (m.result != null) $.msg(w, 10, m.result, Opaqueany_Any);
+    if (m.templateData?.length) w.uint32(18).bytes(m.templateData);
+    if (m.deployment != null) $.msg(w, 26, m.deployment, Deploy);
+    if (m.declaredResources != null) $.msg(w, 34, m.declaredResources, DeclaredResources);
+    if (m.resultJson) w.uint32(42).string(m.resultJson);
+  },
+  (r, end, $, into) => {
+    const m: Deploy_Resp = into ?? { templateData: new Uint8Array(0), resultJson: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
+        case 18: m.templateData = r.bytes(); break;
+        case 26: m.deployment = $.sub(r, Deploy, m.deployment); break;
+        case 34: m.declaredResources = $.sub(r, DeclaredResources, m.declaredResources); break;
+        case 42: m.resultJson = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.DefaultReleaser`. */
 export interface DefaultReleaser {
 }
 /** The type of `hashicorp.waypoint.sdk.DefaultReleaser` messages. */
-export const DefaultReleaser: MessageType<DefaultReleaser> = file.message<DefaultReleaser>("hashicorp.waypoint.sdk.DefaultReleaser");
+export const DefaultReleaser: MessageType<DefaultReleaser> = messageType<DefaultReleaser>(
+  "hashicorp.waypoint.sdk.DefaultReleaser",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: DefaultReleaser = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.DefaultReleaser.Resp`. */
 export interface DefaultReleaser_Resp {
@@ -707,7 +1813,24 @@ export interface DefaultReleaser_Resp {
   streamId: number;
 }
 /** The type of `hashicorp.waypoint.sdk.DefaultReleaser.Resp` messages. */
-export const DefaultReleaser_Resp: MessageType<DefaultReleaser_Resp> = file.message<DefaultReleaser_Resp>("hashicorp.waypoint.sdk.DefaultReleaser.Resp");
+export const DefaultReleaser_Resp: MessageType<DefaultReleaser_Resp> = messageType<DefaultReleaser_Resp>(
+  "hashicorp.waypoint.sdk.DefaultReleaser.Resp",
+  () => [[1, "streamId", 13, 0, 0, "stream_id"]],
+  (m, w, $) => {
+    if (m.streamId) w.uint32(8).uint32(m.streamId);
+  },
+  (r, end, $, into) => {
+    const m: DefaultReleaser_Resp = into ?? { streamId: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.streamId = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Release`. */
 export interface Release {
@@ -715,7 +1838,24 @@ export interface Release {
   url: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Release` messages. */
-export const Release: MessageType<Release> = file.message<Release>("hashicorp.waypoint.sdk.Release");
+export const Release: MessageType<Release> = messageType<Release>(
+  "hashicorp.waypoint.sdk.Release",
+  () => [[1, "url", 9]],
+  (m, w, $) => {
+    if (m.url) w.uint32(10).string(m.url);
+  },
+  (r, end, $, into) => {
+    const m: Release = into ?? { url: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.url = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Release.Resp`. */
 export interface Release_Resp {
@@ -729,13 +1869,48 @@ export interface Release_Resp {
   declaredResources?: DeclaredResources;
 }
 /** The type of `hashicorp.waypoint.sdk.Release.Resp` messages. */
-export const Release_Resp: MessageType<Release_Resp> = file.message<Release_Resp>("hashicorp.waypoint.sdk.Release.Resp");
+export const Release_Resp: MessageType<Release_Resp> = messageType<Release_Resp>(
+  "hashicorp.waypoint.sdk.Release.Resp",
+  () => [[1, "result", 11, Opaqueany_Any], [2, "release", 11, Release], [3, "templateData", 12, 0, 0, "template_data"], [4, "declaredResources", 11, DeclaredResources, 0, "declared_resources"]],
+  (m, w, $) => {
+    if (m.result != null) $.msg(w, 10, m.result, Opaqueany_Any);
+    if (m.release != null) $.msg(w, 18, m.release, Release);
+    if (m.templateData?.length) w.uint32(26).bytes(m.templateData);
+    if (m.declaredResources != null) $.msg(w, 34, m.declaredResources, DeclaredResources);
+  },
+  (r, end, $, into) => {
+    const m: Release_Resp = into ?? { templateData: new Uint8Array(0) };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
+        case 18: m.release = $.sub(r, Release, m.release); break;
+        case 26: m.templateData = r.bytes(); break;
+        case 34: m.declaredResources = $.sub(r, DeclaredResources, m.declaredResources); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Destroy`. */
 export interface Destroy {
 }
 /** The type of `hashicorp.waypoint.sdk.Destroy` messages. */
-export const Destroy: MessageType<Destroy> = file.message<Destroy>("hashicorp.waypoint.sdk.Destroy");
+export const Destroy: MessageType<Destroy> = messageType<Destroy>(
+  "hashicorp.waypoint.sdk.Destroy",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Destroy = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Destroy.Resp`. */
 export interface Destroy_Resp {
@@ -745,13 +1920,44 @@ export interface Destroy_Resp {
   destroyedResources?: DestroyedResources;
 }
 /** The type of `hashicorp.waypoint.sdk.Destroy.Resp` messages. */
-export const Destroy_Resp: MessageType<Destroy_Resp> = file.message<Destroy_Resp>("hashicorp.waypoint.sdk.Destroy.Resp");
+export const Destroy_Resp: MessageType<Destroy_Resp> = messageType<Destroy_Resp>(
+  "hashicorp.waypoint.sdk.Destroy.Resp",
+  () => [[1, "declaredResources", 11, DeclaredResources, 0, "declared_resources"], [2, "destroyedResources", 11, DestroyedResources, 0, "destroyed_resources"]],
+  (m, w, $) => {
+    if (m.declaredResources != null) $.msg(w, 10, m.declaredResources, DeclaredResources);
+    if (m.destroyedResources != null) $.msg(w, 18, m.destroyedResources, DestroyedResources);
+  },
+  (r, end, $, into) => {
+    const m: Destroy_Resp = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.declaredResources = $.sub(r, DeclaredResources, m.declaredResources); break;
+        case 18: m.destroyedResources = $.sub(r, DestroyedResources, m.destroyedResources); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TaskLaunch`. */
 export interface TaskLaunch {
 }
 /** The type of `hashicorp.waypoint.sdk.TaskLaunch` messages. */
-export const TaskLaunch: MessageType<TaskLaunch> = file.message<TaskLaunch>("hashicorp.waypoint.sdk.TaskLaunch");
+export const TaskLaunch: MessageType<TaskLaunch> = messageType<TaskLaunch>(
+  "hashicorp.waypoint.sdk.TaskLaunch",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: TaskLaunch = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TaskLaunch.Resp`. */
 export interface TaskLaunch_Resp {
@@ -761,13 +1967,44 @@ export interface TaskLaunch_Resp {
   resultJson: string;
 }
 /** The type of `hashicorp.waypoint.sdk.TaskLaunch.Resp` messages. */
-export const TaskLaunch_Resp: MessageType<TaskLaunch_Resp> = file.message<TaskLaunch_Resp>("hashicorp.waypoint.sdk.TaskLaunch.Resp");
+export const TaskLaunch_Resp: MessageType<TaskLaunch_Resp> = messageType<TaskLaunch_Resp>(
+  "hashicorp.waypoint.sdk.TaskLaunch.Resp",
+  () => [[1, "result", 11, Opaqueany_Any], [2, "resultJson", 9, 0, 0, "result_json"]],
+  (m, w, $) => {
+    if (m.result != null) $.msg(w, 10, m.result, Opaqueany_Any);
+    if (m.resultJson) w.uint32(18).string(m.resultJson);
+  },
+  (r, end, $, into) => {
+    const m: TaskLaunch_Resp = into ?? { resultJson: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
+        case 18: m.resultJson = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TaskWatch`. */
 export interface TaskWatch {
 }
 /** The type of `hashicorp.waypoint.sdk.TaskWatch` messages. */
-export const TaskWatch: MessageType<TaskWatch> = file.message<TaskWatch>("hashicorp.waypoint.sdk.TaskWatch");
+export const TaskWatch: MessageType<TaskWatch> = messageType<TaskWatch>(
+  "hashicorp.waypoint.sdk.TaskWatch",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: TaskWatch = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TaskWatch.Resp`. */
 export interface TaskWatch_Resp {
@@ -775,13 +2012,42 @@ export interface TaskWatch_Resp {
   exitCode: number;
 }
 /** The type of `hashicorp.waypoint.sdk.TaskWatch.Resp` messages. */
-export const TaskWatch_Resp: MessageType<TaskWatch_Resp> = file.message<TaskWatch_Resp>("hashicorp.waypoint.sdk.TaskWatch.Resp");
+export const TaskWatch_Resp: MessageType<TaskWatch_Resp> = messageType<TaskWatch_Resp>(
+  "hashicorp.waypoint.sdk.TaskWatch.Resp",
+  () => [[1, "exitCode", 5, 0, 0, "exit_code"]],
+  (m, w, $) => {
+    if (m.exitCode) w.uint32(8).int32(m.exitCode);
+  },
+  (r, end, $, into) => {
+    const m: TaskWatch_Resp = into ?? { exitCode: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.exitCode = r.int32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ConfigSource`. */
 export interface ConfigSource {
 }
 /** The type of `hashicorp.waypoint.sdk.ConfigSource` messages. */
-export const ConfigSource: MessageType<ConfigSource> = file.message<ConfigSource>("hashicorp.waypoint.sdk.ConfigSource");
+export const ConfigSource: MessageType<ConfigSource> = messageType<ConfigSource>(
+  "hashicorp.waypoint.sdk.ConfigSource",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: ConfigSource = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ConfigSource.Value`. */
 export interface ConfigSource_Value {
@@ -795,7 +2061,30 @@ export interface ConfigSource_Value {
   json?: Uint8Array;
 }
 /** The type of `hashicorp.waypoint.sdk.ConfigSource.Value` messages. */
-export const ConfigSource_Value: MessageType<ConfigSource_Value> = file.message<ConfigSource_Value>("hashicorp.waypoint.sdk.ConfigSource.Value");
+export const ConfigSource_Value: MessageType<ConfigSource_Value> = messageType<ConfigSource_Value>(
+  "hashicorp.waypoint.sdk.ConfigSource.Value",
+  () => [[1, "name", 9], [2, "error", 11, Status], [3, "value", 9, 0, 4], [4, "json", 12, 0, 4]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.error != null) $.msg(w, 18, m.error, Status);
+    if (m.value != null) w.uint32(26).string(m.value);
+    if (m.json != null) w.uint32(34).bytes(m.json);
+  },
+  (r, end, $, into) => {
+    const m: ConfigSource_Value = into ?? { name: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.error = $.sub(r, Status, m.error); break;
+        case 26: m.value = r.string(); break;
+        case 34: m.json = r.bytes(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ConfigSource.ReadResponse`. */
 export interface ConfigSource_ReadResponse {
@@ -803,13 +2092,42 @@ export interface ConfigSource_ReadResponse {
   values: ConfigSource_Value[];
 }
 /** The type of `hashicorp.waypoint.sdk.ConfigSource.ReadResponse` messages. */
-export const ConfigSource_ReadResponse: MessageType<ConfigSource_ReadResponse> = file.message<ConfigSource_ReadResponse>("hashicorp.waypoint.sdk.ConfigSource.ReadResponse");
+export const ConfigSource_ReadResponse: MessageType<ConfigSource_ReadResponse> = messageType<ConfigSource_ReadResponse>(
+  "hashicorp.waypoint.sdk.ConfigSource.ReadResponse",
+  () => [[1, "values", 11, ConfigSource_Value, 1]],
+  (m, w, $) => {
+    if (m.values) for (const x of m.values) $.msg(w, 10, x, ConfigSource_Value);
+  },
+  (r, end, $, into) => {
+    const m: ConfigSource_ReadResponse = into ?? { values: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.values.push($.sub(r, ConfigSource_Value)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Map`. */
 export interface Map {
 }
 /** The type of `hashicorp.waypoint.sdk.Map` messages. */
-export const Map: MessageType<Map> = file.message<Map>("hashicorp.waypoint.sdk.Map");
+export const Map: MessageType<Map> = messageType<Map>(
+  "hashicorp.waypoint.sdk.Map",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Map = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Map.Request`. */
 export interface Map_Request {
@@ -819,7 +2137,26 @@ export interface Map_Request {
   result: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Map.Request` messages. */
-export const Map_Request: MessageType<Map_Request> = file.message<Map_Request>("hashicorp.waypoint.sdk.Map.Request");
+export const Map_Request: MessageType<Map_Request> = messageType<Map_Request>(
+  "hashicorp.waypoint.sdk.Map.Request",
+  () => [[1, "args", 11, FuncSpec_Args], [2, "result", 9]],
+  (m, w, $) => {
+    if (m.args != null) $.msg(w, 10, m.args, FuncSpec_Args);
+    if (m.result) w.uint32(18).string(m.result);
+  },
+  (r, end, $, into) => {
+    const m: Map_Request = into ?? { result: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.args = $.sub(r, FuncSpec_Args, m.args); break;
+        case 18: m.result = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Map.Response`. */
 export interface Map_Response {
@@ -827,7 +2164,24 @@ export interface Map_Response {
   result?: Opaqueany_Any;
 }
 /** The type of `hashicorp.waypoint.sdk.Map.Response` messages. */
-export const Map_Response: MessageType<Map_Response> = file.message<Map_Response>("hashicorp.waypoint.sdk.Map.Response");
+export const Map_Response: MessageType<Map_Response> = messageType<Map_Response>(
+  "hashicorp.waypoint.sdk.Map.Response",
+  () => [[1, "result", 11, Opaqueany_Any]],
+  (m, w, $) => {
+    if (m.result != null) $.msg(w, 10, m.result, Opaqueany_Any);
+  },
+  (r, end, $, into) => {
+    const m: Map_Response = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Map.ListResponse`. */
 export interface Map_ListResponse {
@@ -835,13 +2189,42 @@ export interface Map_ListResponse {
   funcs: FuncSpec[];
 }
 /** The type of `hashicorp.waypoint.sdk.Map.ListResponse` messages. */
-export const Map_ListResponse: MessageType<Map_ListResponse> = file.message<Map_ListResponse>("hashicorp.waypoint.sdk.Map.ListResponse");
+export const Map_ListResponse: MessageType<Map_ListResponse> = messageType<Map_ListResponse>(
+  "hashicorp.waypoint.sdk.Map.ListResponse",
+  () => [[1, "funcs", 11, FuncSpec, 1]],
+  (m, w, $) => {
+    if (m.funcs) for (const x of m.funcs) $.msg(w, 10, x, FuncSpec);
+  },
+  (r, end, $, into) => {
+    const m: Map_ListResponse = into ?? { funcs: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.funcs.push($.sub(r, FuncSpec)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ExecSession`. */
 export interface ExecSession {
 }
 /** The type of `hashicorp.waypoint.sdk.ExecSession` messages. */
-export const ExecSession: MessageType<ExecSession> = file.message<ExecSession>("hashicorp.waypoint.sdk.ExecSession");
+export const ExecSession: MessageType<ExecSession> = messageType<ExecSession>(
+  "hashicorp.waypoint.sdk.ExecSession",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: ExecSession = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ExecSession.OutputRequest`. */
 export interface ExecSession_OutputRequest {
@@ -851,7 +2234,26 @@ export interface ExecSession_OutputRequest {
   stderr: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.ExecSession.OutputRequest` messages. */
-export const ExecSession_OutputRequest: MessageType<ExecSession_OutputRequest> = file.message<ExecSession_OutputRequest>("hashicorp.waypoint.sdk.ExecSession.OutputRequest");
+export const ExecSession_OutputRequest: MessageType<ExecSession_OutputRequest> = messageType<ExecSession_OutputRequest>(
+  "hashicorp.waypoint.sdk.ExecSession.OutputRequest",
+  () => [[1, "data", 12], [2, "stderr", 8]],
+  (m, w, $) => {
+    if (m.data?.length) w.uint32(10).bytes(m.data);
+    if (m.stderr) w.uint32(16).bool(m.stderr);
+  },
+  (r, end, $, into) => {
+    const m: ExecSession_OutputRequest = into ?? { data: new Uint8Array(0), stderr: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.data = r.bytes(); break;
+        case 16: m.stderr = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.ExecSession.InputRequest`. */
 export interface ExecSession_InputRequest {
@@ -863,13 +2265,46 @@ export interface ExecSession_InputRequest {
   inputClosed?: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.ExecSession.InputRequest` messages. */
-export const ExecSession_InputRequest: MessageType<ExecSession_InputRequest> = file.message<ExecSession_InputRequest>("hashicorp.waypoint.sdk.ExecSession.InputRequest");
+export const ExecSession_InputRequest: MessageType<ExecSession_InputRequest> = messageType<ExecSession_InputRequest>(
+  "hashicorp.waypoint.sdk.ExecSession.InputRequest",
+  () => [[1, "data", 12, 0, 4], [2, "windowSize", 11, WindowSize, 0, "window_size"], [3, "inputClosed", 8, 0, 4, "input_closed"]],
+  (m, w, $) => {
+    if (m.data != null) w.uint32(10).bytes(m.data);
+    if (m.windowSize != null) $.msg(w, 18, m.windowSize, WindowSize);
+    if (m.inputClosed != null) w.uint32(24).bool(m.inputClosed);
+  },
+  (r, end, $, into) => {
+    const m: ExecSession_InputRequest = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.data = r.bytes(); break;
+        case 18: m.windowSize = $.sub(r, WindowSize, m.windowSize); break;
+        case 24: m.inputClosed = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Logs`. */
 export interface Logs {
 }
 /** The type of `hashicorp.waypoint.sdk.Logs` messages. */
-export const Logs: MessageType<Logs> = file.message<Logs>("hashicorp.waypoint.sdk.Logs");
+export const Logs: MessageType<Logs> = messageType<Logs>(
+  "hashicorp.waypoint.sdk.Logs",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Logs = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Logs.Resp`. */
 export interface Logs_Resp {
@@ -877,7 +2312,24 @@ export interface Logs_Resp {
   streamId: number;
 }
 /** The type of `hashicorp.waypoint.sdk.Logs.Resp` messages. */
-export const Logs_Resp: MessageType<Logs_Resp> = file.message<Logs_Resp>("hashicorp.waypoint.sdk.Logs.Resp");
+export const Logs_Resp: MessageType<Logs_Resp> = messageType<Logs_Resp>(
+  "hashicorp.waypoint.sdk.Logs.Resp",
+  () => [[1, "streamId", 13, 0, 0, "stream_id"]],
+  (m, w, $) => {
+    if (m.streamId) w.uint32(8).uint32(m.streamId);
+  },
+  (r, end, $, into) => {
+    const m: Logs_Resp = into ?? { streamId: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.streamId = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Logs.Event`. */
 export interface Logs_Event {
@@ -889,7 +2341,28 @@ export interface Logs_Event {
   contents: string;
 }
 /** The type of `hashicorp.waypoint.sdk.Logs.Event` messages. */
-export const Logs_Event: MessageType<Logs_Event> = file.message<Logs_Event>("hashicorp.waypoint.sdk.Logs.Event");
+export const Logs_Event: MessageType<Logs_Event> = messageType<Logs_Event>(
+  "hashicorp.waypoint.sdk.Logs.Event",
+  () => [[1, "partition", 9], [2, "timestamp", 11, Timestamp], [3, "contents", 9]],
+  (m, w, $) => {
+    if (m.partition) w.uint32(10).string(m.partition);
+    if (m.timestamp != null) $.msg(w, 18, m.timestamp, Timestamp);
+    if (m.contents) w.uint32(26).string(m.contents);
+  },
+  (r, end, $, into) => {
+    const m: Logs_Event = into ?? { partition: "", contents: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.partition = r.string(); break;
+        case 18: m.timestamp = $.sub(r, Timestamp, m.timestamp); break;
+        case 26: m.contents = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.Logs.NextBatchResp`. */
 export interface Logs_NextBatchResp {
@@ -897,13 +2370,42 @@ export interface Logs_NextBatchResp {
   events: Logs_Event[];
 }
 /** The type of `hashicorp.waypoint.sdk.Logs.NextBatchResp` messages. */
-export const Logs_NextBatchResp: MessageType<Logs_NextBatchResp> = file.message<Logs_NextBatchResp>("hashicorp.waypoint.sdk.Logs.NextBatchResp");
+export const Logs_NextBatchResp: MessageType<Logs_NextBatchResp> = messageType<Logs_NextBatchResp>(
+  "hashicorp.waypoint.sdk.Logs.NextBatchResp",
+  () => [[1, "events", 11, Logs_Event, 1]],
+  (m, w, $) => {
+    if (m.events) for (const x of m.events) $.msg(w, 10, x, Logs_Event);
+  },
+  (r, end, $, into) => {
+    const m: Logs_NextBatchResp = into ?? { events: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.events.push($.sub(r, Logs_Event)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI`. */
 export interface TerminalUI {
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI` messages. */
-export const TerminalUI: MessageType<TerminalUI> = file.message<TerminalUI>("hashicorp.waypoint.sdk.TerminalUI");
+export const TerminalUI: MessageType<TerminalUI> = messageType<TerminalUI>(
+  "hashicorp.waypoint.sdk.TerminalUI",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: TerminalUI = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.IsInteractiveResponse`. */
 export interface TerminalUI_IsInteractiveResponse {
@@ -911,7 +2413,24 @@ export interface TerminalUI_IsInteractiveResponse {
   interactive: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.IsInteractiveResponse` messages. */
-export const TerminalUI_IsInteractiveResponse: MessageType<TerminalUI_IsInteractiveResponse> = file.message<TerminalUI_IsInteractiveResponse>("hashicorp.waypoint.sdk.TerminalUI.IsInteractiveResponse");
+export const TerminalUI_IsInteractiveResponse: MessageType<TerminalUI_IsInteractiveResponse> = messageType<TerminalUI_IsInteractiveResponse>(
+  "hashicorp.waypoint.sdk.TerminalUI.IsInteractiveResponse",
+  () => [[1, "interactive", 8]],
+  (m, w, $) => {
+    if (m.interactive) w.uint32(8).bool(m.interactive);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_IsInteractiveResponse = into ?? { interactive: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.interactive = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.OutputRequest`. */
 export interface TerminalUI_OutputRequest {
@@ -919,7 +2438,24 @@ export interface TerminalUI_OutputRequest {
   lines: string[];
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.OutputRequest` messages. */
-export const TerminalUI_OutputRequest: MessageType<TerminalUI_OutputRequest> = file.message<TerminalUI_OutputRequest>("hashicorp.waypoint.sdk.TerminalUI.OutputRequest");
+export const TerminalUI_OutputRequest: MessageType<TerminalUI_OutputRequest> = messageType<TerminalUI_OutputRequest>(
+  "hashicorp.waypoint.sdk.TerminalUI.OutputRequest",
+  () => [[1, "lines", 9, 0, 1]],
+  (m, w, $) => {
+    if (m.lines) for (const x of m.lines) w.uint32(10).string(x);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_OutputRequest = into ?? { lines: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.lines.push(r.string()); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event`. */
 export interface TerminalUI_Event {
@@ -941,7 +2477,38 @@ export interface TerminalUI_Event {
   input?: TerminalUI_Event_Input;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event` messages. */
-export const TerminalUI_Event: MessageType<TerminalUI_Event> = file.message<TerminalUI_Event>("hashicorp.waypoint.sdk.TerminalUI.Event");
+export const TerminalUI_Event: MessageType<TerminalUI_Event> = messageType<TerminalUI_Event>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event",
+  () => [[1, "line", 11, TerminalUI_Event_Line], [2, "status", 11, TerminalUI_Event_Status], [3, "namedValues", 11, TerminalUI_Event_NamedValues, 0, "named_values"], [4, "raw", 11, TerminalUI_Event_Raw], [5, "table", 11, TerminalUI_Event_Table], [6, "stepGroup", 11, TerminalUI_Event_StepGroup, 0, "step_group"], [7, "step", 11, TerminalUI_Event_Step], [8, "input", 11, TerminalUI_Event_Input]],
+  (m, w, $) => {
+    if (m.line != null) $.msg(w, 10, m.line, TerminalUI_Event_Line);
+    if (m.status != null) $.msg(w, 18, m.status, TerminalUI_Event_Status);
+    if (m.namedValues != null) $.msg(w, 26, m.namedValues, TerminalUI_Event_NamedValues);
+    if (m.raw != null) $.msg(w, 34, m.raw, TerminalUI_Event_Raw);
+    if (m.table != null) $.msg(w, 42, m.table, TerminalUI_Event_Table);
+    if (m.stepGroup != null) $.msg(w, 50, m.stepGroup, TerminalUI_Event_StepGroup);
+    if (m.step != null) $.msg(w, 58, m.step, TerminalUI_Event_Step);
+    if (m.input != null) $.msg(w, 66, m.input, TerminalUI_Event_Input);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.line = $.sub(r, TerminalUI_Event_Line, m.line); break;
+        case 18: m.status = $.sub(r, TerminalUI_Event_Status, m.status); break;
+        case 26: m.namedValues = $.sub(r, TerminalUI_Event_NamedValues, m.namedValues); break;
+        case 34: m.raw = $.sub(r, TerminalUI_Event_Raw, m.raw); break;
+        case 42: m.table = $.sub(r, TerminalUI_Event_Table, m.table); break;
+        case 50: m.stepGroup = $.sub(r, TerminalUI_Event_StepGroup, m.stepGroup); break;
+        case 58: m.step = $.sub(r, TerminalUI_Event_Step, m.step); break;
+        case 66: m.input = $.sub(r, TerminalUI_Event_Input, m.input); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.Line`. */
 export interface TerminalUI_Event_Line {
@@ -951,7 +2518,26 @@ export interface TerminalUI_Event_Line {
   style: string;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.Line` messages. */
-export const TerminalUI_Event_Line: MessageType<TerminalUI_Event_Line> = file.message<TerminalUI_Event_Line>("hashicorp.waypoint.sdk.TerminalUI.Event.Line");
+export const TerminalUI_Event_Line: MessageType<TerminalUI_Event_Line> = messageType<TerminalUI_Event_Line>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.Line",
+  () => [[1, "msg", 9], [2, "style", 9]],
+  (m, w, $) => {
+    if (m.msg) w.uint32(10).string(m.msg);
+    if (m.style) w.uint32(18).string(m.style);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_Line = into ?? { msg: "", style: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.msg = r.string(); break;
+        case 18: m.style = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.Status`. */
 export interface TerminalUI_Event_Status {
@@ -963,7 +2549,28 @@ export interface TerminalUI_Event_Status {
   step: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.Status` messages. */
-export const TerminalUI_Event_Status: MessageType<TerminalUI_Event_Status> = file.message<TerminalUI_Event_Status>("hashicorp.waypoint.sdk.TerminalUI.Event.Status");
+export const TerminalUI_Event_Status: MessageType<TerminalUI_Event_Status> = messageType<TerminalUI_Event_Status>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.Status",
+  () => [[1, "status", 9], [2, "msg", 9], [3, "step", 8]],
+  (m, w, $) => {
+    if (m.status) w.uint32(10).string(m.status);
+    if (m.msg) w.uint32(18).string(m.msg);
+    if (m.step) w.uint32(24).bool(m.step);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_Status = into ?? { status: "", msg: "", step: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.status = r.string(); break;
+        case 18: m.msg = r.string(); break;
+        case 24: m.step = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.NamedValue`. */
 export interface TerminalUI_Event_NamedValue {
@@ -973,7 +2580,26 @@ export interface TerminalUI_Event_NamedValue {
   value: string;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.NamedValue` messages. */
-export const TerminalUI_Event_NamedValue: MessageType<TerminalUI_Event_NamedValue> = file.message<TerminalUI_Event_NamedValue>("hashicorp.waypoint.sdk.TerminalUI.Event.NamedValue");
+export const TerminalUI_Event_NamedValue: MessageType<TerminalUI_Event_NamedValue> = messageType<TerminalUI_Event_NamedValue>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.NamedValue",
+  () => [[1, "name", 9], [2, "value", 9]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+    if (m.value) w.uint32(18).string(m.value);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_NamedValue = into ?? { name: "", value: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        case 18: m.value = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.NamedValues`. */
 export interface TerminalUI_Event_NamedValues {
@@ -981,7 +2607,24 @@ export interface TerminalUI_Event_NamedValues {
   values: TerminalUI_Event_NamedValue[];
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.NamedValues` messages. */
-export const TerminalUI_Event_NamedValues: MessageType<TerminalUI_Event_NamedValues> = file.message<TerminalUI_Event_NamedValues>("hashicorp.waypoint.sdk.TerminalUI.Event.NamedValues");
+export const TerminalUI_Event_NamedValues: MessageType<TerminalUI_Event_NamedValues> = messageType<TerminalUI_Event_NamedValues>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.NamedValues",
+  () => [[1, "values", 11, TerminalUI_Event_NamedValue, 1]],
+  (m, w, $) => {
+    if (m.values) for (const x of m.values) $.msg(w, 10, x, TerminalUI_Event_NamedValue);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_NamedValues = into ?? { values: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.values.push($.sub(r, TerminalUI_Event_NamedValue)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.Raw`. */
 export interface TerminalUI_Event_Raw {
@@ -991,7 +2634,26 @@ export interface TerminalUI_Event_Raw {
   stderr: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.Raw` messages. */
-export const TerminalUI_Event_Raw: MessageType<TerminalUI_Event_Raw> = file.message<TerminalUI_Event_Raw>("hashicorp.waypoint.sdk.TerminalUI.Event.Raw");
+export const TerminalUI_Event_Raw: MessageType<TerminalUI_Event_Raw> = messageType<TerminalUI_Event_Raw>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.Raw",
+  () => [[1, "data", 12], [2, "stderr", 8]],
+  (m, w, $) => {
+    if (m.data?.length) w.uint32(10).bytes(m.data);
+    if (m.stderr) w.uint32(16).bool(m.stderr);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_Raw = into ?? { data: new Uint8Array(0), stderr: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.data = r.bytes(); break;
+        case 16: m.stderr = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.TableEntry`. */
 export interface TerminalUI_Event_TableEntry {
@@ -1001,7 +2663,26 @@ export interface TerminalUI_Event_TableEntry {
   color: string;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.TableEntry` messages. */
-export const TerminalUI_Event_TableEntry: MessageType<TerminalUI_Event_TableEntry> = file.message<TerminalUI_Event_TableEntry>("hashicorp.waypoint.sdk.TerminalUI.Event.TableEntry");
+export const TerminalUI_Event_TableEntry: MessageType<TerminalUI_Event_TableEntry> = messageType<TerminalUI_Event_TableEntry>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.TableEntry",
+  () => [[1, "value", 9], [2, "color", 9]],
+  (m, w, $) => {
+    if (m.value) w.uint32(10).string(m.value);
+    if (m.color) w.uint32(18).string(m.color);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_TableEntry = into ?? { value: "", color: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.value = r.string(); break;
+        case 18: m.color = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.TableRow`. */
 export interface TerminalUI_Event_TableRow {
@@ -1009,7 +2690,24 @@ export interface TerminalUI_Event_TableRow {
   entries: TerminalUI_Event_TableEntry[];
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.TableRow` messages. */
-export const TerminalUI_Event_TableRow: MessageType<TerminalUI_Event_TableRow> = file.message<TerminalUI_Event_TableRow>("hashicorp.waypoint.sdk.TerminalUI.Event.TableRow");
+export const TerminalUI_Event_TableRow: MessageType<TerminalUI_Event_TableRow> = messageType<TerminalUI_Event_TableRow>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.TableRow",
+  () => [[1, "entries", 11, TerminalUI_Event_TableEntry, 1]],
+  (m, w, $) => {
+    if (m.entries) for (const x of m.entries) $.msg(w, 10, x, TerminalUI_Event_TableEntry);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_TableRow = into ?? { entries: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.entries.push($.sub(r, TerminalUI_Event_TableEntry)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.Table`. */
 export interface TerminalUI_Event_Table {
@@ -1019,7 +2717,26 @@ export interface TerminalUI_Event_Table {
   rows: TerminalUI_Event_TableRow[];
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.Table` messages. */
-export const TerminalUI_Event_Table: MessageType<TerminalUI_Event_Table> = file.message<TerminalUI_Event_Table>("hashicorp.waypoint.sdk.TerminalUI.Event.Table");
+export const TerminalUI_Event_Table: MessageType<TerminalUI_Event_Table> = messageType<TerminalUI_Event_Table>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.Table",
+  () => [[1, "headers", 9, 0, 1], [2, "rows", 11, TerminalUI_Event_TableRow, 1]],
+  (m, w, $) => {
+    if (m.headers) for (const x of m.headers) w.uint32(10).string(x);
+    if (m.rows) for (const x of m.rows) $.msg(w, 18, x, TerminalUI_Event_TableRow);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_Table = into ?? { headers: [], rows: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.headers.push(r.string()); break;
+        case 18: m.rows.push($.sub(r, TerminalUI_Event_TableRow)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.StepGroup`. */
 export interface TerminalUI_Event_StepGroup {
@@ -1029,7 +2746,26 @@ export interface TerminalUI_Event_StepGroup {
   id: number;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.StepGroup` messages. */
-export const TerminalUI_Event_StepGroup: MessageType<TerminalUI_Event_StepGroup> = file.message<TerminalUI_Event_StepGroup>("hashicorp.waypoint.sdk.TerminalUI.Event.StepGroup");
+export const TerminalUI_Event_StepGroup: MessageType<TerminalUI_Event_StepGroup> = messageType<TerminalUI_Event_StepGroup>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.StepGroup",
+  () => [[1, "close", 8], [2, "id", 5]],
+  (m, w, $) => {
+    if (m.close) w.uint32(8).bool(m.close);
+    if (m.id) w.uint32(16).int32(m.id);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_StepGroup = into ?? { close: false, id: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.close = r.bool(); break;
+        case 16: m.id = r.int32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.Step`. */
 export interface TerminalUI_Event_Step {
@@ -1047,7 +2783,34 @@ export interface TerminalUI_Event_Step {
   stepGroup: number;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.Step` messages. */
-export const TerminalUI_Event_Step: MessageType<TerminalUI_Event_Step> = file.message<TerminalUI_Event_Step>("hashicorp.waypoint.sdk.TerminalUI.Event.Step");
+export const TerminalUI_Event_Step: MessageType<TerminalUI_Event_Step> = messageType<TerminalUI_Event_Step>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.Step",
+  () => [[1, "id", 5], [2, "close", 8], [3, "msg", 9], [4, "status", 9], [5, "output", 12], [6, "stepGroup", 5, 0, 0, "step_group"]],
+  (m, w, $) => {
+    if (m.id) w.uint32(8).int32(m.id);
+    if (m.close) w.uint32(16).bool(m.close);
+    if (m.msg) w.uint32(26).string(m.msg);
+    if (m.status) w.uint32(34).string(m.status);
+    if (m.output?.length) w.uint32(42).bytes(m.output);
+    if (m.stepGroup) w.uint32(48).int32(m.stepGroup);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_Step = into ?? { id: 0, close: false, msg: "", status: "", output: new Uint8Array(0), stepGroup: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.id = r.int32(); break;
+        case 16: m.close = r.bool(); break;
+        case 26: m.msg = r.string(); break;
+        case 34: m.status = r.string(); break;
+        case 42: m.output = r.bytes(); break;
+        case 48: m.stepGroup = r.int32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.Input`. */
 export interface TerminalUI_Event_Input {
@@ -1059,7 +2822,28 @@ export interface TerminalUI_Event_Input {
   secret: boolean;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.Input` messages. */
-export const TerminalUI_Event_Input: MessageType<TerminalUI_Event_Input> = file.message<TerminalUI_Event_Input>("hashicorp.waypoint.sdk.TerminalUI.Event.Input");
+export const TerminalUI_Event_Input: MessageType<TerminalUI_Event_Input> = messageType<TerminalUI_Event_Input>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.Input",
+  () => [[1, "prompt", 9], [2, "style", 9], [3, "secret", 8]],
+  (m, w, $) => {
+    if (m.prompt) w.uint32(10).string(m.prompt);
+    if (m.style) w.uint32(18).string(m.style);
+    if (m.secret) w.uint32(24).bool(m.secret);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_Input = into ?? { prompt: "", style: "", secret: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.prompt = r.string(); break;
+        case 18: m.style = r.string(); break;
+        case 24: m.secret = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Event.InputResp`. */
 export interface TerminalUI_Event_InputResp {
@@ -1069,7 +2853,26 @@ export interface TerminalUI_Event_InputResp {
   error?: Status;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Event.InputResp` messages. */
-export const TerminalUI_Event_InputResp: MessageType<TerminalUI_Event_InputResp> = file.message<TerminalUI_Event_InputResp>("hashicorp.waypoint.sdk.TerminalUI.Event.InputResp");
+export const TerminalUI_Event_InputResp: MessageType<TerminalUI_Event_InputResp> = messageType<TerminalUI_Event_InputResp>(
+  "hashicorp.waypoint.sdk.TerminalUI.Event.InputResp",
+  () => [[1, "input", 9], [2, "error", 11, Status]],
+  (m, w, $) => {
+    if (m.input) w.uint32(10).string(m.input);
+    if (m.error != null) $.msg(w, 18, m.error, Status);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Event_InputResp = into ?? { input: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.input = r.string(); break;
+        case 18: m.error = $.sub(r, Status, m.error); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `hashicorp.waypoint.sdk.TerminalUI.Response`. */
 export interface TerminalUI_Response {
@@ -1077,13 +2880,42 @@ export interface TerminalUI_Response {
   input?: TerminalUI_Event_InputResp;
 }
 /** The type of `hashicorp.waypoint.sdk.TerminalUI.Response` messages. */
-export const TerminalUI_Response: MessageType<TerminalUI_Response> = file.message<TerminalUI_Response>("hashicorp.waypoint.sdk.TerminalUI.Response");
+export const TerminalUI_Response: MessageType<TerminalUI_Response> = messageType<TerminalUI_Response>(
+  "hashicorp.waypoint.sdk.TerminalUI.Response",
+  () => [[1, "input", 11, TerminalUI_Event_InputResp]],
+  (m, w, $) => {
+    if (m.input != null) $.msg(w, 10, m.input, TerminalUI_Event_InputResp);
+  },
+  (r, end, $, into) => {
+    const m: TerminalUI_Response = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.input = $.sub(r, TerminalUI_Event_InputResp, m.input); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `google.protobuf.Empty`. */
 export interface GoogleProtobuf_Empty {
 }
 /** The type of `google.protobuf.Empty` messages. */
-export const GoogleProtobuf_Empty: MessageType<GoogleProtobuf_Empty> = file.message<GoogleProtobuf_Empty>("google.protobuf.Empty");
+export const GoogleProtobuf_Empty: MessageType<GoogleProtobuf_Empty> = messageType<GoogleProtobuf_Empty>(
+  "google.protobuf.Empty",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: GoogleProtobuf_Empty = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `google.protobuf.Timestamp`. */
 export interface Timestamp {
@@ -1093,7 +2925,26 @@ export interface Timestamp {
   nanos: number;
 }
 /** The type of `google.protobuf.Timestamp` messages. */
-export const Timestamp: MessageType<Timestamp> = file.message<Timestamp>("google.protobuf.Timestamp");
+export const Timestamp: MessageType<Timestamp> = messageType<Timestamp>(
+  "google.protobuf.Timestamp",
+  () => [[1, "seconds", 3], [2, "nanos", 5]],
+  (m, w, $) => {
+    if (m.seconds) w.uint32(8).int64(m.seconds);
+    if (m.nanos) w.uint32(16).int32(m.nanos);
+  },
+  (r, end, $, into) => {
+    const m: Timestamp = into ?? { seconds: 0, nanos: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.seconds = $.long(r, 3); break;
+        case 16: m.nanos = r.int32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `google.protobuf.Any`. */
 export interface GoogleProtobuf_Any {
@@ -1103,7 +2954,26 @@ export interface GoogleProtobuf_Any {
   value: Uint8Array;
 }
 /** The type of `google.protobuf.Any` messages. */
-export const GoogleProtobuf_Any: MessageType<GoogleProtobuf_Any> = file.message<GoogleProtobuf_Any>("google.protobuf.Any");
+export const GoogleProtobuf_Any: MessageType<GoogleProtobuf_Any> = messageType<GoogleProtobuf_Any>(
+  "google.protobuf.Any",
+  () => [[1, "typeUrl", 9, 0, 0, "type_url"], [2, "value", 12]],
+  (m, w, $) => {
+    if (m.typeUrl) w.uint32(10).string(m.typeUrl);
+    if (m.value?.length) w.uint32(18).bytes(m.value);
+  },
+  (r, end, $, into) => {
+    const m: GoogleProtobuf_Any = into ?? { typeUrl: "", value: new Uint8Array(0) };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.typeUrl = r.string(); break;
+        case 18: m.value = r.bytes(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `google.rpc.Status`. */
 export interface Status {
@@ -1115,7 +2985,28 @@ export interface Status {
   details: GoogleProtobuf_Any[];
 }
 /** The type of `google.rpc.Status` messages. */
-export const Status: MessageType<Status> = file.message<Status>("google.rpc.Status");
+export const Status: MessageType<Status> = messageType<Status>(
+  "google.rpc.Status",
+  () => [[1, "code", 5], [2, "message", 9], [3, "details", 11, GoogleProtobuf_Any, 1]],
+  (m, w, $) => {
+    if (m.code) w.uint32(8).int32(m.code);
+    if (m.message) w.uint32(18).string(m.message);
+    if (m.details) for (const x of m.details) $.msg(w, 26, x, GoogleProtobuf_Any);
+  },
+  (r, end, $, into) => {
+    const m: Status = into ?? { code: 0, message: "", details: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.code = r.int32(); break;
+        case 18: m.message = r.string(); break;
+        case 26: m.details.push($.sub(r, GoogleProtobuf_Any)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `opaqueany.Any`. */
 export interface Opaqueany_Any {
@@ -1125,7 +3016,26 @@ export interface Opaqueany_Any {
   value: Uint8Array;
 }
 /** The type of `opaqueany.Any` messages. */
-export const Opaqueany_Any: MessageType<Opaqueany_Any> = file.message<Opaqueany_Any>("opaqueany.Any");
+export const Opaqueany_Any: MessageType<Opaqueany_Any> = messageType<Opaqueany_Any>(
+  "opaqueany.Any",
+  () => [[1, "typeUrl", 9, 0, 0, "type_url"], [2, "value", 12]],
+  (m, w, $) => {
+    if (m.typeUrl) w.uint32(10).string(m.typeUrl);
+    if (m.value?.length) w.uint32(18).bytes(m.value);
+  },
+  (r, end, $, into) => {
+    const m: Opaqueany_Any = into ?? { typeUrl: "", value: new Uint8Array(0) };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.typeUrl = r.string(); break;
+        case 18: m.value = r.bytes(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `protostructure.Struct`. */
 export interface Struct {
@@ -1133,7 +3043,24 @@ export interface Struct {
   fields: Struct_Field[];
 }
 /** The type of `protostructure.Struct` messages. */
-export const Struct: MessageType<Struct> = file.message<Struct>("protostructure.Struct");
+export const Struct: MessageType<Struct> = messageType<Struct>(
+  "protostructure.Struct",
+  () => [[1, "fields", 11, Struct_Field, 1]],
+  (m, w, $) => {
+    if (m.fields) for (const x of m.fields) $.msg(w, 10, x, Struct_Field);
+  },
+  (r, end, $, into) => {
+    const m: Struct = into ?? { fields: [] };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.fields.push($.sub(r, Struct_Field)); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `protostructure.Struct.Field`. */
 export interface Struct_Field {
@@ -1147,7 +3074,30 @@ export interface Struct_Field {
   type?: Type;
 }
 /** The type of `protostructure.Struct.Field` messages. */
-export const Struct_Field: MessageType<Struct_Field> = file.message<Struct_Field>("protostructure.Struct.Field");
+export const Struct_Field: MessageType<Struct_Field> = messageType<Struct_Field>(
+  "protostructure.Struct.Field",
+  () => [[1, "Name", 9], [2, "PkgPath", 9], [3, "Tag", 9], [4, "type", 11, Type]],
+  (m, w, $) => {
+    if (m.Name) w.uint32(10).string(m.Name);
+    if (m.PkgPath) w.uint32(18).string(m.PkgPath);
+    if (m.Tag) w.uint32(26).string(m.Tag);
+    if (m.type != null) $.msg(w, 34, m.type, Type);
+  },
+  (r, end, $, into) => {
+    const m: Struct_Field = into ?? { Name: "", PkgPath: "", Tag: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.Name = r.string(); break;
+        case 18: m.PkgPath = r.string(); break;
+        case 26: m.Tag = r.string(); break;
+        case 34: m.type = $.sub(r, Type, m.type); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `protostructure.Type`. */
 export interface Type {
@@ -1159,7 +3109,28 @@ export interface Type {
   struct?: Struct;
 }
 /** The type of `protostructure.Type` messages. */
-export const Type: MessageType<Type> = file.message<Type>("protostructure.Type");
+export const Type: MessageType<Type> = messageType<Type>(
+  "protostructure.Type",
+  () => [[1, "primitive", 11, Primitive], [2, "container", 11, Container], [3, "struct", 11, Struct]],
+  (m, w, $) => {
+    if (m.primitive != null) $.msg(w, 10, m.primitive, Primitive);
+    if (m.container != null) $.msg(w, 18, m.container, Container);
+    if (m.struct != null) $.msg(w, 26, m.struct, Struct);
+  },
+  (r, end, $, into) => {
+    const m: Type = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.primitive = $.sub(r, Primitive, m.primitive); break;
+        case 18: m.container = $.sub(r, Container, m.container); break;
+        case 26: m.struct = $.sub(r, Struct, m.struct); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `protostructure.Primitive`. */
 export interface Primitive {
@@ -1167,7 +3138,24 @@ export interface Primitive {
   kind: number;
 }
 /** The type of `protostructure.Primitive` messages. */
-export const Primitive: MessageType<Primitive> = file.message<Primitive>("protostructure.Primitive");
+export const Primitive: MessageType<Primitive> = messageType<Primitive>(
+  "protostructure.Primitive",
+  () => [[1, "kind", 13]],
+  (m, w, $) => {
+    if (m.kind) w.uint32(8).uint32(m.kind);
+  },
+  (r, end, $, into) => {
+    const m: Primitive = into ?? { kind: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.kind = r.uint32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `protostructure.Container`. */
 export interface Container {
@@ -1181,4 +3169,164 @@ export interface Container {
   count: number;
 }
 /** The type of `protostructure.Container` messages. */
-export const Container: MessageType<Container> = file.message<Container>("protostructure.Container");
+export const Container: MessageType<Container> = messageType<Container>(
+  "protostructure.Container",
+  () => [[1, "kind", 13], [2, "elem", 11, Type], [3, "key", 11, Type], [4, "count", 5]],
+  (m, w, $) => {
+    if (m.kind) w.uint32(8).uint32(m.kind);
+    if (m.elem != null) $.msg(w, 18, m.elem, Type);
+    if (m.key != null) $.msg(w, 26, m.key, Type);
+    if (m.count) w.uint32(32).int32(m.count);
+  },
+  (r, end, $, into) => {
+    const m: Container = into ?? { kind: 0, count: 0 };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.kind = r.uint32(); break;
+        case 18: m.elem = $.sub(r, Type, m.elem); break;
+        case 26: m.key = $.sub(r, Type, m.key); break;
+        case 32: m.count = r.int32(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
+
+/** Each service's methods: request type, response type, client streaming, server streaming. */
+export const services: Record<
+  string,
+  Record<string, [MessageType<object>, MessageType<object>, boolean, boolean]>
+> = {
+  "plugin.GRPCBroker": {
+    StartStream: [ConnInfo, ConnInfo, true, true],
+  },
+  "plugin.GRPCController": {
+    Shutdown: [Plugin_Empty, Plugin_Empty, false, false],
+  },
+  "plugin.GRPCStdio": {
+    StreamStdio: [GoogleProtobuf_Empty, StdioData, false, true],
+  },
+  "grpc.health.v1.Health": {
+    Check: [HealthCheckRequest, HealthCheckResponse, false, false],
+    Watch: [HealthCheckRequest, HealthCheckResponse, false, true],
+  },
+  "hashicorp.waypoint.sdk.Mapper": {
+    ListMappers: [GoogleProtobuf_Empty, Map_ListResponse, false, false],
+    Map: [Map_Request, Map_Response, false, false],
+  },
+  "hashicorp.waypoint.sdk.Builder": {
+    IsAuthenticator: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    Auth: [FuncSpec_Args, Auth_AuthResponse, false, false],
+    AuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ValidateAuth: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    ValidateAuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ConfigStruct: [GoogleProtobuf_Empty, Config_StructResp, false, false],
+    Configure: [Config_ConfigureRequest, GoogleProtobuf_Empty, false, false],
+    Documentation: [GoogleProtobuf_Empty, Config_Documentation, false, false],
+    BuildSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Build: [FuncSpec_Args, Build_Resp, false, false],
+    BuildSpecODR: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    BuildODR: [FuncSpec_Args, Build_Resp, false, false],
+  },
+  "hashicorp.waypoint.sdk.Registry": {
+    IsAuthenticator: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    Auth: [FuncSpec_Args, Auth_AuthResponse, false, false],
+    AuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ValidateAuth: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    ValidateAuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ConfigStruct: [GoogleProtobuf_Empty, Config_StructResp, false, false],
+    Configure: [Config_ConfigureRequest, GoogleProtobuf_Empty, false, false],
+    Documentation: [GoogleProtobuf_Empty, Config_Documentation, false, false],
+    PushSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Push: [FuncSpec_Args, Push_Resp, false, false],
+    AccessSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Access: [FuncSpec_Args, Access_Resp, false, false],
+  },
+  "hashicorp.waypoint.sdk.Platform": {
+    IsAuthenticator: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    Auth: [FuncSpec_Args, Auth_AuthResponse, false, false],
+    AuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ValidateAuth: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    ValidateAuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ConfigStruct: [GoogleProtobuf_Empty, Config_StructResp, false, false],
+    Configure: [Config_ConfigureRequest, GoogleProtobuf_Empty, false, false],
+    Documentation: [GoogleProtobuf_Empty, Config_Documentation, false, false],
+    DeploySpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Deploy: [FuncSpec_Args, Deploy_Resp, false, false],
+    DefaultReleaserSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    DefaultReleaser: [FuncSpec_Args, DefaultReleaser_Resp, false, false],
+    IsDestroyer: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    DestroySpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Destroy: [FuncSpec_Args, Destroy_Resp, false, false],
+    IsWorkspaceDestroyer: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    DestroyWorkspaceSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    DestroyWorkspace: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    IsExecer: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    ExecSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Exec: [FuncSpec_Args, ExecResult, false, false],
+    IsLogPlatform: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    LogsSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Logs: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    IsGeneration: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    GenerationSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Generation: [FuncSpec_Args, Generation_Resp, false, false],
+    IsStatus: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    StatusSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Status: [FuncSpec_Args, StatusReport, false, false],
+  },
+  "hashicorp.waypoint.sdk.ReleaseManager": {
+    IsAuthenticator: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    Auth: [FuncSpec_Args, Auth_AuthResponse, false, false],
+    AuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ValidateAuth: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    ValidateAuthSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    ConfigStruct: [GoogleProtobuf_Empty, Config_StructResp, false, false],
+    Configure: [Config_ConfigureRequest, GoogleProtobuf_Empty, false, false],
+    Documentation: [GoogleProtobuf_Empty, Config_Documentation, false, false],
+    IsDestroyer: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    DestroySpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Destroy: [FuncSpec_Args, Destroy_Resp, false, false],
+    IsWorkspaceDestroyer: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    DestroyWorkspaceSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    DestroyWorkspace: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    ReleaseSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Release: [FuncSpec_Args, Release_Resp, false, false],
+    IsStatus: [GoogleProtobuf_Empty, ImplementsResp, false, false],
+    StatusSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Status: [FuncSpec_Args, StatusReport, false, false],
+  },
+  "hashicorp.waypoint.sdk.ConfigSourcer": {
+    ConfigStruct: [GoogleProtobuf_Empty, Config_StructResp, false, false],
+    Configure: [Config_ConfigureRequest, GoogleProtobuf_Empty, false, false],
+    Documentation: [GoogleProtobuf_Empty, Config_Documentation, false, false],
+    ReadSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Read: [FuncSpec_Args, ConfigSource_ReadResponse, false, false],
+    StopSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    Stop: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+  },
+  "hashicorp.waypoint.sdk.TaskLauncher": {
+    ConfigStruct: [GoogleProtobuf_Empty, Config_StructResp, false, false],
+    Configure: [Config_ConfigureRequest, GoogleProtobuf_Empty, false, false],
+    Documentation: [GoogleProtobuf_Empty, Config_Documentation, false, false],
+    StartSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    StartTask: [FuncSpec_Args, TaskLaunch_Resp, false, false],
+    StopSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    StopTask: [FuncSpec_Args, GoogleProtobuf_Empty, false, false],
+    WatchSpec: [GoogleProtobuf_Empty, FuncSpec, false, false],
+    WatchTask: [FuncSpec_Args, TaskWatch_Resp, false, false],
+  },
+  "hashicorp.waypoint.sdk.TerminalUIService": {
+    Output: [TerminalUI_OutputRequest, GoogleProtobuf_Empty, false, false],
+    Events: [TerminalUI_Event, TerminalUI_Response, true, true],
+    IsInteractive: [GoogleProtobuf_Empty, TerminalUI_IsInteractiveResponse, false, false],
+  },
+  "hashicorp.waypoint.sdk.LogViewer": {
+    NextLogBatch: [Logs_NextBatchResp, GoogleProtobuf_Empty, true, false],
+  },
+  "hashicorp.waypoint.sdk.ExecSessionService": {
+    Output: [ExecSession_OutputRequest, GoogleProtobuf_Empty, false, false],
+    Input: [GoogleProtobuf_Empty, ExecSession_InputRequest, false, true],
+  },
+};

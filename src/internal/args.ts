@@ -7,7 +7,6 @@
  * all come from this table; the `ctx` types of `components/context.ts` are
  * checked against it below.
  */
-import { join } from "node:path";
 import type {
   AnyMessage,
   DataDir,
@@ -35,7 +34,10 @@ import type { Logger } from "../logger.ts";
 import type { MessageInit, MessageType } from "../proto/runtime.ts";
 import type { TerminalUI } from "../terminal/ui.ts";
 import type { Broker } from "./broker.ts";
+import { BrokerExecSession } from "./exec_client.ts";
+import { BrokerLogViewer } from "./logs_client.ts";
 import type { Secrets } from "./secrets.ts";
+import { BrokerUI } from "./ui_client.ts";
 
 /** What an adapter may use: the server's broker and secrets, the operation's logger and signal. */
 export interface ArgScope {
@@ -97,14 +99,18 @@ export interface StandardArgs {
   logs: StandardArg<Args_LogViewer, LogViewer, never>;
 }
 
+/** `parts` under `dir` with the platform's separator (no `node:path`: see internal/format.ts). */
+function under(dir: string, ...parts: string[]): string {
+  const sep = Deno.build.os === "windows" ? "\\" : "/";
+  return [dir.replace(/[\\/]+$/, ""), ...parts].join(sep);
+}
+
 /** The standard arguments, by `ctx` key. */
 export const STANDARD_ARGS: StandardArgs = {
   ui: {
     type: Args_TerminalUI,
     what: "terminal UI",
-    // The UI bridge is loaded when an operation first takes it (warm.ts loads it after Configure).
-    make: async (m, s) => {
-      const { BrokerUI } = await import("./ui_client.ts");
+    make: (m, s) => {
       const ui = new BrokerUI(s.broker, m.streamId, s.secrets, s.signal);
       ui.open();
       s.closers.push(() => ui.close());
@@ -156,8 +162,8 @@ export const STANDARD_ARGS: StandardArgs = {
     make: (m) => ({ cacheDir: m.cacheDir, dataDir: m.dataDir }),
     host: (given, h) =>
       given ?? {
-        cacheDir: join(h.cwd, ".waypoint", "cache"),
-        dataDir: join(h.cwd, ".waypoint", "data"),
+        cacheDir: under(h.cwd, ".waypoint", "cache"),
+        dataDir: under(h.cwd, ".waypoint", "data"),
       },
   },
   deploymentConfig: {
@@ -198,12 +204,10 @@ export const STANDARD_ARGS: StandardArgs = {
       ...given,
     }),
   },
-  // Exec and logs sessions load their bridges only when an operation takes them.
   exec: {
     type: Args_ExecSessionInfo,
     what: "exec session",
-    make: async (m, s) => {
-      const { BrokerExecSession } = await import("./exec_client.ts");
+    make: (m, s) => {
       const session = new BrokerExecSession(s.broker, m, s.signal);
       s.closers.push(() => session.close());
       return session;
@@ -212,8 +216,7 @@ export const STANDARD_ARGS: StandardArgs = {
   logs: {
     type: Args_LogViewer,
     what: "log viewer",
-    make: async (m, s) => {
-      const { BrokerLogViewer } = await import("./logs_client.ts");
+    make: (m, s) => {
       const viewer = new BrokerLogViewer(s.broker, m, s.signal);
       s.closers.push(() => viewer.close());
       return viewer;

@@ -5,7 +5,12 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import type { ExecSession, WindowSize } from "../components/sessions.ts";
-import type { Args_ExecSessionInfo, ExecSession_InputRequest } from "../gen/wire.ts";
+import type { Args_ExecSessionInfo } from "../gen/wire.ts";
+import {
+  ExecSession_InputRequest,
+  ExecSession_OutputRequest,
+  GoogleProtobuf_Empty,
+} from "../gen/wire.ts";
 import type { Broker } from "./broker.ts";
 import { codec } from "./grpc.ts";
 
@@ -56,8 +61,8 @@ export class BrokerExecSession implements ExecSession {
     return {
       async *[Symbol.asyncIterator]() {
         const client = await self.#connect();
-        const empty = codec("google.protobuf.Empty");
-        const req = codec("hashicorp.waypoint.sdk.ExecSession.InputRequest");
+        const empty = codec(GoogleProtobuf_Empty);
+        const req = codec(ExecSession_InputRequest);
         const call = client.makeServerStreamRequest(
           `${SERVICE}/Input`,
           empty.serialize,
@@ -68,8 +73,7 @@ export class BrokerExecSession implements ExecSession {
         call.on("error", () => {}); // cancelled on close; the loop below ends
         for await (const msg of call as AsyncIterable<ExecSession_InputRequest>) {
           // The oneof's member tells what arrived: Go sends input_closed as `false` (present, zero).
-          const which = (msg as { input?: string }).input;
-          if (which === "inputClosed") return;
+          if (Object.hasOwn(msg, "inputClosed")) return;
           if (msg.windowSize) {
             const size = { height: msg.windowSize.height, width: msg.windowSize.width };
             for (const fn of self.#resize) fn(size);
@@ -91,8 +95,8 @@ export class BrokerExecSession implements ExecSession {
     // Chained so output arrives in the order it was written.
     this.#writes = this.#writes.then(async () => {
       const client = await this.#connect();
-      const out = codec("hashicorp.waypoint.sdk.ExecSession.OutputRequest");
-      const empty = codec("google.protobuf.Empty");
+      const out = codec(ExecSession_OutputRequest);
+      const empty = codec(GoogleProtobuf_Empty);
       for (let off = 0; off < bytes.length; off += CHUNK) {
         const chunk = bytes.subarray(off, off + CHUNK);
         await new Promise<void>((resolve, reject) =>

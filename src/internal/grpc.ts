@@ -1,11 +1,10 @@
 /**
- * grpc-js service definitions built from the protobufjs descriptors, so no
- * proto-loader or protoc step runs at start-up.
+ * grpc-js service definitions built from the generated service table and
+ * codecs, so no proto-loader, protoc or reflection step runs at start-up.
  */
 import * as grpc from "@grpc/grpc-js";
-import protobuf from "protobufjs/light.js";
-import { file, services } from "../gen/wire.ts";
-import { reflectType } from "../proto/runtime.ts";
+import { services } from "../gen/wire.ts";
+import { decodeMessage, encodeMessage, type MessageType } from "../proto/runtime.ts";
 import { Code, PluginError } from "../errors.ts";
 import { wellFormed } from "../well_formed.ts";
 import type { Secrets } from "./secrets.ts";
@@ -40,143 +39,40 @@ type Codec = {
   deserialize: (bytes: Buffer) => unknown;
 };
 
-const codecs = new Map<string, Codec>();
-
-const NONE = Buffer.alloc(0);
-/** Field 1, varint 1: `implements: true`. */
-const TRUE_FIELD_1 = Buffer.from([0x08, 0x01]);
+const codecs = new Map<MessageType<object>, Codec>();
 
 /**
- * The messages of a plugin's first RPCs, written without protobufjs's
- * generated codecs: go-plugin's stdio and broker streams, the dispense
- * probes (`Is*`), Shutdown and a ListMappers with no mappers then build no
- * descriptor, and a mapper probe process never does; ConfigStruct's answer
- * and Configure's request, which every configured process handles, are
- * written and read with protobufjs's Writer and Reader, without generating
- * codecs for their seven types. `encode` returns undefined for what it does
- * not cover, which goes through protobufjs (tests/first_codecs_test.ts: the
- * same bytes, the same decoded values, the same refusals).
+ * Encode/decode functions for a wire message, on plain objects (camelCase
+ * fields): the generated encoder and decoder of `src/gen/wire.ts`, so the
+ * first message of a type costs no more than the next one.
  */
-const FIRST: Record<
-  string,
-  { encode(v: unknown): Buffer | undefined; empty(): unknown; decode?(b: Uint8Array): unknown }
-> = {
-  "google.protobuf.Empty": { encode: () => NONE, empty: () => ({}) },
-  "plugin.Empty": { encode: () => NONE, empty: () => ({}) },
-  "hashicorp.waypoint.sdk.ImplementsResp": {
-    encode: (v) => (v as { implements?: boolean }).implements ? TRUE_FIELD_1 : NONE,
-    empty: () => ({ implements: false }),
-  },
-  "hashicorp.waypoint.sdk.Map.ListResponse": {
-    encode: (v) => ((v as { funcs?: unknown[] }).funcs?.length ? undefined : NONE),
-    empty: () => ({ funcs: [] }),
-  },
-  "hashicorp.waypoint.sdk.Config.ConfigureRequest": {
-    encode: () => undefined,
-    empty: () => ({ json: new Uint8Array(0) }),
-    decode: decodeConfigureRequest,
-  },
-  "hashicorp.waypoint.sdk.Config.StructResp": {
-    encode: encodeStructResp,
-    empty: () => ({ struct: null }),
-  },
-};
-
-type Obj = Record<string, unknown>;
-
-/**
- * ConfigStruct's answer (a protostructure) with protobufjs's Writer. As
- * protobufjs's generated encoders: fields in id order, a scalar when it is
- * set and not its zero value, a message when it is set.
- */
-function encodeStructResp(v: unknown): Buffer {
-  const w = protobuf.Writer.create();
-  const has = (o: Obj, k: string) => o[k] != null && Object.hasOwn(o, k);
-  const str = (o: Obj, k: string, id: number) => {
-    if (has(o, k) && o[k] !== "") w.uint32((id << 3) | 2).string(o[k] as string);
-  };
-  const int = (o: Obj, k: string, id: number, signed: boolean) => {
-    if (!has(o, k) || o[k] === 0) return;
-    w.uint32(id << 3);
-    if (signed) w.int32(o[k] as number);
-    else w.uint32(o[k] as number);
-  };
-  const msg = (o: Obj, k: string, id: number, body: (m: Obj) => void) => {
-    if (!has(o, k)) return;
-    w.uint32((id << 3) | 2).fork();
-    body(o[k] as Obj);
-    w.ldelim();
-  };
-  const type = (t: Obj): void => {
-    msg(t, "primitive", 1, (p) => int(p, "kind", 1, false));
-    msg(t, "container", 2, (c) => {
-      int(c, "kind", 1, false);
-      msg(c, "elem", 2, type);
-      msg(c, "key", 3, type);
-      int(c, "count", 4, true);
-    });
-    msg(t, "struct", 3, struct);
-  };
-  const struct = (st: Obj): void => {
-    for (const f of (st.fields as Obj[] | undefined) ?? []) {
-      w.uint32((1 << 3) | 2).fork();
-      str(f, "Name", 1);
-      str(f, "PkgPath", 2);
-      str(f, "Tag", 3);
-      msg(f, "type", 4, type);
-      w.ldelim();
-    }
-  };
-  msg(v as Obj, "struct", 1, struct);
-  return Buffer.from(w.finish());
-}
-
-/**
- * Configure's request (`bytes json = 1`) with protobufjs's Reader, as its
- * generated decoder reads it: field 1 as bytes whatever its wire type, other
- * fields skipped, malformed bytes thrown.
- */
-function decodeConfigureRequest(bytes: Uint8Array): unknown {
-  const r = protobuf.Reader.create(bytes);
-  let json: Uint8Array = new Uint8Array(0);
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) json = r.bytes();
-    else r.skipType(tag & 7);
-  }
-  return { json };
-}
-
-/** Encode/decode functions for a wire message, working on protobufjs objects (camelCase fields). */
-export function codec(typeName: string): Codec {
-  let c = codecs.get(typeName);
+export function codec(type: MessageType<object>): Codec {
+  let c = codecs.get(type);
   if (!c) {
-    // The descriptor is looked at on the first message, not when services are registered.
-    let type: protobuf.Type | undefined;
-    const t = () => type ??= reflectType(file.message(typeName));
-    const first = FIRST[typeName];
     c = {
-      // Our wire objects already hold protobufjs' types (numbers, Uint8Arrays, plain
-      // objects): encode them directly, without a fromObject copy per message.
-      serialize: (value) =>
-        first?.encode(value) ?? Buffer.from(t().encode(value as object).finish()),
+      // Our wire objects already hold the right types: encoded as they are, no create() copy.
+      serialize: (value) => {
+        const bytes = encodeMessage(type, value as object);
+        return Buffer.isBuffer(bytes)
+          ? bytes
+          : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      },
       deserialize: (bytes) => {
-        // An empty body is the message with every field unset, whatever its type.
-        if (first && bytes.length === 0) return first.empty();
         try {
-          if (first?.decode) return first.decode(bytes);
-          return t().decode(bytes);
+          return decodeMessage(type, bytes);
         } catch (err) {
-          return new DecodeFailure(typeName, (err as Error).message);
+          return new DecodeFailure(type.typeName, (err as Error).message);
         }
       },
     };
-    codecs.set(typeName, c);
+    codecs.set(type, c);
   }
   return c;
 }
 
-function methodsOf(name: string): Record<string, [string, string, boolean, boolean]> {
+type MethodRow = [MessageType<object>, MessageType<object>, boolean, boolean];
+
+function methodsOf(name: string): Record<string, MethodRow> {
   const methods = services[name];
   if (!methods) throw new TypeError(`No service ${name} in the wire protocol`);
   return methods;

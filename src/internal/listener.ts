@@ -4,7 +4,6 @@
  * PLUGIN_MIN_PORT..PLUGIN_MAX_PORT on Windows or when asked.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { join } from "node:path";
 import type { Credentials } from "./credentials.ts";
 import { StartupError } from "./startup_error.ts";
 
@@ -170,7 +169,8 @@ async function listenUnix(server: grpc.Server, options: ListenOptions): Promise<
       // already gone
     }
   };
-  const address = join(dir, "plugin.sock");
+  // Unix sockets only: a "/" path.
+  const address = `${dir}/plugin.sock`;
   try {
     const bytes = new TextEncoder().encode(address).length;
     if (bytes > MAX_SOCKET_PATH) {

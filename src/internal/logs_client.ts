@@ -6,6 +6,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { LogEvent, LogViewer } from "../components/sessions.ts";
 import type { Args_LogViewer } from "../gen/wire.ts";
+import { GoogleProtobuf_Empty, Logs_NextBatchResp } from "../gen/wire.ts";
 import type { Broker } from "./broker.ts";
 import { codec } from "./grpc.ts";
 
@@ -47,8 +48,8 @@ export class BrokerLogViewer implements LogViewer {
           `Cannot reach the host's log viewer (broker id ${this.#id}): ${(err as Error).message}`,
         );
       });
-      const batch = codec("hashicorp.waypoint.sdk.Logs.NextBatchResp");
-      const empty = codec("google.protobuf.Empty");
+      const batch = codec(Logs_NextBatchResp);
+      const empty = codec(GoogleProtobuf_Empty);
       let call!: grpc.ClientWritableStream<unknown>;
       const done = new Promise<void>((resolve, reject) => {
         call = client.makeClientStreamRequest(

@@ -4,9 +4,8 @@
  * stops its reader so the plugin blocks on its next write. So `console.*`,
  * `Deno.stdout` and `process.stdout` are pointed at the hclog logger.
  */
-import { format } from "node:util";
-import process from "node:process";
 import type { Logger } from "../logger.ts";
+import { format } from "./format.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -52,7 +51,7 @@ export function installStdoutGuard(logger: Logger): void {
   // about 1.5 and 2 ms of every start; most plugins use neither before their first operation,
   // or ever, so each is guarded when it is first read.
   onFirstRead(Deno, "Command", () => guardChildProcesses(log));
-  onFirstRead(process, "stdout", () => {
+  onFirstRead(globalThis.process, "stdout", () => {
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       sink(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
       const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;

@@ -6,7 +6,12 @@
  * response is sent, so everything is rendered first.
  */
 import type * as grpc from "@grpc/grpc-js";
-import type { TerminalUI_Event, TerminalUI_Response } from "../gen/wire.ts";
+import {
+  GoogleProtobuf_Empty,
+  TerminalUI_Event,
+  TerminalUI_IsInteractiveResponse,
+  TerminalUI_Response,
+} from "../gen/wire.ts";
 import type {
   InputOptions,
   Status,
@@ -106,8 +111,8 @@ export class BrokerUI implements TerminalUI {
   #connect(): Promise<void> {
     this.#connecting ??= (async () => {
       const client = await this.#client_();
-      const ev = codec("hashicorp.waypoint.sdk.TerminalUI.Event");
-      const res = codec("hashicorp.waypoint.sdk.TerminalUI.Response");
+      const ev = codec(TerminalUI_Event);
+      const res = codec(TerminalUI_Response);
       const stream = client.makeBidiStreamRequest(
         `${SERVICE}/Events`,
         ev.serialize as (v: TerminalUI_Event) => Buffer,
@@ -218,8 +223,8 @@ export class BrokerUI implements TerminalUI {
 
   async isInteractive(): Promise<boolean> {
     const client = await this.#client_();
-    const empty = codec("google.protobuf.Empty");
-    const res = codec("hashicorp.waypoint.sdk.TerminalUI.IsInteractiveResponse");
+    const empty = codec(GoogleProtobuf_Empty);
+    const res = codec(TerminalUI_IsInteractiveResponse);
     return await new Promise<boolean>((resolve, reject) => {
       client.makeUnaryRequest(
         `${SERVICE}/IsInteractive`,
@@ -246,7 +251,7 @@ export class BrokerUI implements TerminalUI {
   }
 
   /**
-   * Finishes what the author left open (status, steps, groups — an open group
+   * Finishes what the author left open (status, steps, groups: an open group
    * would block the host forever), half-closes the stream and waits for the
    * host to end it, then closes the connection.
    */

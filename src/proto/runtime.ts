@@ -1,24 +1,22 @@
 /**
- * Typed protobuf messages on top of protobufjs reflection.
+ * Typed protobuf messages: what `deno task proto` generates code against.
  *
- * `deno task proto` turns a `.proto` file into a module that holds only data
- * (the descriptor as JSON) and types; this module turns that data into
- * {@linkcode MessageType}s that create, encode, decode and print messages.
- * Field names are lowerCamelCase in TypeScript, as protojson names them; the
- * original proto names are kept for template data.
+ * A generated module holds, per message, a TypeScript interface and a
+ * {@linkcode MessageType} made by {@linkcode messageType} from the message's
+ * field table and its encoder and decoder, written ahead of time: a plugin
+ * builds no reflection objects and generates no code when it starts or
+ * answers its first RPCs. Field names are lowerCamelCase in TypeScript, as
+ * protojson names them; the original proto names are kept for template data.
  *
  * @module
  */
-import protobuf from "protobufjs/light.js";
-// Every string this runtime encodes is well-formed UTF-8 (lone surrogates become U+FFFD).
-import "./utf8.ts";
-import { LazyRoot } from "./lazy_root.ts";
-import { type JsonValue, protoNames, templateValue, toPlain, toProtoJson } from "./values.ts";
+import { HELPERS, type NestedCodec, type ProtoReader, type ProtoWriter } from "./wire_io.ts";
+import { createReader, createWriter, type WireHelpers } from "./wire_io.ts";
+import { createValue, type FieldRow, type FieldTable, type JsonValue } from "./values.ts";
+import { toProtoJson, tplData } from "./values.ts";
+import { fieldList } from "./values.ts";
 
-/** A protobufjs JSON descriptor (`Root#toJSON()` output) as `deno task proto` embeds it. */
-export type ProtoJson = { nested?: Record<string, unknown> };
-
-export type { JsonValue };
+export type { FieldRow, JsonValue, ProtoReader, ProtoWriter, WireHelpers };
 
 /** The fields of `T`, all optional and nested the same way: what `create()` and `encode()` accept. */
 export type MessageInit<T> = T extends Uint8Array ? T
@@ -44,201 +42,168 @@ export interface MessageType<T extends object> {
   is(value: unknown): value is T;
 }
 
-/** A loaded `.proto` descriptor: look messages up by full name. */
-export interface ProtoFile {
-  /** The message type with the full name `name`; throws a `RangeError` when there is none. */
-  message<T extends object>(name: string): MessageType<T>;
-  /** Whether the descriptor defines a message called `name`. */
-  has(name: string): boolean;
-  /** The underlying protobufjs root, for the runtime's own glue. */
-  readonly root: protobuf.Root;
-}
+/** A generated encoder: writes the fields of `m` (not its tag or length) in field-number order. */
+export type Encoder<T> = (m: MessageInit<T>, w: ProtoWriter, $: WireHelpers) => void;
+
+/**
+ * A generated decoder: reads fields until `end` into a new message (or
+ * `into`, when a repeated occurrence of a message field merges) and returns it.
+ */
+export type Decoder<T> = (r: ProtoReader, end: number, $: WireHelpers, into?: T) => T;
 
 const TYPE_TAG: unique symbol = Symbol.for("waypoint-plugin.messageType");
-const reflected = new WeakMap<MessageType<object>, () => protobuf.Type>();
 
 /** The message type a value was created or decoded with, if any. */
-export function messageTypeOf(
-  value: unknown,
-): MessageType<object> | undefined {
+export function messageTypeOf(value: unknown): MessageType<object> | undefined {
   if (value === null || typeof value !== "object") return undefined;
   return (value as { [TYPE_TAG]?: MessageType<object> })[TYPE_TAG];
 }
 
-/**
- * Loads a descriptor made by `deno task proto`.
- *
- * @example Load a descriptor and encode a message
- * ```ts
- * import assert from "node:assert";
- * import { protoFile } from "@x/waypoint-plugin";
- * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } } });
- * const Binary = file.message<{ location: string }>("demo.Binary");
- * const bytes = Binary.encode({ location: "/tmp/app" });
- * assert(Binary.decode(bytes).location === "/tmp/app");
- * ```
- */
-export function protoFile(json: ProtoJson): ProtoFile {
-  // Filled type by type on first use: a plugin starts (and answers its handshake) without
-  // paying for descriptors it has not needed yet, and builds only the types it uses; `root`
-  // completes it (the test host's client wants every service).
-  const lazy = new LazyRoot(json, camelize, recordUnitNames);
-  const cache = new Map<string, MessageType<object>>();
-  return {
-    get root(): protobuf.Root {
-      return lazy.complete();
-    },
-    has(name: string): boolean {
-      return lazy.lookup(name) instanceof protobuf.Type;
-    },
-    message<T extends object>(name: string): MessageType<T> {
-      let type = cache.get(name);
-      if (!type) {
-        type = new Message(name, () => {
-          const found = lazy.lookup(name);
-          if (!(found instanceof protobuf.Type)) {
-            throw new RangeError(
-              `Cannot find message "${name}" in the descriptor: check the package and message name in the .proto file`,
-            );
-          }
-          return found;
-        });
-        cache.set(name, type);
-      }
-      return type as MessageType<T>;
-    },
-  };
-}
+/** What the runtime's glue reads of a message type made by {@linkcode messageType}. */
+export interface MessageInternals<T extends object = object> extends NestedCodec<T>, FieldTable {}
 
-class Message<T extends object> implements MessageType<T> {
+class Message<T extends object> implements MessageType<T>, MessageInternals<T> {
   readonly typeName: string;
   readonly typeUrl: string;
-  #resolve: () => protobuf.Type;
-  #resolved: protobuf.Type | undefined;
+  #fields: (() => readonly FieldRow[]) | readonly FieldRow[];
+  #encode: Encoder<T>;
+  #decode: Decoder<T>;
 
-  constructor(name: string, resolve: () => protobuf.Type) {
-    this.typeName = name.replace(/^\./, "");
-    this.typeUrl = `type.googleapis.com/${this.typeName}`;
-    this.#resolve = resolve;
-    reflected.set(this as MessageType<object>, () => this.#type);
+  constructor(
+    name: string,
+    fields: () => readonly FieldRow[],
+    encode: Encoder<T>,
+    decode: Decoder<T>,
+  ) {
+    this.typeName = name;
+    this.typeUrl = `type.googleapis.com/${name}`;
+    this.#fields = fields;
+    this.#encode = encode;
+    this.#decode = decode;
   }
 
-  get #type(): protobuf.Type {
-    return this.#resolved ??= this.#resolve();
+  get fields(): readonly FieldRow[] {
+    if (typeof this.#fields === "function") this.#fields = this.#fields();
+    return this.#fields;
+  }
+
+  encodeFields(value: T, w: ProtoWriter): void {
+    this.#encode(value as MessageInit<T>, w, HELPERS);
+  }
+
+  decodeFields(r: ProtoReader, end: number, into?: T): T {
+    return this.#decode(r, end, HELPERS, into);
   }
 
   create(init?: MessageInit<T>): T {
-    return this.#tag(toPlain(this.#type, this.#type.fromObject(init ?? {})));
+    return this.#tag(createValue(this, init ?? {}) as T);
   }
 
   encode(value: MessageInit<T>): Uint8Array {
-    return this.#type.encode(this.#type.fromObject(value as object)).finish();
+    // Coerced first, as protobufjs's fromObject did: a string for a number field, say.
+    return encodeMessage(this, createValue(this, value ?? {}) as T);
   }
 
   decode(bytes: Uint8Array): T {
-    let decoded: protobuf.Message;
+    let value: T;
     try {
-      decoded = this.#type.decode(bytes);
+      value = decodeMessage(this, bytes);
     } catch (err) {
-      throw new RangeError(
-        `Cannot decode ${this.typeName}: ${(err as Error).message}`,
-      );
+      throw new RangeError(`Cannot decode ${this.typeName}: ${(err as Error).message}`);
     }
-    return this.#tag(toPlain(this.#type, decoded));
+    return this.#tag(value);
   }
 
   toJson(value: MessageInit<T>): JsonValue {
-    return toProtoJson(this.#type, this.#type.fromObject(value as object));
+    return toProtoJson(this, createValue(this, value ?? {}));
   }
 
   is(value: unknown): value is T {
     return messageTypeOf(value) === this;
   }
 
-  #tag(value: Record<string, unknown>): T {
+  #tag(value: T): T {
     Object.defineProperty(value, TYPE_TAG, { value: this, enumerable: false });
-    return value as T;
+    return value;
   }
 }
 
-/** Template data as the Go SDK derives it: every field under its snake_case proto name. */
-export function templateData(
-  type: MessageType<object>,
-  value: object,
-): Record<string, JsonValue> {
-  const t = reflectType(type);
-  const out: Record<string, JsonValue> = {};
-  const msg = t.fromObject(value);
-  for (const field of t.fieldsArray) {
-    out[protoNames.get(field) ?? field.name] = templateValue(
-      field,
-      (msg as unknown as Record<string, unknown>)[field.name],
-    );
+/**
+ * Defines a message type from its field table and its encoder and decoder:
+ * the call `deno task proto` writes for every message of a `.proto` file
+ * (see the generated `gen/*.ts` of any plugin). The field table is read
+ * when a value is first created, printed as JSON or turned into template
+ * data; encoding and decoding only run the two functions.
+ *
+ * @param name the message's full proto name, e.g. `gobuilder.Binary`
+ * @param fields the field table: `[number, camelCaseName, kind, messageType or enum, flags, protoName]`
+ * @param encode writes a message's fields
+ * @param decode reads them
+ *
+ * @example A message type as `deno task proto` writes it
+ * ```ts
+ * import assert from "node:assert";
+ * import { messageType } from "@x/waypoint-plugin";
+ *
+ * interface Binary { location: string }
+ * const Binary = messageType<Binary>(
+ *   "gobuilder.Binary",
+ *   () => [[1, "location", 9]],
+ *   (m, w) => {
+ *     if (m.location) w.uint32(10).string(m.location);
+ *   },
+ *   (r, end, $, into) => {
+ *     const m: Binary = into ?? { location: "" };
+ *     while (r.pos < end) {
+ *       const t = r.uint32();
+ *       if (t === 10) m.location = r.string();
+ *       else $.skip(r, t);
+ *     }
+ *     return m;
+ *   },
+ * );
+ * const bytes = Binary.encode({ location: "/tmp/app" });
+ * assert.equal(Binary.decode(bytes).location, "/tmp/app");
+ * ```
+ */
+export function messageType<T extends object>(
+  name: string,
+  fields: () => readonly FieldRow[],
+  encode: Encoder<T>,
+  decode: Decoder<T>,
+): MessageType<T> {
+  return new Message<T>(name, fields, encode, decode);
+}
+
+/** The internals of a type made by {@linkcode messageType} (or `protoFile()`). */
+export function internals<T extends object>(type: MessageType<T>): MessageInternals<T> {
+  if (!(type instanceof Message)) {
+    throw new TypeError(`"${type.typeName}" is not a message type made by messageType()`);
   }
-  return out;
+  return type as unknown as MessageInternals<T>;
+}
+
+/** The wire form of `value`, as it is (no coercion): the runtime's own messages. */
+export function encodeMessage<T extends object>(type: MessageType<T>, value: T): Uint8Array {
+  const w = createWriter();
+  internals(type).encodeFields(value, w);
+  return w.finish();
+}
+
+/** Decodes `bytes` (throws protobufjs's reason when they are not a `type`); untagged. */
+export function decodeMessage<T extends object>(type: MessageType<T>, bytes: Uint8Array): T {
+  const r = createReader(bytes);
+  return internals(type).decodeFields(r, r.len);
+}
+
+/** Template data as the Go SDK derives it: every field under its snake_case proto name. */
+export function templateData(type: MessageType<object>, value: object): Record<string, JsonValue> {
+  return tplData(internals(type), createValue(internals(type), value));
 }
 
 /** The fields of a message type: proto name and proto type (`string`, `int64`, a message name …). */
 export function messageFields(
   type: MessageType<object>,
 ): { name: string; type: string; repeated: boolean }[] {
-  return reflectType(type).fieldsArray.map((f) => ({
-    name: protoNames.get(f) ?? f.name,
-    type: f instanceof protobuf.MapField ? `map<${f.keyType}, ${f.type}>` : f.type,
-    repeated: f.repeated,
-  }));
-}
-
-/** The protobufjs type behind a {@linkcode MessageType}, for the runtime's glue. */
-export function reflectType(type: MessageType<object>): protobuf.Type {
-  const found = reflected.get(type)?.();
-  if (!found) {
-    throw new TypeError(
-      `"${type.typeName}" is not a message type loaded by protoFile()`,
-    );
-  }
-  return found;
-}
-
-function camelize(json: unknown): unknown {
-  if (Array.isArray(json) || json === null || typeof json !== "object") {
-    return json;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(json)) {
-    if (key === "fields" && value && typeof value === "object") {
-      const fields: Record<string, unknown> = {};
-      for (const [name, field] of Object.entries(value)) {
-        fields[protobuf.util.camelCase(name)] = field;
-      }
-      out[key] = fields;
-    } else if (key === "oneofs" && value && typeof value === "object") {
-      const oneofs: Record<string, unknown> = {};
-      for (const [name, oneof] of Object.entries(value)) {
-        const members = (oneof as { oneof: string[] }).oneof;
-        oneofs[name] = {
-          ...(oneof as object),
-          oneof: members.map((m) => protobuf.util.camelCase(m)),
-        };
-      }
-      out[key] = oneofs;
-    } else {
-      out[key] = camelize(value);
-    }
-  }
-  return out;
-}
-
-/** Remembers the proto names of the fields of `obj` (a type just added) and its nested types. */
-function recordUnitNames(obj: protobuf.ReflectionObject, raw: Record<string, unknown>): void {
-  if (!(obj instanceof protobuf.Type)) return;
-  const fields = (raw.fields ?? {}) as Record<string, unknown>;
-  for (const name of Object.keys(fields)) {
-    const field = obj.fields[protobuf.util.camelCase(name)];
-    if (field) protoNames.set(field, name);
-  }
-  for (const [name, child] of Object.entries((raw.nested ?? {}) as Record<string, unknown>)) {
-    const nested = obj.nested?.[name];
-    if (nested) recordUnitNames(nested, child as Record<string, unknown>);
-  }
+  return fieldList(internals(type));
 }

@@ -12,7 +12,7 @@
  * `TextEncoder` do: the same three bytes, so the lengths protobufjs computes
  * beforehand stay right.
  */
-import protobuf from "protobufjs/light.js";
+import protobuf from "protobufjs/minimal.js";
 
 /** UTF-8 of `s` into `buf` at `offset`, lone surrogates as U+FFFD; returns the bytes written. */
 function writeUtf8(s: string, buf: Uint8Array, offset: number): number {

@@ -18,6 +18,7 @@ import { addService, CHANNEL_OPTIONS, type Handlers } from "../internal/grpc.ts"
 import { Inflight } from "../internal/inflight.ts";
 import { listen, type ListenEnv, type Listener, type Transport } from "../internal/listener.ts";
 import { Secrets } from "../internal/secrets.ts";
+import * as mtls from "../internal/mtls.ts";
 import { addGoPluginServices } from "../internal/services/go_plugin.ts";
 import { mapperHandlers } from "../internal/services/mapper.ts";
 import { SERVICES } from "../internal/services/mod.ts";
@@ -63,6 +64,13 @@ export interface StartOptions {
 export interface ServerOptions extends StartOptions {
   /** The sensitive values this server hides. Default: its own. */
   secrets?: Secrets;
+  /**
+   * Called once the socket is bound and before the services are registered,
+   * in the same task: `serve()` prints the handshake line here, so the host
+   * dials while the services are being registered, and no request can be
+   * read before they are (the event loop does not turn in between).
+   */
+  onListening?: (address: { network: string; address: string; serverCert?: string }) => void;
 }
 
 /** A running plugin server, for tests and embedders. */
@@ -86,12 +94,11 @@ export interface RunningPlugin {
   done: Promise<void>;
 }
 
-/** The credentials and handshake certificate `clientCert` asks for; mTLS is loaded only then. */
+/** The credentials and handshake certificate `clientCert` asks for. */
 async function security(
   clientCert: string | undefined,
 ): Promise<{ credentials: Credentials; serverCert?: string }> {
   if (!clientCert) return { credentials: INSECURE };
-  const mtls = await import("../internal/mtls.ts");
   const session = await mtls.startMtls(clientCert);
   if (!session) return { credentials: INSECURE };
   return {
@@ -224,23 +231,23 @@ export async function createPluginServer(
     done.then(() => clearTimeout(timer));
   };
   const env = { broker, secrets, inflight, credentials };
-  addServices(server, components, env, logger, name, () => void stop("now"));
   try {
     listener = await listen(server, listenOptions);
+    // No await from here to the end of addServices: see onListening.
+    options.onListening?.({ network: listener.network, address: listener.address, serverCert });
+    addServices(server, components, env, logger, name, () => void stop("now"));
   } catch (err) {
     // listen() removed what it made; nothing else of this start may outlive it either.
+    listener?.removeSync();
     server.forceShutdown();
     broker.closeNow();
     resolveDone();
     throw err;
   }
-  logger.debug("plugin serving", {
-    network: listener.network,
-    address: listener.address,
-    plugin: name,
-    // Milliseconds since the process started: what start-up costs before the handshake.
-    startup_ms: Math.round(performance.now() * 10) / 10,
-  });
+  // go-plugin logs the address at debug level too; written after the handshake line, not before.
+  const startupMs = Math.round(performance.now() * 10) / 10;
+  const served = { network: listener.network, address: listener.address, plugin: name };
+  setTimeout(() => logger.debug("plugin serving", { ...served, startup_ms: startupMs }), 0);
   const bound = listener;
   return {
     network: bound.network,

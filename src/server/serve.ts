@@ -9,8 +9,8 @@
 // First: it reports a missing env permission before grpc-js's own reads throw.
 import "./permission_guard.ts";
 import * as grpc from "@grpc/grpc-js";
-import { format } from "node:util";
 import { PluginError } from "../errors.ts";
+import { format } from "../internal/format.ts";
 import type { ListenEnv, Transport } from "../internal/listener.ts";
 import { Secrets } from "../internal/secrets.ts";
 import { INIT_ERROR_MESSAGE, StartupError } from "../internal/startup_error.ts";
@@ -18,7 +18,7 @@ import { installStdoutGuard, writeStdoutOnce } from "../internal/stdout_guard.ts
 import { createLogger, formatLogLine, type Logger, type LogLevel, writeStderr } from "../logger.ts";
 import { checkComponents, type PluginComponents } from "./components.ts";
 import { missingServePermission, reportMissingPermission } from "./permission_check.ts";
-import { createPluginServer, type RunningPlugin } from "./core.ts";
+import { createPluginServer, type RunningPlugin, type ServerOptions } from "./core.ts";
 
 export type { PluginComponents };
 
@@ -99,25 +99,26 @@ export async function serve(
   }
   // PLUGIN_PROTOCOL_VERSIONS: the Waypoint SDK has only version 1, so we always answer 1 —
   // a host without it reports the mismatch itself, as with Go plugins.
+  // The handshake line goes out as soon as the socket is bound (see ServerOptions.onListening).
+  const announce = (at: { network: string; address: string; serverCert?: string }) => {
+    if (debug) {
+      writeStdoutOnce(reattachInstructions(at, pluginName(options)));
+      return;
+    }
+    // A go-plugin >= 1.6 host that asks for multiplexing gets a clear "not supported" from its
+    // own check when field 7 says false; Waypoint's v1.4.3 host never asks, and must not see it.
+    const mux = Deno.env.get("PLUGIN_MULTIPLEX_GRPC") ? "|false" : "";
+    writeStdoutOnce(`1|1|${at.network}|${at.address}|grpc|${at.serverCert ?? ""}${mux}\n`);
+  };
   let running: RunningPlugin;
   try {
-    running = await startProcess(components, options, debug);
+    running = await startProcess(components, options, debug, announce);
   } catch (err) {
     // As go-plugin's Serve: one "plugin init error" line, then it returns and the Go SDK's Main
     // with it, so a Go plugin exits 0 here too. The host reports that the plugin exited before
     // it could connect; the line says why.
     reportStartupFailure(err);
     Deno.exit(0);
-  }
-  if (debug) {
-    writeStdoutOnce(reattachInstructions(running, pluginName(options)));
-  } else {
-    // A go-plugin >= 1.6 host that asks for multiplexing gets a clear "not supported" from its
-    // own check when field 7 says false; Waypoint's v1.4.3 host never asks, and must not see it.
-    const mux = Deno.env.get("PLUGIN_MULTIPLEX_GRPC") ? "|false" : "";
-    writeStdoutOnce(
-      `1|1|${running.network}|${running.address}|grpc|${running.serverCert ?? ""}${mux}\n`,
-    );
   }
   await running.done;
   Deno.exit(0);
@@ -132,6 +133,7 @@ async function startProcess(
   components: PluginComponents,
   options: ServeOptions,
   debug: boolean,
+  onListening: ServerOptions["onListening"],
 ): Promise<RunningPlugin> {
   const transport = envChoice("WAYPOINT_PLUGIN_TRANSPORT", ["unix", "tcp"]) ?? options.transport;
   const level =
@@ -176,6 +178,7 @@ async function startProcess(
       debug,
       logger,
       secrets,
+      onListening,
     });
   } catch (err) {
     removeHandlers();
@@ -223,7 +226,10 @@ function reportStartupFailure(err: unknown): void {
 }
 
 /** The `WP_REATTACH_PLUGINS` value that points Waypoint at this running process. */
-export function reattachValue(running: RunningPlugin, name: string): string {
+export function reattachValue(
+  running: Pick<RunningPlugin, "network" | "address">,
+  name: string,
+): string {
   return JSON.stringify({
     [name]: {
       Protocol: "grpc",
@@ -235,7 +241,10 @@ export function reattachValue(running: RunningPlugin, name: string): string {
   });
 }
 
-function reattachInstructions(running: RunningPlugin, name: string): string {
+function reattachInstructions(
+  running: Pick<RunningPlugin, "network" | "address">,
+  name: string,
+): string {
   return `Plugin "${name}" is running in debug mode (pid ${Deno.pid}). To use it, run Waypoint with:
 
   export WP_REATTACH_PLUGINS='${reattachValue(running, name)}'

@@ -155,7 +155,12 @@ export class TestPlugin {
     this.#client = new PluginClient(launched.network, launched.address);
   }
 
-  /** A unary call by service and method; rejects with an {@linkcode RpcError}, aborts with `signal`. */
+  /**
+   * A unary call by service and method: the answer with every scalar field
+   * set (its default when the plugin left it out), and a message field only
+   * when the plugin set it. Rejects with an {@linkcode RpcError}, aborts
+   * with `signal`.
+   */
   call(
     service: string,
     method: string,
@@ -181,7 +186,7 @@ export class TestPlugin {
   async configure(component: ComponentName, config: Record<string, unknown> = {}): Promise<void> {
     const service = serviceOf(component);
     const resp = await this.call(service, "ConfigStruct");
-    const struct = (resp.struct as Struct | null) ?? undefined;
+    const struct = resp.struct as Struct | undefined;
     const json = decodeUseBlock(struct, config);
     if (!struct) return; // Waypoint does not call Configure without a config struct.
     await this.call(service, "Configure", { json: new TextEncoder().encode(JSON.stringify(json)) });

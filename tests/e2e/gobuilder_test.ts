@@ -128,9 +128,9 @@ waypointTest(
       if (!goPid) await new Promise((r) => setTimeout(r, 50));
     }
     assert(goPid > 0, "the fake go build never started");
-    const plugins = (await processesIn(dir)).filter((p) =>
-      p.includes("examples/gobuilder/main.ts")
-    );
+    // install --dev's launcher runs the cached bundle (…/gobuilder/main.js) or, when a rebuild
+    // failed, the source (examples/gobuilder/main.ts).
+    const plugins = (await processesIn(dir)).filter((p) => /gobuilder\/main\.(js|ts)/.test(p));
     assert(plugins.length > 0, "no gobuilder plugin process seen during the build");
 
     build.interrupt();

@@ -2,10 +2,7 @@
 // @generated
 // deno-lint-ignore-file
 
-import { type MessageType, protoFile, type ProtoFile } from "@x/waypoint-plugin";
-
-/** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"gobuilder":{"nested":{"Binary":{"fields":{"location":{"type":"string","id":1}}}}}}});
+import { type MessageType, messageType } from "@x/waypoint-plugin";
 
 /** Message `gobuilder.Binary`. */
 export interface Binary {
@@ -13,4 +10,21 @@ export interface Binary {
   location: string;
 }
 /** The type of `gobuilder.Binary` messages. */
-export const Binary: MessageType<Binary> = file.message<Binary>("gobuilder.Binary");
+export const Binary: MessageType<Binary> = messageType<Binary>(
+  "gobuilder.Binary",
+  () => [[1, "location", 9]],
+  (m, w, $) => {
+    if (m.location) w.uint32(10).string(m.location);
+  },
+  (r, end, $, into) => {
+    const m: Binary = into ?? { location: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.location = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);

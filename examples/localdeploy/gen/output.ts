@@ -2,10 +2,7 @@
 // @generated
 // deno-lint-ignore-file
 
-import { type MessageType, protoFile, type ProtoFile } from "@x/waypoint-plugin";
-
-/** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"localdeploy":{"nested":{"Pushed":{"fields":{"path":{"type":"string","id":1},"digest":{"type":"string","id":2}}},"AccessInfo":{"fields":{"directory":{"type":"string","id":1}}},"Deployment":{"fields":{"id":{"type":"string","id":1},"directory":{"type":"string","id":2},"binary":{"type":"string","id":3},"log_file":{"type":"string","id":4},"port":{"type":"int32","id":5},"pid":{"type":"int32","id":6},"url":{"type":"string","id":7}}},"Release":{"fields":{"link":{"type":"string","id":1},"target":{"type":"string","id":2},"url":{"type":"string","id":3}}},"Task":{"fields":{"pid":{"type":"int32","id":1},"exit_file":{"type":"string","id":2},"log_file":{"type":"string","id":3}}}}}}});
+import { type MessageType, messageType } from "@x/waypoint-plugin";
 
 /** Message `localdeploy.Pushed`. */
 export interface Pushed {
@@ -15,7 +12,26 @@ export interface Pushed {
   digest: string;
 }
 /** The type of `localdeploy.Pushed` messages. */
-export const Pushed: MessageType<Pushed> = file.message<Pushed>("localdeploy.Pushed");
+export const Pushed: MessageType<Pushed> = messageType<Pushed>(
+  "localdeploy.Pushed",
+  () => [[1, "path", 9], [2, "digest", 9]],
+  (m, w, $) => {
+    if (m.path) w.uint32(10).string(m.path);
+    if (m.digest) w.uint32(18).string(m.digest);
+  },
+  (r, end, $, into) => {
+    const m: Pushed = into ?? { path: "", digest: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.path = r.string(); break;
+        case 18: m.digest = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `localdeploy.AccessInfo`. */
 export interface AccessInfo {
@@ -23,7 +39,24 @@ export interface AccessInfo {
   directory: string;
 }
 /** The type of `localdeploy.AccessInfo` messages. */
-export const AccessInfo: MessageType<AccessInfo> = file.message<AccessInfo>("localdeploy.AccessInfo");
+export const AccessInfo: MessageType<AccessInfo> = messageType<AccessInfo>(
+  "localdeploy.AccessInfo",
+  () => [[1, "directory", 9]],
+  (m, w, $) => {
+    if (m.directory) w.uint32(10).string(m.directory);
+  },
+  (r, end, $, into) => {
+    const m: AccessInfo = into ?? { directory: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.directory = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `localdeploy.Deployment`. */
 export interface Deployment {
@@ -43,7 +76,36 @@ export interface Deployment {
   url: string;
 }
 /** The type of `localdeploy.Deployment` messages. */
-export const Deployment: MessageType<Deployment> = file.message<Deployment>("localdeploy.Deployment");
+export const Deployment: MessageType<Deployment> = messageType<Deployment>(
+  "localdeploy.Deployment",
+  () => [[1, "id", 9], [2, "directory", 9], [3, "binary", 9], [4, "logFile", 9, 0, 0, "log_file"], [5, "port", 5], [6, "pid", 5], [7, "url", 9]],
+  (m, w, $) => {
+    if (m.id) w.uint32(10).string(m.id);
+    if (m.directory) w.uint32(18).string(m.directory);
+    if (m.binary) w.uint32(26).string(m.binary);
+    if (m.logFile) w.uint32(34).string(m.logFile);
+    if (m.port) w.uint32(40).int32(m.port);
+    if (m.pid) w.uint32(48).int32(m.pid);
+    if (m.url) w.uint32(58).string(m.url);
+  },
+  (r, end, $, into) => {
+    const m: Deployment = into ?? { id: "", directory: "", binary: "", logFile: "", port: 0, pid: 0, url: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.id = r.string(); break;
+        case 18: m.directory = r.string(); break;
+        case 26: m.binary = r.string(); break;
+        case 34: m.logFile = r.string(); break;
+        case 40: m.port = r.int32(); break;
+        case 48: m.pid = r.int32(); break;
+        case 58: m.url = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `localdeploy.Release`. */
 export interface Release {
@@ -55,7 +117,28 @@ export interface Release {
   url: string;
 }
 /** The type of `localdeploy.Release` messages. */
-export const Release: MessageType<Release> = file.message<Release>("localdeploy.Release");
+export const Release: MessageType<Release> = messageType<Release>(
+  "localdeploy.Release",
+  () => [[1, "link", 9], [2, "target", 9], [3, "url", 9]],
+  (m, w, $) => {
+    if (m.link) w.uint32(10).string(m.link);
+    if (m.target) w.uint32(18).string(m.target);
+    if (m.url) w.uint32(26).string(m.url);
+  },
+  (r, end, $, into) => {
+    const m: Release = into ?? { link: "", target: "", url: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.link = r.string(); break;
+        case 18: m.target = r.string(); break;
+        case 26: m.url = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `localdeploy.Task`. */
 export interface Task {
@@ -67,4 +150,25 @@ export interface Task {
   logFile: string;
 }
 /** The type of `localdeploy.Task` messages. */
-export const Task: MessageType<Task> = file.message<Task>("localdeploy.Task");
+export const Task: MessageType<Task> = messageType<Task>(
+  "localdeploy.Task",
+  () => [[1, "pid", 5], [2, "exitFile", 9, 0, 0, "exit_file"], [3, "logFile", 9, 0, 0, "log_file"]],
+  (m, w, $) => {
+    if (m.pid) w.uint32(8).int32(m.pid);
+    if (m.exitFile) w.uint32(18).string(m.exitFile);
+    if (m.logFile) w.uint32(26).string(m.logFile);
+  },
+  (r, end, $, into) => {
+    const m: Task = into ?? { pid: 0, exitFile: "", logFile: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.pid = r.int32(); break;
+        case 18: m.exitFile = r.string(); break;
+        case 26: m.logFile = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);

@@ -2,10 +2,7 @@
 // @generated
 // deno-lint-ignore-file
 
-import { type MessageType, protoFile, type ProtoFile } from "../../proto/runtime.ts";
-
-/** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"docker":{"nested":{"Image":{"oneofs":{"location":{"oneof":["registry","docker","unused_img"]}},"fields":{"image":{"type":"string","id":1},"tag":{"type":"string","id":2},"architecture":{"type":"string","id":6},"registry":{"type":"RegistryLocation","id":3},"docker":{"type":"google.protobuf.Empty","id":4},"unused_img":{"type":"google.protobuf.Empty","id":5}},"nested":{"RegistryLocation":{"fields":{"waypoint_generated":{"type":"bool","id":1}}}}},"Deployment":{"fields":{"id":{"type":"string","id":1},"name":{"type":"string","id":2},"container":{"type":"string","id":3},"resource_state":{"type":"opaqueany.Any","id":4}}},"Release":{"fields":{"url":{"type":"string","id":1}}},"Resource":{"fields":{},"nested":{"Network":{"fields":{"name":{"type":"string","id":1}}},"Container":{"fields":{"id":{"type":"string","id":1},"name":{"type":"string","id":2}}}}},"TaskInfo":{"fields":{"id":{"type":"string","id":1}}},"AccessInfo":{"oneofs":{"auth":{"oneof":["header","encoded","user_pass"]}},"fields":{"image":{"type":"string","id":1},"tag":{"type":"string","id":2},"header":{"type":"string","id":3},"encoded":{"type":"string","id":4},"user_pass":{"type":"UserPass","id":6},"insecure":{"type":"bool","id":5}},"nested":{"UserPass":{"fields":{"username":{"type":"string","id":1},"password":{"type":"string","id":2}}}}}}},"google":{"nested":{"protobuf":{"nested":{"Empty":{"fields":{}}}}}},"opaqueany":{"nested":{"Any":{"fields":{"type_url":{"type":"string","id":1},"value":{"type":"bytes","id":2}}}}}}});
+import { type MessageType, messageType } from "../../proto/runtime.ts";
 
 /** Message `docker.Image`. */
 export interface Image {
@@ -23,7 +20,34 @@ export interface Image {
   unusedImg?: Empty;
 }
 /** The type of `docker.Image` messages. */
-export const Image: MessageType<Image> = file.message<Image>("docker.Image");
+export const Image: MessageType<Image> = messageType<Image>(
+  "docker.Image",
+  () => [[1, "image", 9], [2, "tag", 9], [6, "architecture", 9], [3, "registry", 11, Image_RegistryLocation], [4, "docker", 11, Empty], [5, "unusedImg", 11, Empty, 0, "unused_img"]],
+  (m, w, $) => {
+    if (m.image) w.uint32(10).string(m.image);
+    if (m.tag) w.uint32(18).string(m.tag);
+    if (m.registry != null) $.msg(w, 26, m.registry, Image_RegistryLocation);
+    if (m.docker != null) $.msg(w, 34, m.docker, Empty);
+    if (m.unusedImg != null) $.msg(w, 42, m.unusedImg, Empty);
+    if (m.architecture) w.uint32(50).string(m.architecture);
+  },
+  (r, end, $, into) => {
+    const m: Image = into ?? { image: "", tag: "", architecture: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.image = r.string(); break;
+        case 18: m.tag = r.string(); break;
+        case 50: m.architecture = r.string(); break;
+        case 26: m.registry = $.sub(r, Image_RegistryLocation, m.registry); break;
+        case 34: m.docker = $.sub(r, Empty, m.docker); break;
+        case 42: m.unusedImg = $.sub(r, Empty, m.unusedImg); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.Image.RegistryLocation`. */
 export interface Image_RegistryLocation {
@@ -31,7 +55,24 @@ export interface Image_RegistryLocation {
   waypointGenerated: boolean;
 }
 /** The type of `docker.Image.RegistryLocation` messages. */
-export const Image_RegistryLocation: MessageType<Image_RegistryLocation> = file.message<Image_RegistryLocation>("docker.Image.RegistryLocation");
+export const Image_RegistryLocation: MessageType<Image_RegistryLocation> = messageType<Image_RegistryLocation>(
+  "docker.Image.RegistryLocation",
+  () => [[1, "waypointGenerated", 8, 0, 0, "waypoint_generated"]],
+  (m, w, $) => {
+    if (m.waypointGenerated) w.uint32(8).bool(m.waypointGenerated);
+  },
+  (r, end, $, into) => {
+    const m: Image_RegistryLocation = into ?? { waypointGenerated: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 8: m.waypointGenerated = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.Deployment`. */
 export interface Deployment {
@@ -45,7 +86,30 @@ export interface Deployment {
   resourceState?: Any;
 }
 /** The type of `docker.Deployment` messages. */
-export const Deployment: MessageType<Deployment> = file.message<Deployment>("docker.Deployment");
+export const Deployment: MessageType<Deployment> = messageType<Deployment>(
+  "docker.Deployment",
+  () => [[1, "id", 9], [2, "name", 9], [3, "container", 9], [4, "resourceState", 11, Any, 0, "resource_state"]],
+  (m, w, $) => {
+    if (m.id) w.uint32(10).string(m.id);
+    if (m.name) w.uint32(18).string(m.name);
+    if (m.container) w.uint32(26).string(m.container);
+    if (m.resourceState != null) $.msg(w, 34, m.resourceState, Any);
+  },
+  (r, end, $, into) => {
+    const m: Deployment = into ?? { id: "", name: "", container: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.id = r.string(); break;
+        case 18: m.name = r.string(); break;
+        case 26: m.container = r.string(); break;
+        case 34: m.resourceState = $.sub(r, Any, m.resourceState); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.Release`. */
 export interface Release {
@@ -53,13 +117,42 @@ export interface Release {
   url: string;
 }
 /** The type of `docker.Release` messages. */
-export const Release: MessageType<Release> = file.message<Release>("docker.Release");
+export const Release: MessageType<Release> = messageType<Release>(
+  "docker.Release",
+  () => [[1, "url", 9]],
+  (m, w, $) => {
+    if (m.url) w.uint32(10).string(m.url);
+  },
+  (r, end, $, into) => {
+    const m: Release = into ?? { url: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.url = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.Resource`. */
 export interface Resource {
 }
 /** The type of `docker.Resource` messages. */
-export const Resource: MessageType<Resource> = file.message<Resource>("docker.Resource");
+export const Resource: MessageType<Resource> = messageType<Resource>(
+  "docker.Resource",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Resource = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `docker.Resource.Network`. */
 export interface Resource_Network {
@@ -67,7 +160,24 @@ export interface Resource_Network {
   name: string;
 }
 /** The type of `docker.Resource.Network` messages. */
-export const Resource_Network: MessageType<Resource_Network> = file.message<Resource_Network>("docker.Resource.Network");
+export const Resource_Network: MessageType<Resource_Network> = messageType<Resource_Network>(
+  "docker.Resource.Network",
+  () => [[1, "name", 9]],
+  (m, w, $) => {
+    if (m.name) w.uint32(10).string(m.name);
+  },
+  (r, end, $, into) => {
+    const m: Resource_Network = into ?? { name: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.name = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.Resource.Container`. */
 export interface Resource_Container {
@@ -77,7 +187,26 @@ export interface Resource_Container {
   name: string;
 }
 /** The type of `docker.Resource.Container` messages. */
-export const Resource_Container: MessageType<Resource_Container> = file.message<Resource_Container>("docker.Resource.Container");
+export const Resource_Container: MessageType<Resource_Container> = messageType<Resource_Container>(
+  "docker.Resource.Container",
+  () => [[1, "id", 9], [2, "name", 9]],
+  (m, w, $) => {
+    if (m.id) w.uint32(10).string(m.id);
+    if (m.name) w.uint32(18).string(m.name);
+  },
+  (r, end, $, into) => {
+    const m: Resource_Container = into ?? { id: "", name: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.id = r.string(); break;
+        case 18: m.name = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.TaskInfo`. */
 export interface TaskInfo {
@@ -85,7 +214,24 @@ export interface TaskInfo {
   id: string;
 }
 /** The type of `docker.TaskInfo` messages. */
-export const TaskInfo: MessageType<TaskInfo> = file.message<TaskInfo>("docker.TaskInfo");
+export const TaskInfo: MessageType<TaskInfo> = messageType<TaskInfo>(
+  "docker.TaskInfo",
+  () => [[1, "id", 9]],
+  (m, w, $) => {
+    if (m.id) w.uint32(10).string(m.id);
+  },
+  (r, end, $, into) => {
+    const m: TaskInfo = into ?? { id: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.id = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.AccessInfo`. */
 export interface AccessInfo {
@@ -103,7 +249,34 @@ export interface AccessInfo {
   insecure: boolean;
 }
 /** The type of `docker.AccessInfo` messages. */
-export const AccessInfo: MessageType<AccessInfo> = file.message<AccessInfo>("docker.AccessInfo");
+export const AccessInfo: MessageType<AccessInfo> = messageType<AccessInfo>(
+  "docker.AccessInfo",
+  () => [[1, "image", 9], [2, "tag", 9], [3, "header", 9, 0, 4], [4, "encoded", 9, 0, 4], [6, "userPass", 11, AccessInfo_UserPass, 0, "user_pass"], [5, "insecure", 8]],
+  (m, w, $) => {
+    if (m.image) w.uint32(10).string(m.image);
+    if (m.tag) w.uint32(18).string(m.tag);
+    if (m.header != null) w.uint32(26).string(m.header);
+    if (m.encoded != null) w.uint32(34).string(m.encoded);
+    if (m.insecure) w.uint32(40).bool(m.insecure);
+    if (m.userPass != null) $.msg(w, 50, m.userPass, AccessInfo_UserPass);
+  },
+  (r, end, $, into) => {
+    const m: AccessInfo = into ?? { image: "", tag: "", insecure: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.image = r.string(); break;
+        case 18: m.tag = r.string(); break;
+        case 26: m.header = r.string(); break;
+        case 34: m.encoded = r.string(); break;
+        case 50: m.userPass = $.sub(r, AccessInfo_UserPass, m.userPass); break;
+        case 40: m.insecure = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `docker.AccessInfo.UserPass`. */
 export interface AccessInfo_UserPass {
@@ -113,13 +286,44 @@ export interface AccessInfo_UserPass {
   password: string;
 }
 /** The type of `docker.AccessInfo.UserPass` messages. */
-export const AccessInfo_UserPass: MessageType<AccessInfo_UserPass> = file.message<AccessInfo_UserPass>("docker.AccessInfo.UserPass");
+export const AccessInfo_UserPass: MessageType<AccessInfo_UserPass> = messageType<AccessInfo_UserPass>(
+  "docker.AccessInfo.UserPass",
+  () => [[1, "username", 9], [2, "password", 9]],
+  (m, w, $) => {
+    if (m.username) w.uint32(10).string(m.username);
+    if (m.password) w.uint32(18).string(m.password);
+  },
+  (r, end, $, into) => {
+    const m: AccessInfo_UserPass = into ?? { username: "", password: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.username = r.string(); break;
+        case 18: m.password = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);
 
 /** Message `google.protobuf.Empty`. */
 export interface Empty {
 }
 /** The type of `google.protobuf.Empty` messages. */
-export const Empty: MessageType<Empty> = file.message<Empty>("google.protobuf.Empty");
+export const Empty: MessageType<Empty> = messageType<Empty>(
+  "google.protobuf.Empty",
+  () => [],
+  () => {},
+  (r, end, $, into) => {
+    const m: Empty = into ?? {  };
+    while (r.pos < end) {
+      const t = r.uint32();
+      $.skip(r, t);
+    }
+    return m;
+  },
+);
 
 /** Message `opaqueany.Any`. */
 export interface Any {
@@ -129,4 +333,23 @@ export interface Any {
   value: Uint8Array;
 }
 /** The type of `opaqueany.Any` messages. */
-export const Any: MessageType<Any> = file.message<Any>("opaqueany.Any");
+export const Any: MessageType<Any> = messageType<Any>(
+  "opaqueany.Any",
+  () => [[1, "typeUrl", 9, 0, 0, "type_url"], [2, "value", 12]],
+  (m, w, $) => {
+    if (m.typeUrl) w.uint32(10).string(m.typeUrl);
+    if (m.value?.length) w.uint32(18).bytes(m.value);
+  },
+  (r, end, $, into) => {
+    const m: Any = into ?? { typeUrl: "", value: new Uint8Array(0) };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.typeUrl = r.string(); break;
+        case 18: m.value = r.bytes(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);

@@ -2,10 +2,7 @@
 // @generated
 // deno-lint-ignore-file
 
-import { type MessageType, protoFile, type ProtoFile } from "../../proto/runtime.ts";
-
-/** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"ecr":{"nested":{"Image":{"fields":{"image":{"type":"string","id":1},"tag":{"type":"string","id":2},"architecture":{"type":"string","id":3}}}}}}});
+import { type MessageType, messageType } from "../../proto/runtime.ts";
 
 /** Message `ecr.Image`. */
 export interface Image {
@@ -17,4 +14,25 @@ export interface Image {
   architecture: string;
 }
 /** The type of `ecr.Image` messages. */
-export const Image: MessageType<Image> = file.message<Image>("ecr.Image");
+export const Image: MessageType<Image> = messageType<Image>(
+  "ecr.Image",
+  () => [[1, "image", 9], [2, "tag", 9], [3, "architecture", 9]],
+  (m, w, $) => {
+    if (m.image) w.uint32(10).string(m.image);
+    if (m.tag) w.uint32(18).string(m.tag);
+    if (m.architecture) w.uint32(26).string(m.architecture);
+  },
+  (r, end, $, into) => {
+    const m: Image = into ?? { image: "", tag: "", architecture: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.image = r.string(); break;
+        case 18: m.tag = r.string(); break;
+        case 26: m.architecture = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);

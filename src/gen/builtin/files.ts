@@ -2,10 +2,7 @@
 // @generated
 // deno-lint-ignore-file
 
-import { type MessageType, protoFile, type ProtoFile } from "../../proto/runtime.ts";
-
-/** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"files":{"nested":{"Files":{"fields":{"path":{"type":"string","id":1}}}}}}});
+import { type MessageType, messageType } from "../../proto/runtime.ts";
 
 /** Message `files.Files`. */
 export interface Files {
@@ -13,4 +10,21 @@ export interface Files {
   path: string;
 }
 /** The type of `files.Files` messages. */
-export const Files: MessageType<Files> = file.message<Files>("files.Files");
+export const Files: MessageType<Files> = messageType<Files>(
+  "files.Files",
+  () => [[1, "path", 9]],
+  (m, w, $) => {
+    if (m.path) w.uint32(10).string(m.path);
+  },
+  (r, end, $, into) => {
+    const m: Files = into ?? { path: "" };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.path = r.string(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);

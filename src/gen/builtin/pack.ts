@@ -2,10 +2,7 @@
 // @generated
 // deno-lint-ignore-file
 
-import { type MessageType, protoFile, type ProtoFile } from "../../proto/runtime.ts";
-
-/** The descriptor of these messages, as protobufjs JSON. */
-export const file: ProtoFile = protoFile({"nested":{"pack":{"nested":{"DockerImage":{"fields":{"image":{"type":"string","id":1},"tag":{"type":"string","id":2},"build_labels":{"keyType":"string","type":"string","id":3},"remote":{"type":"bool","id":4}}}}}}});
+import { type MessageType, messageType } from "../../proto/runtime.ts";
 
 /** Message `pack.DockerImage`. */
 export interface DockerImage {
@@ -19,4 +16,27 @@ export interface DockerImage {
   remote: boolean;
 }
 /** The type of `pack.DockerImage` messages. */
-export const DockerImage: MessageType<DockerImage> = file.message<DockerImage>("pack.DockerImage");
+export const DockerImage: MessageType<DockerImage> = messageType<DockerImage>(
+  "pack.DockerImage",
+  () => [[1, "image", 9], [2, "tag", 9], [3, "buildLabels", 9, 0, 74, "build_labels"], [4, "remote", 8]],
+  (m, w, $) => {
+    if (m.image) w.uint32(10).string(m.image);
+    if (m.tag) w.uint32(18).string(m.tag);
+    if (m.buildLabels) $.map(w, 26, m.buildLabels, 9, 9);
+    if (m.remote) w.uint32(32).bool(m.remote);
+  },
+  (r, end, $, into) => {
+    const m: DockerImage = into ?? { image: "", tag: "", buildLabels: {}, remote: false };
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: m.image = r.string(); break;
+        case 18: m.tag = r.string(); break;
+        case 26: $.entry(r, m.buildLabels, 9, 9); break;
+        case 32: m.remote = r.bool(); break;
+        default: $.skip(r, t);
+      }
+    }
+    return m;
+  },
+);

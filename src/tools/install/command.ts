@@ -6,13 +6,21 @@
  * @module
  */
 import { homedir } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { CommandError, type ParsedCommandLine, runCli, UsageError } from "../cli.ts";
 import { binaryName } from "../compile/invocations.ts";
 import { resolvePermissions } from "../compile/permissions.ts";
 import { pluginPermissionFlags } from "../../permissions.ts";
 import { type ProjectConfig, readProjectConfig, resolvePluginName } from "../compile/project.ts";
 import { hostTarget } from "../compile/targets.ts";
+import {
+  bundleLauncherScript,
+  devBundleDir,
+  type DevBundleOptions,
+  devBundlePath,
+  rebuildRun,
+  rebuildScript,
+} from "./dev_bundle.ts";
 import { installNames, launcherCmd, launcherScript } from "./launcher.ts";
 import {
   describeSearch,
@@ -44,8 +52,12 @@ Options:
                      its @scope/ and waypoint-plugin- prefix, else the folder's name)
   --project <dir>    the Waypoint project (the folder with waypoint.hcl) to install into
   --global           install into ~/.config/waypoint/plugins (for every project)
-  --dev              install a launcher: deno run --no-prompt --quiet <permissions>
-                     --config <deno.json> <entry> (a #!/bin/sh script; on Windows also .cmd)
+  --dev              install a launcher instead of a binary: a #!/bin/sh script that runs a
+                     bundle of the source (kept in $XDG_CACHE_HOME/waypoint-plugin/dev and
+                     rebuilt when a source file changed, so edits apply on the next run), or
+                     on Windows a .cmd running deno run --config <deno.json> <entry>
+  --no-bundle        with --dev: the launcher runs the source with deno run (for a plugin
+                     whose import() a bundler cannot follow)
   --entry <file>     the plugin's main module, for --dev (default: main.ts)
   --allow <perms>    the plugin's own permissions for --dev, as for compile (default:
                      deno.json {"waypoint": {"permissions": [...]}}, else none); what
@@ -71,6 +83,7 @@ const CLI = {
     project: { type: "string" },
     global: { type: "boolean", default: false },
     dev: { type: "boolean", default: false },
+    "no-bundle": { type: "boolean", default: false },
     entry: { type: "string", default: "main.ts" },
     allow: { type: "string", multiple: true, default: [] as string[] },
     out: { type: "string", default: "bin" },
@@ -120,7 +133,37 @@ interface Contents {
   summary: string;
 }
 
-async function launcher(v: Values, config: ProjectConfig, name: string): Promise<Contents> {
+/**
+ * On Linux and macOS: writes `rebuild.js` into the entry's cache folder and
+ * runs it once, so the first Waypoint run starts from a bundle already;
+ * returns what to say about it. A failed bundle is not an error: the
+ * launcher then runs the source (and rebuilds once the source changes).
+ */
+async function prepareDevBundle(o: DevBundleOptions): Promise<string> {
+  await Deno.mkdir(o.dir, { recursive: true });
+  await Deno.writeTextFile(join(o.dir, "rebuild.js"), rebuildScript(o));
+  const started = performance.now();
+  const [deno, ...args] = rebuildRun(o);
+  const out = await new Deno.Command(deno, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    console.error(new TextDecoder().decode(out.stderr).trimEnd());
+    return `the bundle failed (above): the launcher runs the source until it builds`;
+  }
+  return `bundled into ${devBundlePath(o)} in ${
+    ((performance.now() - started) / 1000).toFixed(1)
+  } s; rebuilt when a source file changes`;
+}
+
+async function launcher(
+  v: Values,
+  config: ProjectConfig,
+  name: string,
+  host: HostInfo,
+): Promise<Contents> {
   const entry = resolve(v.entry);
   if (!await isFile(entry)) {
     throw new UsageError(
@@ -135,11 +178,21 @@ async function launcher(v: Values, config: ProjectConfig, name: string): Promise
     entry,
     name,
   };
-  const sh = new TextEncoder().encode(launcherScript(opts));
   const cmd = new TextEncoder().encode(launcherCmd(opts));
+  if (host.os === "windows" || v["no-bundle"]) {
+    // A .cmd cannot compare mtimes cheaply: Windows launchers run the source.
+    const sh = new TextEncoder().encode(launcherScript(opts));
+    return {
+      bytes: (file) => file.endsWith(".cmd") ? cmd : sh,
+      summary: `a launcher: ${Deno.execPath()} run … ${entry}`,
+    };
+  }
+  const dev = { ...opts, dir: devBundleDir(host, name, entry) };
+  const bundled = await prepareDevBundle(dev);
+  const sh = new TextEncoder().encode(bundleLauncherScript(dev));
   return {
-    bytes: (file) => file.endsWith(".cmd") ? cmd : sh,
-    summary: `a launcher: ${Deno.execPath()} run … ${entry}`,
+    bytes: () => sh,
+    summary: `a launcher: ${Deno.execPath()} run … ${devBundlePath(dev)}\n  ${bundled}`,
   };
 }
 
@@ -211,7 +264,9 @@ async function install(v: Values): Promise<number> {
     return 0;
   }
   const { dest, why } = destination(v, project, paths, host);
-  const contents = v.dev ? await launcher(v, config, name) : await compiledBinary(v.out, name);
+  const contents = v.dev
+    ? await launcher(v, config, name, host)
+    : await compiledBinary(v.out, name);
   const written = await writeFiles(dest, installNames(name, Deno.build.os, v.dev), contents);
   console.log(`installed ${written.join(" and ")}`);
   console.log(`  ${contents.summary}`);

@@ -39,7 +39,8 @@ export function launcherWord(word: string): string {
   return `"${word.replace(/["$`\\]/g, "\\$&")}${SHELL_TEMP_DIRS}"`;
 }
 
-function launcherArgs(o: LauncherOptions): string[] {
+/** The `deno run` words that run the source: what the plain launcher `exec`s. */
+export function launcherArgs(o: LauncherOptions): string[] {
   return [
     o.deno,
     "run",
