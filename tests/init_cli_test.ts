@@ -31,7 +31,7 @@ Deno.test("off a terminal init prints plain text, where it wrote, and a relative
   assertEquals(r.stderr, "");
   assertEquals(
     r.stdout,
-    `Created waypoint-plugin-plain in ./waypoint-plugin-plain: builder (10 files)
+    `Created waypoint-plugin-plain in ./waypoint-plugin-plain: builder (11 files)
 
 Next steps:
   cd waypoint-plugin-plain

@@ -10,7 +10,7 @@ import { REPO, tempDir } from "./support/host.ts";
 import { actionlint } from "./support/actionlint.ts";
 import { fakeRuntimes, runtimeEnv } from "./support/fake_denort.ts";
 import { command, init } from "./support/init_run.ts";
-import { ACTIONS, releaseSteps, VERSION_CHECK } from "../src/tools/init/workflow.ts";
+import { ACTIONS, CACHE_ACTION, releaseSteps, VERSION_CHECK } from "../src/tools/init/workflow.ts";
 import type { TemplateParams } from "../src/tools/init/params.ts";
 import { TARGETS } from "../src/tools/compile/targets.ts";
 import { zipName } from "../src/tools/compile/invocations.ts";
@@ -46,13 +46,15 @@ Deno.test("the generated workflow passes actionlint, which does catch a broken o
 
   // The control: a job that needs one that does not exist.
   const text = await Deno.readTextFile(join(dir, WORKFLOW));
-  await Deno.writeTextFile(join(dir, WORKFLOW), text.replace("needs: ok", "needs: tests"));
+  await Deno.writeTextFile(join(dir, WORKFLOW), text.replaceAll("needs: ok", "needs: tests"));
   const broken = await actionlint([WORKFLOW], dir);
   assertEquals(broken.code, 1, broken.output);
-  assertStringIncludes(
-    broken.output,
-    'job "release" needs job "tests" which does not exist in this workflow [job-needs]',
-  );
+  for (const job of ["e2e", "release"]) {
+    assertStringIncludes(
+      broken.output,
+      `job "${job}" needs job "tests" which does not exist in this workflow [job-needs]`,
+    );
+  }
 });
 
 Deno.test("the workflow runs deno task ok on every push, and releases on a version tag", async () => {
@@ -69,11 +71,21 @@ Deno.test("the workflow runs deno task ok on every push, and releases on a versi
       `          deno-version: ${Deno.version.deno}\n`,
     ]
   ) assertStringIncludes(text, part);
-  // Both jobs check out and set up Deno with the actions pinned to a commit.
+  // The three jobs check out and set up Deno with the actions pinned to a commit.
   for (const pin of Object.values(ACTIONS)) {
     assert(/^[\w-]+\/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(pin), pin);
-    assertEquals(text.split(`      - uses: ${pin}\n`).length - 1, 2, pin);
+    assertEquals(text.split(`      - uses: ${pin}\n`).length - 1, 3, pin);
   }
+  // The e2e job: the Waypoint CLI cached by version, then deno task e2e, after deno task ok.
+  for (
+    const part of [
+      "  e2e:\n    needs: ok\n    runs-on: ubuntu-latest\n",
+      `      - uses: ${CACHE_ACTION}\n`,
+      "key: waypoint-cli-v0.11.4-${{ runner.os }}-${{ runner.arch }}\n",
+      'run: echo "WAYPOINT_BIN=$(deno task -q waypoint-cli)" >> "$GITHUB_ENV"\n',
+      "      - run: deno task e2e\n",
+    ]
+  ) assertStringIncludes(text, part);
   // Each release step's script is in the file as the release test below runs it.
   for (const step of releaseSteps(params("shape"))) {
     assertStringIncludes(text, `      - name: ${step.name}\n`);

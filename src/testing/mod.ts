@@ -1,6 +1,8 @@
 /**
  * Testing helpers for plugin authors: {@linkcode launchPlugin} runs a plugin
- * as a child process and drives it over the real protocol.
+ * as a child process and drives it over the real protocol (fast, strict, no
+ * Waypoint needed); {@linkcode startWaypoint} runs it under the real
+ * Waypoint 0.11 CLI and a local server of the test's own.
  *
  * @example Build with the plugin under test
  * ```ts ignore
@@ -29,6 +31,22 @@ export {
   type UIEvent,
 } from "./host.ts";
 export { type HclDiagnostic, HclError } from "./hcl.ts";
+export {
+  type PluginLogLine,
+  type PluginUnderTest,
+  type ProjectOptions,
+  RealWaypoint,
+  type RunOptions,
+  startWaypoint,
+  type WaypointOptions,
+  WaypointProject,
+  type WaypointResult,
+} from "./waypoint/harness.ts";
+export type { CliResult, RunningCli } from "./waypoint/cli_process.ts";
+export type { Job } from "./waypoint/jobs.ts";
+export type { ServerPorts } from "./waypoint/server.ts";
+export { PortInUse } from "./waypoint/server.ts";
+export { StreamStall } from "./waypoint/stall.ts";
 // What the helpers above take and give, so that this entry point's docs stand
 // on their own (they are the same types `@x/waypoint-plugin` exports).
 export { Code, PluginError } from "../errors.ts";

@@ -1,11 +1,11 @@
 /**
- * The watchdog for Waypoint's GetJobStream stall (scripts/lib/waypoint_stall.ts)
+ * The watchdog for Waypoint's GetJobStream stall (src/testing/waypoint/stall.ts)
  * fires only on its signature — a quiet CLI whose jobs all ended on the
  * server — and never on a CLI that is printing or whose job still runs.
  */
 import { assertEquals, assertRejects } from "../support/assert.ts";
 import type { CliResult, Job, RunningCli } from "./waypoint.ts";
-import { StreamStall, watchForStall } from "../../scripts/lib/waypoint_stall.ts";
+import { StreamStall, watchForStall } from "../../src/testing/waypoint/stall.ts";
 
 const FAST = { quietMs: 40, everyMs: 10 };
 

@@ -12,7 +12,7 @@ function stallIn(err: unknown): StreamStall | undefined {
 
 /**
  * `Deno.test(name, fn)` for a test that drives the real Waypoint: a run hit
- * by Waypoint's GetJobStream stall (see scripts/lib/waypoint_stall.ts) —
+ * by Waypoint's GetJobStream stall (see src/testing/waypoint/stall.ts) —
  * the server finished the job, the CLI never heard — is said on stderr and
  * run once more from the start on a fresh server. Any other failure, or a
  * second stall, fails the test.

@@ -9,6 +9,7 @@ import { componentModule } from "./components.ts";
 import { outputModule, outputProto } from "./proto.ts";
 import { denoJson, GITIGNORE, mainModule, readme } from "./project.ts";
 import { pluginTest } from "./test_module.ts";
+import { e2eTest, hasE2e } from "./e2e.ts";
 import { ciWorkflow, DEPENDABOT } from "./workflow.ts";
 
 /** The deno.json `imports` for a toolkit specifier (JSR, or a local checkout path/URL). */
@@ -24,6 +25,7 @@ export function toolkitImports(spec: string): Record<string, string> {
     "@x/waypoint-plugin/proto": `${base}src/tools/proto.ts`,
     "@x/waypoint-plugin/compile": `${base}src/tools/compile.ts`,
     "@x/waypoint-plugin/install": `${base}src/tools/install.ts`,
+    "@x/waypoint-plugin/waypoint-cli": `${base}src/tools/waypoint_cli.ts`,
     "@grpc/grpc-js": "npm:@grpc/grpc-js@1.14.7",
     "protobufjs": "npm:protobufjs@8.8.1",
   };
@@ -39,6 +41,7 @@ export function projectFiles(params: TemplateParams): Map<string, string> {
   files.set(".github/workflows/ci.yml", ciWorkflow(params));
   files.set(".github/dependabot.yml", DEPENDABOT);
   files.set("tests/plugin_test.ts", pluginTest(params));
+  if (hasE2e(params)) files.set("tests/e2e_test.ts", e2eTest(params));
   for (const c of params.components) {
     const { dir } = COMPONENTS[c];
     files.set(`${dir}/${dir}.ts`, componentModule(params, c));

@@ -5,6 +5,7 @@
  * @module
  */
 import { COMPONENTS, LINE_WIDTH, type TemplateParams } from "./params.ts";
+import { hasE2e, waypointHcl } from "./e2e.ts";
 
 /** `main.ts`. */
 export function mainModule(p: TemplateParams): string {
@@ -45,7 +46,13 @@ export function denoJson(p: TemplateParams): string {
         compile: `deno run -A @x/waypoint-plugin/compile --name ${p.name} --entry main.ts`,
         install: `deno run -A @x/waypoint-plugin/install --name ${p.name} --entry main.ts`,
         docs: `deno run -A @x/waypoint-plugin/docs --name ${p.name} --entry main.ts`,
-        test: "deno test -A tests/",
+        test: hasE2e(p) ? "deno test -A --ignore=tests/e2e_test.ts tests/" : "deno test -A tests/",
+        ...(hasE2e(p)
+          ? {
+            e2e: "deno test -A tests/e2e_test.ts",
+            "waypoint-cli": "deno run -A @x/waypoint-plugin/waypoint-cli",
+          }
+          : {}),
         ok:
           "deno fmt --check && deno lint && deno check main.ts tests/ && deno task proto --check && deno task test",
       },
@@ -69,7 +76,11 @@ A [Waypoint](https://developer.hashicorp.com/waypoint) plugin written in TypeScr
 
 \`\`\`sh
 deno task test      # run the plugin through the toolkit's test host
-deno task proto     # regenerate */gen/output.ts after editing an output.proto
+${
+    hasE2e(p)
+      ? "deno task e2e       # ... and through the real Waypoint CLI (see below)\n"
+      : ""
+  }deno task proto     # regenerate */gen/output.ts after editing an output.proto
 deno task compile   # bin/<os>_<arch>/waypoint-plugin-${p.name} for every platform
 deno task install   # put it where Waypoint looks (--dev: a launcher that runs the source)
 deno task docs      # the plugin's docs as Markdown (what \`waypoint docs\` shows)
@@ -78,20 +89,26 @@ deno task ok        # fmt, lint, type check, proto drift, tests
 
 ## Use it
 
-In \`waypoint.hcl\`:
+In \`waypoint.hcl\`${hasE2e(p) ? " (the one \`tests/e2e_test.ts\` runs)" : ""}:
 
 \`\`\`hcl
-app "web" {
-${
-    [
-      p.components.includes("builder") ? `  build {\n    use "${p.name}" {}\n  }` : "",
-      p.components.includes("platform") ? `  deploy {\n    use "${p.name}" {}\n  }` : "",
-      p.components.includes("releasemanager") ? `  release {\n    use "${p.name}" {}\n  }` : "",
-    ].filter(Boolean).join("\n")
-  }
-}
+${waypointHcl(p).trimEnd()}
 \`\`\`
+${
+    hasE2e(p)
+      ? `
+\`deno task e2e\` takes the plugin through the real Waypoint 0.11 CLI with a local server of the
+test's own (\`startWaypoint()\` of \`@x/waypoint-plugin/testing\`). It needs the CLI: set
+\`WAYPOINT_BIN\`, put \`waypoint\` on PATH, or run \`deno task waypoint-cli\`, which builds Waypoint
+0.11.4 from the Go module proxy once (needs Go) and prints its path:
 
+\`\`\`sh
+export WAYPOINT_BIN="$(deno task -q waypoint-cli)"
+deno task e2e
+\`\`\`
+`
+      : ""
+  }
 ## Permissions
 
 The plugin runs with what \`serve()\` needs plus what \`deno.json\` declares in \`waypoint.permissions\`:

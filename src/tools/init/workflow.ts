@@ -5,6 +5,8 @@
  * HashiCorp's Go plugin templates get from goreleaser.
  */
 import type { TemplateParams } from "./params.ts";
+import { hasE2e } from "./e2e.ts";
+import { WAYPOINT_VERSION } from "../waypoint_cli.ts";
 
 /**
  * The actions the workflow uses, pinned to a full commit SHA (a tag can be
@@ -15,6 +17,38 @@ export const ACTIONS: Readonly<Record<"checkout" | "setupDeno", string>> = {
   checkout: "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
   setupDeno: "denoland/setup-deno@667a34cdef165d8d2b2e98dde39547c9daac7282 # v2.0.4",
 };
+
+/**
+ * The cache action of the e2e job, by its major tag: the toolkit could not
+ * check a release commit of it, so the generated file says to pin one.
+ */
+export const CACHE_ACTION = "actions/cache@v4";
+
+/**
+ * The e2e job: the Waypoint CLI built by \`deno task waypoint-cli\` from the
+ * Go module proxy (Go is on GitHub's Ubuntu runners) and cached between
+ * runs by version, then \`deno task e2e\` through it.
+ */
+function e2eJob(denoVersion: string): string {
+  const dir = `~/.cache/waypoint-plugin-deno/waypoint-${WAYPOINT_VERSION}`;
+  return `
+  e2e:
+    needs: ok
+    runs-on: ubuntu-latest
+    steps:
+${setup(denoVersion)}
+      # Pin this to the commit SHA of an actions/cache v4 release, as the actions above are.
+      - uses: ${CACHE_ACTION}
+        with:
+          path: |
+            ${dir}/waypoint
+            ${dir}/waypoint.stamp
+          key: waypoint-cli-${WAYPOINT_VERSION}-\${{ runner.os }}-\${{ runner.arch }}
+      - name: The Waypoint ${WAYPOINT_VERSION} CLI (built once from the Go module proxy, then cached)
+        run: echo "WAYPOINT_BIN=$(deno task -q waypoint-cli)" >> "$GITHUB_ENV"
+      - run: deno task e2e
+`;
+}
 
 /**
  * The release job's first step: the tag must be `v` + deno.json's `version`,
@@ -87,7 +121,9 @@ function setup(denoVersion: string): string {
 /** `.github/workflows/ci.yml`. `denoVersion`: the Deno to run (default: the one running `init`). */
 export function ciWorkflow(p: TemplateParams, denoVersion: string = Deno.version.deno): string {
   return `# CI for waypoint-plugin-${p.name}, made by @x/waypoint-plugin init ${p.version}.
-# Every push and pull request: deno task ok (fmt, lint, type check, proto drift, tests).
+# Every push and pull request: deno task ok (fmt, lint, type check, proto drift, tests)${
+    hasE2e(p) ? ",\n# then deno task e2e through the real Waypoint CLI" : ""
+  }.
 # A tag v<version> (deno.json's version): deno task compile for every target, then a GitHub
 # release with the zips and SHA256SUMS.
 name: ci
@@ -107,7 +143,7 @@ jobs:
     steps:
 ${setup(denoVersion)}
       - run: deno task ok
-
+${hasE2e(p) ? e2eJob(denoVersion) : ""}
   release:
     if: startsWith(github.ref, 'refs/tags/v')
     needs: ok

@@ -10,16 +10,21 @@
 
 /** What one CLI command did. */
 export interface CliResult {
+  /** The exit code. */
   code: number;
+  /** What it printed on stdout. */
   stdout: string;
+  /** What it printed on stderr. */
   stderr: string;
   /** stdout then stderr, for messages. */
   output: string;
+  /** Milliseconds from spawn to exit. */
   ms: number;
 }
 
 /** A CLI command still running (for `logs` and Ctrl-C). */
 export interface RunningCli {
+  /** The command's pid (it leads its own process group). */
   readonly pid: number;
   /** What it has printed so far (stdout and stderr interleaved as read). */
   output(): string;

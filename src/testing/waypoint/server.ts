@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "./path.ts";
+import { join } from "node:path";
 import { sleep } from "./cli_process.ts";
 
 const dec = new TextDecoder();
@@ -25,9 +25,16 @@ export async function toolCaches(): Promise<Record<string, string>> {
     return JSON.parse(dec.decode(out.stdout)).denoDir as string;
   })();
   goEnv ??= (async () => {
-    const out = await new Deno.Command("go", {
-      args: ["env", "-json", "GOCACHE", "GOMODCACHE", "GOPATH", "GOENV"],
-    }).output();
+    let out;
+    try {
+      out = await new Deno.Command("go", {
+        args: ["env", "-json", "GOCACHE", "GOMODCACHE", "GOPATH", "GOENV"],
+      }).output();
+    } catch (err) {
+      // No Go here: a plugin that does not run it needs no Go caches.
+      if (err instanceof Deno.errors.NotFound) return {};
+      throw err;
+    }
     if (!out.success) throw new Error(`go env failed: ${dec.decode(out.stderr)}`);
     return JSON.parse(dec.decode(out.stdout));
   })();
@@ -59,15 +66,30 @@ export interface Server {
   addr: string;
   /** The port of that listener. */
   grpcPort: number;
+  /** The port of its HTTP listener. */
+  httpPort: number;
   /** Whether the process has exited. */
   exited(): boolean;
 }
 
+/** The server's two ports; either left out is a free one. */
+export interface ServerPorts {
+  /** The gRPC API the CLI and runners talk to. */
+  grpc?: number;
+  /** The HTTP API and UI. */
+  http?: number;
+}
+
 /** Starts `bin server run` in `root`; see {@linkcode waitForServer}. */
-export function spawnServer(bin: string, root: string, env: Record<string, string>): Server {
-  const grpc = freePort();
-  let http = freePort();
-  while (http === grpc) http = freePort();
+export function spawnServer(
+  bin: string,
+  root: string,
+  env: Record<string, string>,
+  ports: ServerPorts = {},
+): Server {
+  const grpc = ports.grpc ?? freePort();
+  let http = ports.http ?? freePort();
+  while (http === grpc && ports.http === undefined) http = freePort();
   const process = new Deno.Command(bin, {
     args: [
       "server",
@@ -92,14 +114,43 @@ export function spawnServer(bin: string, root: string, env: Record<string, strin
   }
   let exited = false;
   process.status.then(() => exited = true);
-  return { process, log, addr: `127.0.0.1:${grpc}`, grpcPort: grpc, exited: () => exited };
+  return {
+    process,
+    log,
+    addr: `127.0.0.1:${grpc}`,
+    grpcPort: grpc,
+    httpPort: http,
+    exited: () => exited,
+  };
 }
 
-/** Waits up to 60 s until the server listens; throws with its output when it exits first or does not. */
+/** The server could not listen: one of its ports is taken. */
+export class PortInUse extends Error {
+  /** `port` is the one taken; `log` what the server printed (or why it was not started). */
+  constructor(readonly port: number, log: string) {
+    super(
+      `The Waypoint server cannot listen on 127.0.0.1:${port}: the port is in use. Stop what ` +
+        `listens there (\`ss -ltnp 'sport = :${port}'\` shows it), or leave the port out of ` +
+        `\`ports\` so a free one is taken. Server output:\n${log.trim()}`,
+    );
+    this.name = "PortInUse";
+  }
+}
+
+/**
+ * Waits up to 60 s until the server listens; throws with its output when it
+ * exits first (a {@linkcode PortInUse} when a port was taken) or does not.
+ */
 export async function waitForServer(server: Server): Promise<void> {
   const deadline = performance.now() + 60_000;
   while (!(await canConnect(server.grpcPort))) {
     if (server.exited()) {
+      await server.process.status;
+      await sleep(50); // the last of its output
+      const m = /listen tcp 127\.0\.0\.1:(\d+): bind: address already in use/.exec(
+        server.log.text,
+      );
+      if (m) throw new PortInUse(Number(m[1]), server.log.text);
       throw new Error(`waypoint server run exited at start:\n${server.log.text}`);
     }
     if (performance.now() > deadline) {

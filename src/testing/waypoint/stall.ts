@@ -17,11 +17,12 @@
  *
  * @module
  */
-import { finished, type Job } from "./waypoint_jobs.ts";
+import { finished, type Job } from "./jobs.ts";
 import type { RunningCli } from "./cli_process.ts";
 
 /** The CLI missed its job's end (the Waypoint server bug above). */
 export class StreamStall extends Error {
+  /** `command` as run, the jobs the server finished, and what the CLI printed. */
   constructor(command: string, jobs: Job[], output: string) {
     super(
       `waypoint ${command}: the server finished ${

@@ -6,8 +6,11 @@
 
 /** One job as `waypoint job list -json` shows it. */
 export interface Job {
+  /** The job's id. */
   id: string;
+  /** `QUEUED`, `WAITING`, `RUNNING`, `SUCCESS` or `ERROR`. */
   state: string;
+  /** What it does: build, deploy, up, destroy, …. */
   operation: string;
   /** When it was queued (ms since the epoch), NaN when the listing has no time. */
   queuedAt: number;
