@@ -175,10 +175,34 @@ export async function stopApp(pid: number, binary: string, graceMs = 5000): Prom
   signal("SIGTERM");
   const deadline = performance.now() + graceMs;
   while (performance.now() < deadline) {
-    if (!groupAlive(pid)) return;
+    if (!groupAlive(pid) || await onlyZombies(pid)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   signal("SIGKILL");
+}
+
+/**
+ * Whether every process of the app's session has exited and only waits to
+ * be reaped. The app was started detached, so once this plugin is gone it
+ * is init's child, and an init reaps late (1-2 s under some, never in a
+ * container without one): until then its zombie keeps the group "alive"
+ * to kill(2). `ps` lists the session's processes with their state.
+ */
+async function onlyZombies(pid: number): Promise<boolean> {
+  let out;
+  try {
+    out = await new Deno.Command("ps", {
+      args: ["-o", "stat=", "-s", String(pid)],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+  } catch {
+    return false; // no ps here: the process group is all there is to go on
+  }
+  const states = new TextDecoder().decode(out.stdout).split("\n").map((l) => l.trim())
+    .filter(Boolean);
+  return states.every((s) => s.startsWith("Z"));
 }
 
 /** The environment file of a deployment (kept private: it holds Waypoint's invite token). */

@@ -51,13 +51,23 @@ export function pidOf(entry: string): number {
   return Number(/^pid (\d+):/.exec(entry)?.[1] ?? NaN);
 }
 
-/** Whether a process with this pid exists (SIGCONT is harmless to a running process). */
+/**
+ * Whether a process with this pid runs (SIGCONT is harmless to a running
+ * process). An exited process its parent has not reaped yet (a zombie: on
+ * Linux, state Z in /proc/<pid>/stat) does not count.
+ */
 export function alive(pid: number): boolean {
   try {
     Deno.kill(pid, "SIGCONT");
-    return true;
   } catch {
     return false;
+  }
+  if (Deno.build.os !== "linux") return true;
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // not ours to read
   }
 }
 

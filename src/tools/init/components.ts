@@ -5,7 +5,25 @@
  *
  * @module
  */
-import { inputOf, LINE_WIDTH, type TemplateComponent, type TemplateParams } from "./params.ts";
+import {
+  COMPONENTS,
+  inputOf,
+  LINE_WIDTH,
+  type TemplateComponent,
+  type TemplateParams,
+} from "./params.ts";
+
+/**
+ * The \`templateFields:\` lines of a component's docs: each output field's
+ * description, from the output.proto's own field comments.
+ */
+function templateFields(c: TemplateComponent): string {
+  const lines = COMPONENTS[c].message.fields.map((f) => {
+    const line = `      ${f.name}: ${JSON.stringify(f.doc)},`;
+    return line.length <= LINE_WIDTH ? line : `      ${f.name}:\n        ${JSON.stringify(f.doc)},`;
+  });
+  return `    templateFields: {\n${lines.join("\n")}\n    },`;
+}
 
 const DIGEST_HELPER = `/** sha256 of \`data\`, hex. */
 export async function sha256(data: Uint8Array<ArrayBuffer> | string): Promise<string> {
@@ -50,6 +68,7 @@ export const builder = defineBuilder({
   docs: {
     description: "Builds the app (here: records a digest of its source files)",
     ${builderExample(p)}
+${templateFields("builder")}
   },
 
   async configSet(cfg) {
@@ -102,7 +121,10 @@ export const registry = defineRegistry({
   }),
   input: ${input},
   output: Image,
-  docs: { description: "Pushes the artifact (here: writes a manifest into a local directory)" },
+  docs: {
+    description: "Pushes the artifact (here: writes a manifest into a local directory)",
+${templateFields("registry")}
+  },
 
   async push(ctx) {
     using status = ctx.ui.status();
@@ -138,7 +160,10 @@ export const platform = definePlatform({
   input: ${input},
   output: Deployment,
   url: (d) => pathToFileURL(d.location).href,
-  docs: { description: "Deploys the artifact (here: writes a deployment manifest)" },
+  docs: {
+    description: "Deploys the artifact (here: writes a deployment manifest)",
+${templateFields("platform")}
+  },
 
   async deploy(ctx) {
     using status = ctx.ui.status();
@@ -186,7 +211,10 @@ export const releaseManager = defineReleaseManager({
   input: ${input},
   output: Release,
   url: (r) => r.url,
-  docs: { description: "Releases a deployment (here: writes its id into a \`current\` file)" },
+  docs: {
+    description: "Releases a deployment (here: writes its id into a \`current\` file)",
+${templateFields("releasemanager")}
+  },
 
   async release(ctx) {
     const id = ${ref};

@@ -151,7 +151,7 @@ func (p *Platform) destroy(
 	ds *component.DestroyedResourcesResp,
 ) error {
 	log.Info("destroying", "dir", d.Dir)
-	if err := stopApp(int(d.Pid)); err != nil {
+	if err := stopApp(int(d.Pid), d.Path); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(d.Dir); err != nil {

@@ -1,0 +1,3 @@
+module cpuwrap
+
+go 1.22
