@@ -12,6 +12,7 @@ import type { ModelField, ProtoModel } from "./model.ts";
 import { printProtoModule } from "./print.ts";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
+import { SCALAR_KINDS } from "../proto/wire_io.ts";
 
 /** Options for {@linkcode generateProtoModule}. */
 export interface ProtoGenOptions {
@@ -45,24 +46,6 @@ function loadRoot(files: string[], includeDirs: string[]): protobuf.Root {
   return root;
 }
 
-const KINDS: Record<string, number> = {
-  double: 1,
-  float: 2,
-  int64: 3,
-  uint64: 4,
-  int32: 5,
-  fixed64: 6,
-  fixed32: 7,
-  bool: 8,
-  string: 9,
-  bytes: 12,
-  uint32: 13,
-  sfixed32: 15,
-  sfixed64: 16,
-  sint32: 17,
-  sint64: 18,
-};
-
 function where(f: protobuf.Field): string {
   return `field "${f.name}" of ${f.parent?.fullName.slice(1)}`;
 }
@@ -81,7 +64,11 @@ function fieldModel(f: protobuf.Field): ModelField {
   if (f.name === "__proto__") {
     throw new Error(`${where(f)}: a field cannot be called __proto__ in JavaScript; rename it`);
   }
-  const kind = rt instanceof protobuf.Type ? 11 : rt instanceof protobuf.Enum ? 14 : KINDS[f.type];
+  const kind = rt instanceof protobuf.Type
+    ? 11
+    : rt instanceof protobuf.Enum
+    ? 14
+    : SCALAR_KINDS[f.type];
   if (kind === undefined) throw new Error(`${where(f)} has the unknown type "${f.type}"`);
   const map = f instanceof protobuf.MapField ? f : undefined;
   return {
@@ -90,7 +77,7 @@ function fieldModel(f: protobuf.Field): ModelField {
     kind,
     ...(rt ? { ref: rt.fullName.slice(1) } : {}),
     ...(f.repeated && !map ? { repeated: true } : {}),
-    ...(map ? { mapKey: KINDS[map.keyType] } : {}),
+    ...(map ? { mapKey: SCALAR_KINDS[map.keyType] } : {}),
     ...(f.hasPresence && !(rt instanceof protobuf.Type) ? { presence: true } : {}),
   };
 }

@@ -27,6 +27,7 @@ import {
   writeScalar,
 } from "./wire_io.ts";
 import type { ProtoReader, ProtoWriter, TypeRef } from "./wire_io.ts";
+import { SCALAR_KINDS } from "./wire_io.ts";
 
 /** A field row's message type, as the helpers take it. */
 function T(ref: object | 0 | undefined): TypeRef<object> {
@@ -43,24 +44,6 @@ export interface ProtoFile {
   /** Whether the descriptor defines a message called `name`. */
   has(name: string): boolean;
 }
-
-const SCALAR_KINDS: Readonly<Record<string, number>> = {
-  double: 1,
-  float: 2,
-  int64: 3,
-  uint64: 4,
-  int32: 5,
-  fixed64: 6,
-  fixed32: 7,
-  bool: 8,
-  string: 9,
-  bytes: 12,
-  uint32: 13,
-  sfixed32: 15,
-  sfixed64: 16,
-  sint32: 17,
-  sint64: 18,
-};
 
 type Json = Record<string, unknown>;
 interface FieldJson {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isLong, Kind, longToNumber } from "./wire_io.ts";
+import { isLong, Kind, longToNumber, SCALAR_KINDS } from "./wire_io.ts";
 
 /** Any JSON value. */
 export type JsonValue =
@@ -55,23 +55,10 @@ export const PRESENCE = 4;
 
 type Obj = Record<string, unknown>;
 
-const KIND_NAMES: Readonly<Record<number, string>> = {
-  1: "double",
-  2: "float",
-  3: "int64",
-  4: "uint64",
-  5: "int32",
-  6: "fixed64",
-  7: "fixed32",
-  8: "bool",
-  9: "string",
-  12: "bytes",
-  13: "uint32",
-  15: "sfixed32",
-  16: "sfixed64",
-  17: "sint32",
-  18: "sint64",
-};
+/** The .proto type name of each scalar kind (5 → `int32`). */
+const KIND_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(SCALAR_KINDS).map(([name, kind]) => [kind, name]),
+);
 
 function table(ref: unknown): FieldTable {
   return ref as FieldTable;

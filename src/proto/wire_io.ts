@@ -33,6 +33,13 @@ export const Kind = {
   SINT64: 18,
 } as const;
 
+/** The scalar kinds by their .proto type name (`int32` → 5). */
+export const SCALAR_KINDS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(Kind).filter(([k]) => k !== "MESSAGE" && k !== "ENUM").map((
+    [k, v],
+  ) => [k.toLowerCase(), v]),
+);
+
 /** The protobufjs Writer/Reader method of each kind (enums are int32 on the wire). */
 const METHOD: readonly string[] = [
   "",
