@@ -7,8 +7,10 @@
  * that does not levels off once V8 and the allocator are warm.
  *
  * The plugin is tests/fixtures/showcase_plugin.ts (every UI feature, a log
- * line, a result), started through the same launcher as the other TS figures
- * (scripts/lib/launcher.ts: `deno run` with the toolkit's V8 flags).
+ * line, a result), started through the same launchers as the other TS figures
+ * (scripts/lib/launcher.ts): from source, `deno run` with the launchers' V8
+ * flags, or `bundled`, its bundle as `compile` embeds it with the V8 flags
+ * `compile` bakes in (what a compiled plugin runs, short of denort).
  *
  * @module
  */
@@ -38,11 +40,16 @@ interface BuildsReport {
   builds: { iteration: number; error: string }[];
 }
 
-/** Runs `builds` builds against one showcase plugin process in `dir`, reading RSS at `checkpoints`. */
+/**
+ * Runs `builds` builds against one showcase plugin process in `dir`, reading
+ * RSS at `checkpoints`; `bundled` runs the plugin's bundle as a compiled
+ * plugin would.
+ */
 export async function measureBuildsMemory(
   dir: string,
   builds: number,
   checkpoints: number[],
+  bundled = false,
 ): Promise<BuildsMemory> {
   await Deno.mkdir(dir, { recursive: true });
   const hcl = join(dir, "waypoint.hcl");
@@ -54,6 +61,9 @@ export async function measureBuildsMemory(
     dir,
     "showcase",
     join(REPO, "tests", "fixtures", "showcase_plugin.ts"),
+    {},
+    undefined,
+    bundled,
   );
   const report = join(dir, `builds-${crypto.randomUUID()}.json`);
   try {

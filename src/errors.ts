@@ -7,7 +7,18 @@
  */
 import { missingPermissionHint } from "./permissions.ts";
 
-/** gRPC status codes, as the host sees them. */
+/**
+ * gRPC status codes, as the host sees them.
+ *
+ * @example Choose the status code Waypoint shows
+ * ```ts
+ * import assert from "node:assert";
+ * import { Code, PluginError } from "@x/waypoint-plugin";
+ * const notFound = new PluginError("no deployment web-3: was it destroyed?", Code.NOT_FOUND);
+ * assert.equal(notFound.code, 5);
+ * assert.equal(PluginError.from(new Error("boom")).code, Code.UNKNOWN);
+ * ```
+ */
 export const Code = {
   OK: 0,
   CANCELLED: 1,
@@ -94,8 +105,15 @@ export class PluginError extends Error {
  * ```ts
  * import assert from "node:assert";
  * import { ConfigError } from "@x/waypoint-plugin";
- * const err = new ConfigError("source", "./srcc", "must name an existing directory", "was not found");
- * assert(err.message === 'field "source" must name an existing directory: "./srcc" was not found');
+ * const err = new ConfigError(
+ *   "source",
+ *   "./srcc",
+ *   "must name an existing directory",
+ *   "was not found",
+ * );
+ * assert(
+ *   err.message === 'field "source" must name an existing directory: "./srcc" was not found',
+ * );
  * ```
  */
 export class ConfigError extends PluginError {

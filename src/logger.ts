@@ -8,13 +8,57 @@
 import { HIDDEN_VALUE } from "./errors.ts";
 import { wellFormed, wellFormedJson } from "./well_formed.ts";
 
-/** Log levels, from most to least verbose. */
+/**
+ * Log levels, from most to least verbose.
+ *
+ * @example Parse a level a user gave
+ * ```ts
+ * import assert from "node:assert";
+ * import { createLogger, type LogLevel } from "@x/waypoint-plugin";
+ * const LEVELS: LogLevel[] = ["trace", "debug", "info", "warn", "error"];
+ * const parseLevel = (text: string): LogLevel =>
+ *   LEVELS.find((l) => l === text.toLowerCase()) ?? "info";
+ * const lines: string[] = [];
+ * const log = createLogger("demo", { level: parseLevel("WARN"), write: (l) => lines.push(l) });
+ * log.info("dropped below warn");
+ * log.warn("kept");
+ * assert.equal(lines.length, 1);
+ * ```
+ */
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
-/** Extra key/value pairs of a log line. */
+/**
+ * Extra key/value pairs of a log line.
+ *
+ * @example Fields on a line
+ * ```ts
+ * import assert from "node:assert";
+ * import { createLogger, type LogFields } from "@x/waypoint-plugin";
+ * const lines: string[] = [];
+ * const log = createLogger("demo", { write: (l) => lines.push(l) });
+ * const fields: LogFields = { path: "/src", files: 3 };
+ * log.info("copied", fields);
+ * assert.equal(JSON.parse(lines[0]).files, 3);
+ * ```
+ */
 export type LogFields = Record<string, unknown>;
 
-/** A structured logger; every line goes to stderr as hclog JSON. */
+/**
+ * A structured logger; every line goes to stderr as hclog JSON.
+ *
+ * @example Named and enriched loggers
+ * ```ts
+ * import assert from "node:assert";
+ * import { createLogger, type Logger } from "@x/waypoint-plugin";
+ * const lines: string[] = [];
+ * const root: Logger = createLogger("gobuilder", { write: (l) => lines.push(l) });
+ * const build = root.named("build").with({ app: "web" });
+ * build.info("compiling");
+ * const line = JSON.parse(lines[0]);
+ * assert.equal(line["@module"], "gobuilder.build");
+ * assert.equal(line.app, "web");
+ * ```
+ */
 export interface Logger {
   /** The `@module` of this logger's lines. */
   readonly name: string;
@@ -44,7 +88,23 @@ const LEVELS: Record<LogLevel, number> = {
   error: 4,
 };
 
-/** Options for {@linkcode createLogger}. */
+/**
+ * Options for {@linkcode createLogger}.
+ *
+ * @example Redact a secret
+ * ```ts
+ * import assert from "node:assert";
+ * import { createLogger, type LoggerOptions } from "@x/waypoint-plugin";
+ * const lines: string[] = [];
+ * const options: LoggerOptions = {
+ *   level: "debug",
+ *   write: (l) => lines.push(l),
+ *   redact: (text) => text.replaceAll("s3cr3t", "(hidden)"),
+ * };
+ * createLogger("demo", options).debug("login", { token: "s3cr3t" });
+ * assert(!lines[0].includes("s3cr3t"));
+ * ```
+ */
 export interface LoggerOptions {
   /** Lines below this level are dropped. Default: `"trace"` (the host filters by its own level). */
   level?: LogLevel;

@@ -9,7 +9,8 @@
  * (`publish.exclude`: tests/, examples/, scripts/) is a 404 in the first case.
  */
 import { assert, assertEquals } from "./support/assert.ts";
-import { exportedModules, publishDryRun } from "../scripts/lib/publish.ts";
+import { publishDryRun } from "../scripts/lib/publish.ts";
+import { publicDocs } from "./support/public_docs.ts";
 import { REPO } from "../scripts/lib/repo.ts";
 import { join } from "../scripts/lib/path.ts";
 
@@ -94,14 +95,7 @@ function examples(node: unknown, where: string, out: { where: string; doc: strin
 }
 
 Deno.test("every example on the public API imports the toolkit as @x/waypoint-plugin, not by path", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "-q", "--json", ...await exportedModules()],
-    cwd: REPO,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(out.success, new TextDecoder().decode(out.stderr));
-  const docs = JSON.parse(new TextDecoder().decode(out.stdout));
+  const { docs } = await publicDocs();
   const found: { where: string; doc: string }[] = [];
   for (const [url, file] of Object.entries(docs.nodes as Record<string, unknown>)) {
     examples(file, url.replace(`file://${REPO}/`, ""), found);
@@ -111,7 +105,7 @@ Deno.test("every example on the public API imports the toolkit as @x/waypoint-pl
     [...doc.matchAll(/(?:from|import)\s+"([^"]+)"/g)]
       .map((m) => m[1])
       // The toolkit by name, or a Node built-in (`node:assert` for the examples' checks).
-      .filter((spec) => !/^(@x\/waypoint-plugin(\/[a-z]+)?|node:[a-z_/]+)$/.test(spec))
+      .filter((spec) => !/^(@x\/waypoint-plugin(\/[a-z-]+)?|node:[a-z_/]+)$/.test(spec))
       .map((spec) => `${where}: imports "${spec}"`)
   );
   assertEquals(byPath, []);

@@ -59,7 +59,10 @@ export const METHOD: string[] = [
   "build is a `waypoint build` of its own (mapper and builder connections, every UI feature " +
   "through the UI broker, a log line, the result), closing its connections as a CLI exit " +
   "does; RSS is the plugin's VmRSS after one idle second at each count. Every build must " +
-  "succeed.",
+  "succeed. The *its bundle as compiled* rows run the same builds against the plugin's " +
+  "bundle as `compile` embeds it, started as a compiled plugin starts it (no config, no " +
+  "npm or remote modules) with the V8 flags `compile` bakes in (read from " +
+  "`compileInvocations()`).",
   "Cleanup: every wphost report must show each plugin process exited after `Kill()` " +
   "without SIGKILL; afterwards each pid (and the inner pid under the RSS wrapper) is " +
   "checked in /proc and killed if it is still there (reported under Problems). Compiled " +

@@ -28,6 +28,8 @@ export interface Results {
   /** Peak RSS of a no-op build session, KiB. */
   rss: Sides<number>;
   memory?: BuildsMemory;
+  /** The same for the plugin's bundle, run as compiled (compile's V8 flags). */
+  memoryBundled?: BuildsMemory;
   payload?: Payload;
   /** The compiled payload per target (not with --quick). */
   targets?: TargetPayload[];

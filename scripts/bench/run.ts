@@ -171,6 +171,11 @@ export async function runBench(o: Options): Promise<number> {
     "memory, TS",
     () => measureBuildsMemory(join(BENCH, "memory"), o.builds, [500, o.builds]),
   );
+  progress(`memory: the same, the plugin's bundle as compiled (compile's V8 flags)`);
+  const memoryBundled = await problems.measure(
+    "memory, TS bundled",
+    () => measureBuildsMemory(join(BENCH, "memory-bundled"), o.builds, [500, o.builds], true),
+  );
   const payload = await problems.measure(
     "compiled payload",
     () => measurePayload(compiled, fx.entries),
@@ -195,6 +200,7 @@ export async function runBench(o: Options): Promise<number> {
     compiled,
     ...plugins,
     memory,
+    memoryBundled,
     payload,
     targets,
     cli,

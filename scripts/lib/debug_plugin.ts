@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "./path.ts";
-import { makeLauncher } from "./launcher.ts";
+import { makeBundledLauncher, makeLauncher } from "./launcher.ts";
 import { readStdout } from "./processes.ts";
 
 /** A plugin started by {@linkcode startDebugPlugin}. */
@@ -24,7 +24,9 @@ export interface DebugPlugin {
 
 /**
  * Starts `entry` as plugin `name` in debug mode, in `dir`, with the declared
- * `permissions` (default: what makeLauncher gives `entry`).
+ * `permissions` (default: what makeLauncher gives `entry`). With `bundled`,
+ * it runs `entry`'s bundle as `compile` embeds it, the way a compiled plugin
+ * starts ({@linkcode makeBundledLauncher}); otherwise the source.
  */
 export async function startDebugPlugin(
   dir: string,
@@ -32,8 +34,12 @@ export async function startDebugPlugin(
   entry: string,
   env: Record<string, string> = {},
   permissions?: readonly string[],
+  bundled = false,
 ): Promise<DebugPlugin> {
-  const launcher = await makeLauncher(join(dir, ".waypoint", "plugins"), name, entry, permissions);
+  const plugins = join(dir, ".waypoint", "plugins");
+  const launcher = bundled
+    ? await makeBundledLauncher(plugins, name, entry, permissions)
+    : await makeLauncher(plugins, name, entry, permissions);
   const child = new Deno.Command(launcher, {
     args: ["--debug"],
     cwd: dir,

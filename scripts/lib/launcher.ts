@@ -12,6 +12,19 @@ import { REPO } from "./repo.ts";
 import { PLUGIN_V8_FLAGS, pluginPermissionFlags } from "../../src/permissions.ts";
 import { launcherWord } from "../../src/tools/install/launcher.ts";
 import { writeBundle } from "../../src/tools/compile/bundle.ts";
+import { compileInvocations } from "../../src/tools/compile/invocations.ts";
+import { TARGETS } from "../../src/tools/compile/targets.ts";
+
+/**
+ * The V8 flags `compile` bakes into a binary, read from its own invocation,
+ * so that a bundle launcher starts V8 as a compiled plugin does even if the
+ * two ever differ from the launchers' {@linkcode PLUGIN_V8_FLAGS}.
+ */
+export const COMPILE_V8_FLAGS: readonly string[] = compileInvocations({
+  name: "plugin",
+  entry: "main.ts",
+  targets: [TARGETS[0]],
+}).flatMap((inv) => inv.args.filter((a) => a.startsWith("--v8-flags=")));
 
 /**
  * What each example plugin declares, as its deno.json `waypoint.permissions`
@@ -84,7 +97,7 @@ export function makeBundleLauncher(
     "--no-lock",
     "--no-npm",
     "--no-remote",
-    PLUGIN_V8_FLAGS,
+    ...COMPILE_V8_FLAGS,
     ...pluginPermissionFlags(permissions, Deno.build.os),
     bundle,
   ]);

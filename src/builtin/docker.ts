@@ -5,6 +5,14 @@
  * gives a docker or pack builder to push straight to it), and what the docker
  * platform deploys and releases.
  *
+ * @example Build a docker.Image and read it back
+ * ```ts
+ * import assert from "node:assert";
+ * import { docker } from "@x/waypoint-plugin/builtin";
+ * const image = docker.Image.create({ image: "registry.local/app", tag: "v1", docker: {} });
+ * assert.equal(docker.Image.decode(docker.Image.encode(image)).tag, "v1");
+ * ```
+ *
  * @module
  */
 export {

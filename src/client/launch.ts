@@ -7,7 +7,25 @@ import { dirname, join, resolve } from "node:path";
 import { localPermissionFlags } from "../permissions.ts";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../server/serve.ts";
 
-/** Options for {@linkcode launchProcess}. */
+/**
+ * Options for {@linkcode launchProcess}.
+ *
+ * @example Launch a plugin with its permissions and environment
+ * ```ts
+ * import { type LaunchOptions, launchPlugin } from "@x/waypoint-plugin/testing";
+ * const options: LaunchOptions = {
+ *   entry: "main.ts",
+ *   cwd: "examples/app", // Waypoint runs plugins in the project directory
+ *   permissions: ["read=.", "run=go"], // as deno.json `waypoint.permissions` would give them
+ *   env: { GOFLAGS: "-mod=mod" },
+ *   timeoutMs: 10_000,
+ * };
+ * Deno.test("the plugin starts with the permissions it declares", async () => {
+ *   await using plugin = await launchPlugin(options);
+ *   await plugin.configure("builder", { source: "." });
+ * });
+ * ```
+ */
 export interface LaunchOptions {
   /**
    * The command that starts the plugin. Default: `deno run --no-prompt` of
@@ -31,7 +49,22 @@ export interface LaunchOptions {
   timeoutMs?: number;
 }
 
-/** One hclog line the plugin wrote to stderr (or `{ "@message": line }` when not JSON). */
+/**
+ * One hclog line the plugin wrote to stderr (or `{ "@message": line }` when not JSON).
+ *
+ * @example Assert on what the plugin logged
+ * ```ts
+ * import assert from "node:assert";
+ * import { launchPlugin, type LogLine } from "@x/waypoint-plugin/testing";
+ * Deno.test("build logs where it builds", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   await plugin.configure("builder", { source: "./app" });
+ *   await plugin.build();
+ *   const said = (l: LogLine) => l["@message"] === "building" && l["@level"] === "info";
+ *   assert(plugin.logs.some(said), JSON.stringify(plugin.logs));
+ * });
+ * ```
+ */
 export type LogLine = Record<string, unknown>;
 
 /** A started plugin process that printed its handshake line. */

@@ -9,6 +9,27 @@ const CODE_NAMES = Object.fromEntries(
  * An RPC the plugin answered with an error status. `code` is the gRPC code,
  * to compare with {@linkcode Code} (`Code.FAILED_PRECONDITION`); `codeName`
  * is its name there.
+ *
+ * @example Expect an operation to fail with a code
+ * ```ts
+ * import assert from "node:assert";
+ * import { Code, launchPlugin, RpcError } from "@x/waypoint-plugin/testing";
+ * const err = new RpcError(
+ *   "hashicorp.waypoint.sdk.Builder/Build",
+ *   Code.FAILED_PRECONDITION,
+ *   "no go.mod",
+ * );
+ * assert.equal(err.codeName, "FAILED_PRECONDITION");
+ * assert.equal(err.details, "no go.mod");
+ * Deno.test("build fails without a go.mod", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   await plugin.configure("builder", { source: "./empty" });
+ *   await assert.rejects(
+ *     () => plugin.build(),
+ *     (e) => e instanceof RpcError && e.code === Code.FAILED_PRECONDITION,
+ *   );
+ * });
+ * ```
  */
 export class RpcError extends PluginError {
   /** `service/method`, e.g. `hashicorp.waypoint.sdk.Builder/Build`. */

@@ -16,6 +16,22 @@ import {
 /**
  * The context of `build`. With `hasRegistry: true` in the definition it has
  * `hasRegistry`; with `accessInfo` it has the registry's `accessInfo`.
+ *
+ * @example A build step shared by build and buildODR
+ * ```ts
+ * import { type BuildContext, config, defineBuilder } from "@x/waypoint-plugin";
+ * async function compile(ctx: BuildContext<{ source: string }>) {
+ *   using status = ctx.ui.status();
+ *   status.update(`Compiling ${ctx.config.source}`);
+ *   status.step("ok", "Compiled");
+ *   return { location: `${ctx.config.source}/app` };
+ * }
+ * defineBuilder({
+ *   config: config.object({ source: config.string({ default: "./" }) }),
+ *   build: compile,
+ *   buildODR: compile, // the same steps inside an on-demand runner
+ * });
+ * ```
  */
 export type BuildContext<
   C,
@@ -34,7 +50,22 @@ export type BuildContext<
     }
     : unknown);
 
-/** What {@linkcode defineBuilder} takes. */
+/**
+ * What {@linkcode defineBuilder} takes.
+ *
+ * @example A definition kept apart from defineBuilder
+ * ```ts
+ * import assert from "node:assert";
+ * import { type BuilderDefinition, config, defineBuilder } from "@x/waypoint-plugin";
+ * const shape = { source: config.string({ default: "./" }) };
+ * const definition: BuilderDefinition<typeof shape, { location: string }> = {
+ *   config: config.object(shape),
+ *   build: (ctx) => ({ location: `${ctx.config.source}app` }),
+ * };
+ * const builder = defineBuilder(definition);
+ * assert.equal(builder.definition, definition);
+ * ```
+ */
 export interface BuilderDefinition<
   S extends Shape,
   R extends object,
@@ -68,7 +99,21 @@ export interface BuilderDefinition<
   buildODR?(ctx: BuildContext<InferShape<S>, A, H>): R | Promise<R>;
 }
 
-/** A Builder, ready for `serve({ builder })`. */
+/**
+ * A Builder, ready for `serve({ builder })`.
+ *
+ * @example Serve a builder made elsewhere
+ * ```ts
+ * import assert from "node:assert";
+ * import { type Builder, defineBuilder } from "@x/waypoint-plugin";
+ * const builders: Record<string, Builder> = {
+ *   go: defineBuilder({ build: () => ({ lang: "go" }) }),
+ *   rust: defineBuilder({ build: () => ({ lang: "rust" }) }),
+ * };
+ * // e.g. main.ts: await serve({ builder: builders[Deno.env.get("FLAVOUR") ?? "go"] });
+ * assert.equal(builders.go.kind, "builder");
+ * ```
+ */
 export interface Builder<
   S extends Shape = Shape,
   R extends object = object,
@@ -88,7 +133,9 @@ export interface Builder<
  * @example A builder with one config field
  * ```ts
  * import { config, defineBuilder, protoFile } from "@x/waypoint-plugin";
- * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } } });
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
+ * });
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * export const builder = defineBuilder({
  *   config: config.object({ source: config.string({ default: "./" }) }),
@@ -106,10 +153,14 @@ export interface Builder<
  * import assert from "node:assert";
  * import { defineBuilder, protoFile } from "@x/waypoint-plugin";
  * const file = protoFile({
- *   nested: { demo: { nested: {
- *     Image: { fields: { ref: { type: "string", id: 1 } } },
- *     Access: { fields: { repository: { type: "string", id: 1 } } },
- *   } } },
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *         Access: { fields: { repository: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
  * });
  * const Image = file.message<{ ref: string }>("demo.Image");
  * const Access = file.message<{ repository: string }>("demo.Access");

@@ -9,10 +9,53 @@ import type { InferShape, Schema, Shape } from "../config/schema.ts";
 import type { JsonValue } from "../proto/runtime.ts";
 import type { ConfigContext, OperationContext } from "./context.ts";
 
-/** Template data: the variables later stages see as `artifact.<key>` (or `deploy.<key>`). */
+/**
+ * Template data: the variables later stages see as `artifact.<key>` (or `deploy.<key>`).
+ *
+ * @example Publish a computed template variable
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineBuilder, protoFile, type TemplateData } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ * // waypoint.hcl can then use `${artifact.ref}` and `${artifact.tag}`.
+ * const withTag = (image: { ref: string }, fields: TemplateData): TemplateData => ({
+ *   ...fields,
+ *   tag: image.ref.split(":")[1] ?? "latest",
+ * });
+ * const builder = defineBuilder({
+ *   output: Image,
+ *   templateData: withTag,
+ *   build: () => Image.create(),
+ * });
+ * assert.deepEqual(withTag({ ref: "app:v2" }, { ref: "app:v2" }), { ref: "app:v2", tag: "v2" });
+ * assert(builder.definition.templateData);
+ * ```
+ */
 export type TemplateData = Record<string, JsonValue>;
 
-/** Documentation of one template field. */
+/**
+ * Documentation of one template field.
+ *
+ * @example Document a template field
+ * ```ts
+ * import { defineBuilder, type TemplateFieldDoc } from "@x/waypoint-plugin";
+ * const tag: TemplateFieldDoc = {
+ *   synopsis: "the image's tag",
+ *   summary: "The part after the colon, or `latest` when the reference has none.",
+ *   type: "string",
+ * };
+ * defineBuilder({ docs: { templateFields: { tag } }, build: () => ({}) });
+ * ```
+ */
 export interface TemplateFieldDoc {
   /** One line on what it holds. */
   synopsis?: string;
@@ -22,7 +65,24 @@ export interface TemplateFieldDoc {
   type?: string;
 }
 
-/** Documentation of a component, served to `waypoint docs`. */
+/**
+ * Documentation of a component, served to `waypoint docs`.
+ *
+ * @example What `waypoint docs` shows for a builder
+ * ```ts
+ * import { type ComponentDocs, config, defineBuilder } from "@x/waypoint-plugin";
+ * const docs: ComponentDocs = {
+ *   description: "Builds a Go application with `go build`.",
+ *   example: `build {\n  use "gobuilder" {\n    output_name = "app"\n  }\n}`,
+ *   templateFields: { location: "where the binary was written" },
+ * };
+ * defineBuilder({
+ *   config: config.object({ outputName: config.string({ default: "app" }) }),
+ *   docs,
+ *   build: () => ({}),
+ * });
+ * ```
+ */
 export interface ComponentDocs {
   /** What the component does. */
   description?: string;
@@ -50,6 +110,44 @@ export interface ComponentDocs {
  * Authentication (`waypoint init` asks components that have it): `auth`
  * logs the user in, `validateAuth` checks the credentials and throws when
  * they do not work.
+ *
+ * @example Check credentials before use
+ * ```ts
+ * import {
+ *   type AuthDefinition,
+ *   Code,
+ *   config,
+ *   defineRegistry,
+ *   PluginError,
+ *   protoFile,
+ * } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ * const schema = config.object({ token: config.string({ sensitive: true, optional: true }) });
+ * const auth: AuthDefinition<{ token?: string }> = {
+ *   auth: (ctx) => ctx.config.token !== undefined,
+ *   validateAuth(ctx) {
+ *     if (!ctx.config.token) {
+ *       throw new PluginError("set token in the registry block", Code.UNAUTHENTICATED);
+ *     }
+ *   },
+ * };
+ * defineRegistry({
+ *   config: schema,
+ *   auth,
+ *   input: Image,
+ *   output: Image,
+ *   push: (ctx) => ctx.artifact,
+ * });
+ * ```
  */
 export interface AuthDefinition<C> {
   /** Authenticates; returns whether the user is now authenticated. */
@@ -61,6 +159,35 @@ export interface AuthDefinition<C> {
 /**
  * Shapes the template data of a component's output, as a Go output type's
  * `TemplateData()` does.
+ *
+ * @example Leave a field out of the template data
+ * ```ts
+ * import assert from "node:assert";
+ * import { definePlatform, type OutputTemplate, protoFile } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Deployment: {
+ *           fields: { url: { type: "string", id: 1 }, pid: { type: "int64", id: 2 } },
+ *         },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Deployment = file.message<{ url: string; pid: number }>("demo.Deployment");
+ * // Only `${deploy.url}` is published; the pid stays internal.
+ * const template: OutputTemplate<{ url: string; pid: number }> = {
+ *   templateData: (d) => ({ url: d.url }),
+ * };
+ * definePlatform({
+ *   ...template,
+ *   input: "demo.Binary",
+ *   output: Deployment,
+ *   deploy: () => Deployment.create({ url: "http://localhost:8080", pid: 1 }),
+ * });
+ * assert.deepEqual(template.templateData?.({ url: "u", pid: 2 }, {}), { url: "u" });
+ * ```
  */
 export interface OutputTemplate<R> {
   /**
@@ -74,7 +201,25 @@ export interface OutputTemplate<R> {
   templateData?(output: R, fields: TemplateData): TemplateData | null | undefined;
 }
 
-/** The parts every component definition may have. */
+/**
+ * The parts every component definition may have.
+ *
+ * @example Parts shared by every definition
+ * ```ts
+ * import { type ComponentBase, config, ConfigError, defineBuilder } from "@x/waypoint-plugin";
+ * const shape = { source: config.string({ default: "./" }) };
+ * // One config, check and docs, reused by two builders.
+ * const common: ComponentBase<typeof shape> = {
+ *   config: config.object(shape),
+ *   async configSet(cfg) {
+ *     if (cfg.source === "") throw new ConfigError("source", cfg.source, "must not be empty");
+ *   },
+ *   docs: { description: "Builds from `source`." },
+ * };
+ * defineBuilder({ ...common, build: (ctx) => ({ from: ctx.config.source }) });
+ * defineBuilder({ ...common, build: (ctx) => ({ from: `${ctx.config.source}/cmd` }) });
+ * ```
+ */
 export interface ComponentBase<S extends Shape> {
   /** The schema of the `use` block. Default: no config (the block's contents are ignored). */
   config?: Schema<S>;

@@ -12,7 +12,19 @@ import type { Registry } from "./registry.ts";
 import type { ReleaseManager } from "./release_manager.ts";
 import type { TaskLauncher } from "./task_launcher.ts";
 
-/** The value each key of `serve({ … })` holds: what its `define*()` makes. */
+/**
+ * The value each key of `serve({ … })` holds: what its `define*()` makes.
+ *
+ * @example A function that accepts any component
+ * ```ts
+ * import assert from "node:assert";
+ * import { type ComponentTypes, defineBuilder } from "@x/waypoint-plugin";
+ * type AnyComponent = ComponentTypes[keyof ComponentTypes];
+ * const describe = (c: AnyComponent) => `a ${c.kind}`;
+ * const builder: ComponentTypes["builder"] = defineBuilder({ build: () => ({}) });
+ * assert.equal(describe(builder), "a builder");
+ * ```
+ */
 export interface ComponentTypes {
   /** The Builder (`build { use "<name>" { … } }`), made by `defineBuilder()`. */
   builder: Builder;

@@ -7,7 +7,33 @@
 import type { MessageType } from "../proto/runtime.ts";
 import { checkMessageType } from "./component.ts";
 
-/** What {@linkcode defineMapper} takes. */
+/**
+ * What {@linkcode defineMapper} takes.
+ *
+ * @example A mapper's definition, with docs
+ * ```ts
+ * import { defineMapper, type MapperDefinition, protoFile } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Binary: { fields: { location: { type: "string", id: 1 } } },
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ * const definition: MapperDefinition<{ location: string }, { ref: string }> = {
+ *   input: Binary,
+ *   output: Image,
+ *   description: "Lets an image platform deploy a binary",
+ *   map: (b) => Image.create({ ref: `file://${b.location}` }),
+ * };
+ * defineMapper(definition);
+ * ```
+ */
 export interface MapperDefinition<A extends object, B extends object> {
   /** The message type converted from. */
   input: MessageType<A>;
@@ -19,7 +45,32 @@ export interface MapperDefinition<A extends object, B extends object> {
   description?: string;
 }
 
-/** A mapper, ready for `serve({ mappers: [...] })`. */
+/**
+ * A mapper, ready for `serve({ mappers: [...] })`.
+ *
+ * @example Serve mappers
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineMapper, type Mapper, protoFile } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Binary: { fields: { location: { type: "string", id: 1 } } },
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ * const mappers: Mapper[] = [
+ *   defineMapper({ input: Binary, output: Image, map: (b) => Image.create({ ref: b.location }) }),
+ * ];
+ * // main.ts: await serve({ builder, mappers });
+ * assert.equal(mappers[0].kind, "mapper");
+ * ```
+ */
 export interface Mapper<A extends object = object, B extends object = object> {
   /** Always `"mapper"`. */
   readonly kind: "mapper";
@@ -35,10 +86,14 @@ export interface Mapper<A extends object = object, B extends object = object> {
  * import { defineMapper, protoFile } from "@x/waypoint-plugin";
  * // What `deno task proto` generates into gen/output.ts.
  * const file = protoFile({
- *   nested: { demo: { nested: {
- *     Binary: { fields: { location: { type: "string", id: 1 } } },
- *     Image: { fields: { ref: { type: "string", id: 1 } } },
- *   } } },
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Binary: { fields: { location: { type: "string", id: 1 } } },
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
  * });
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const Image = file.message<{ ref: string }>("demo.Image");

@@ -14,13 +14,65 @@ import {
   type OutputTemplate,
 } from "./component.ts";
 
-/** The context of `push`: the artifact to push arrives as `ctx.artifact`. */
+/**
+ * The context of `push`: the artifact to push arrives as `ctx.artifact`.
+ *
+ * @example A push step as its own function
+ * ```ts
+ * import { defineRegistry, protoFile, type PushContext } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Binary: { fields: { location: { type: "string", id: 1 } } },
+ *         Pushed: { fields: { path: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * const Pushed = file.message<{ path: string }>("demo.Pushed");
+ * async function upload(ctx: PushContext<unknown, { location: string }>) {
+ *   const path = `${ctx.dataDir.dataDir}/${ctx.job.id}`;
+ *   await Deno.copyFile(ctx.artifact.location, path);
+ *   return Pushed.create({ path });
+ * }
+ * defineRegistry({ input: Binary, output: Pushed, push: upload });
+ * ```
+ */
 export interface PushContext<C, A> extends OperationContext<C> {
   /** The build's artifact. */
   artifact: A;
 }
 
-/** What {@linkcode defineRegistry} takes. */
+/**
+ * What {@linkcode defineRegistry} takes.
+ *
+ * @example A registry with access info for builders
+ * ```ts
+ * import { defineRegistry, protoFile, type RegistryDefinition } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *         Access: { fields: { repository: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ * const Access = file.message<{ repository: string }>("demo.Access");
+ * const definition: RegistryDefinition<Record<never, never>, typeof Image, { ref: string }> = {
+ *   input: Image,
+ *   output: Image,
+ *   push: (ctx) => Image.create({ ref: `registry.local/${ctx.artifact.ref}` }),
+ *   // A builder declaring `accessInfo: Access` receives this as ctx.accessInfo.
+ *   access: () => Access.create({ repository: "registry.local/app" }),
+ * };
+ * defineRegistry(definition);
+ * ```
+ */
 export interface RegistryDefinition<S extends Shape, I extends InputType, R extends object>
   extends ComponentBase<S>, OutputTemplate<R> {
   /** The artifact type this registry pushes (a builder's output), or its full name. */
@@ -37,7 +89,32 @@ export interface RegistryDefinition<S extends Shape, I extends InputType, R exte
   access?(ctx: OperationContext<InferShape<S>>): object | Promise<object>;
 }
 
-/** A Registry, ready for `serve({ registry })`. */
+/**
+ * A Registry, ready for `serve({ registry })`.
+ *
+ * @example Check what a registry pushes
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineRegistry, protoFile, type Registry } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Image: { fields: { ref: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Image = file.message<{ ref: string }>("demo.Image");
+ * const registry: Registry = defineRegistry({
+ *   input: Image,
+ *   output: Image,
+ *   push: (ctx) => ctx.artifact,
+ * });
+ * assert.equal(registry.kind, "registry");
+ * assert.equal((registry.definition.input as typeof Image).typeName, "demo.Image");
+ * ```
+ */
 export interface Registry<
   S extends Shape = Shape,
   I extends InputType = InputType,
@@ -57,10 +134,14 @@ export interface Registry<
  * import { defineRegistry, protoFile } from "@x/waypoint-plugin";
  * // What `deno task proto` generates into gen/output.ts.
  * const file = protoFile({
- *   nested: { demo: { nested: {
- *     Binary: { fields: { location: { type: "string", id: 1 } } },
- *     Pushed: { fields: { path: { type: "string", id: 1 } } },
- *   } } },
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Binary: { fields: { location: { type: "string", id: 1 } } },
+ *         Pushed: { fields: { path: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
  * });
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const Pushed = file.message<{ path: string }>("demo.Pushed");

@@ -9,7 +9,29 @@
 import type { ResourceCategory, Resources } from "./resources.ts";
 import type { Health, StatusResource } from "./status.ts";
 
-/** One kind of resource: how to create, destroy and check it. `S` is its JSON state. */
+/**
+ * One kind of resource: how to create, destroy and check it. `S` is its JSON state.
+ *
+ * @example One resource: a directory
+ * ```ts
+ * import { defineResources, type ResourceDefinition } from "@x/waypoint-plugin";
+ * const directory: ResourceDefinition<{ id: string }, { path: string }> = {
+ *   type: "directory",
+ *   platform: "local",
+ *   category: "storage",
+ *   create: async (ctx) => {
+ *     const path = await Deno.makeTempDir({ prefix: `deploy-${ctx.id}-` });
+ *     return { path };
+ *   },
+ *   destroy: (_ctx, state) => Deno.remove(state.path, { recursive: true }),
+ *   status: async (_ctx, state) =>
+ *     (await Deno.stat(state.path).then(() => true, () => false))
+ *       ? { health: "ready" }
+ *       : { health: "missing", message: `${state.path} is gone` },
+ * };
+ * defineResources<{ id: string }>()({ directory });
+ * ```
+ */
 export interface ResourceDefinition<C, S> {
   /** What kind of thing it is, e.g. `container`. */
   type?: string;
@@ -28,10 +50,53 @@ export interface ResourceDefinition<C, S> {
   ): { health: Health; message?: string } | Promise<{ health: Health; message?: string }>;
 }
 
-/** The states of every resource, by name (a resource not created has none). */
+/**
+ * The states of every resource, by name (a resource not created has none).
+ *
+ * @example Keep the states in the deployment
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineResources, type ResourceStates } from "@x/waypoint-plugin";
+ * type States = { directory: { path: string }; process: { pid: number } };
+ * const resources = defineResources<unknown>()<States>({
+ *   directory: { create: () => ({ path: "/srv/app" }) },
+ *   process: { create: () => ({ pid: 42 }) },
+ * });
+ * // What a deployment message would carry as JSON: a partly created deployment has fewer keys.
+ * const saved: ResourceStates<States> = { directory: { path: "/srv/app" } };
+ * const report = await resources.statusAll({}, saved);
+ * assert.deepEqual(report.map((r) => [r.name, r.health]), [["directory", "unknown"], [
+ *   "process",
+ *   "missing",
+ * ]]);
+ * ```
+ */
 export type ResourceStates<S> = Partial<S>;
 
-/** What {@linkcode defineResources} returns. */
+/**
+ * What {@linkcode defineResources} returns.
+ *
+ * @example Create, check and destroy in order
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineResources, type ResourceManager, type ResourceSpec } from "@x/waypoint-plugin";
+ * const log: string[] = [];
+ * const manager: ResourceManager<unknown, { network: string; container: string }> =
+ *   defineResources<unknown>()({
+ *     network: { create: () => "net-1", destroy: () => void log.push("network removed") },
+ *     container: { create: () => "ctr-1", destroy: () => void log.push("container removed") },
+ *   });
+ * const recorded: ResourceSpec[] = [];
+ * const resources = {
+ *   declare: (r: ResourceSpec) => recorded.push(r),
+ *   destroy: (r: ResourceSpec) => recorded.push(r),
+ * };
+ * const states = await manager.createAll({ resources });
+ * assert.deepEqual(states, { network: "net-1", container: "ctr-1" });
+ * await manager.destroyAll({ resources }, states);
+ * assert.deepEqual(log, ["container removed", "network removed"]); // reverse order
+ * ```
+ */
 export interface ResourceManager<C, S> {
   /**
    * Creates every resource in declaration order and declares each; if one

@@ -5,7 +5,17 @@
  * @module
  */
 
-/** How Waypoint groups a resource in its UI. */
+/**
+ * How Waypoint groups a resource in its UI.
+ *
+ * @example Group resources in Waypoint's UI
+ * ```ts
+ * import type { ResourceCategory, ResourceSpec } from "@x/waypoint-plugin";
+ * const category: ResourceCategory = "instance";
+ * const web: ResourceSpec = { name: "web", type: "process", platform: "local", category };
+ * console.log(web.category);
+ * ```
+ */
 export type ResourceCategory =
   | "unknown"
   | "other"
@@ -17,7 +27,40 @@ export type ResourceCategory =
   | "function"
   | "storage";
 
-/** A resource, as declared or destroyed. */
+/**
+ * A resource, as declared or destroyed.
+ *
+ * @example Declare a resource with its state
+ * ```ts
+ * import { definePlatform, protoFile, type ResourceSpec } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Deployment: { fields: { pid: { type: "int64", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Deployment = file.message<{ pid: number }>("demo.Deployment");
+ * const process = (pid: number): ResourceSpec => ({
+ *   name: "web",
+ *   type: "process",
+ *   state: { pid },
+ * });
+ * definePlatform({
+ *   input: "demo.Binary",
+ *   output: Deployment,
+ *   deploy(ctx) {
+ *     ctx.resources.declare(process(4242));
+ *     return Deployment.create({ pid: 4242 });
+ *   },
+ *   destroy(ctx) {
+ *     ctx.resources.destroy(process(ctx.deployment.pid));
+ *   },
+ * });
+ * ```
+ */
 export interface ResourceSpec {
   /** A name unique within the deployment, e.g. `web`. */
   name: string;
@@ -31,7 +74,19 @@ export interface ResourceSpec {
   state?: object;
 }
 
-/** `ctx.resources` in deploy, release and destroy. */
+/**
+ * `ctx.resources` in deploy, release and destroy.
+ *
+ * @example Record resources in a test
+ * ```ts
+ * import assert from "node:assert";
+ * import type { Resources, ResourceSpec } from "@x/waypoint-plugin";
+ * const declared: ResourceSpec[] = [];
+ * const resources: Resources = { declare: (r) => void declared.push(r), destroy: () => {} };
+ * resources.declare({ name: "web", type: "process" });
+ * assert.equal(declared[0].name, "web");
+ * ```
+ */
 export interface Resources {
   /** Records a resource the operation created or manages. */
   declare(resource: ResourceSpec): void;

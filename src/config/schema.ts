@@ -7,7 +7,24 @@
  * @module
  */
 
-/** Options shared by every field. */
+/**
+ * Options shared by every field.
+ *
+ * @example Every option of a field
+ * ```ts
+ * import assert from "node:assert";
+ * import { config, type FieldOptions } from "@x/waypoint-plugin";
+ * const tokenOptions = {
+ *   hcl: "api_token", // the name in waypoint.hcl (default: the key in snake_case)
+ *   doc: "The API token",
+ *   summary: "Read from the environment when not set.",
+ *   envVar: "DEMO_TOKEN",
+ *   sensitive: true, // never logged or shown in errors
+ * } satisfies FieldOptions<string>;
+ * const schema = config.object({ token: config.string(tokenOptions) });
+ * assert.equal(schema.shape.token.options.hcl, "api_token");
+ * ```
+ */
 export interface FieldOptions<T> {
   /** The attribute or block name in `waypoint.hcl`. Default: the key in snake_case. */
   hcl?: string;
@@ -25,7 +42,20 @@ export interface FieldOptions<T> {
   sensitive?: boolean;
 }
 
-/** Options of a list or map field. */
+/**
+ * Options of a list or map field.
+ *
+ * @example A list that may hold null
+ * ```ts
+ * import assert from "node:assert";
+ * import { type CollectionOptions, config } from "@x/waypoint-plugin";
+ * const options = { nullElements: true, doc: "Extra arguments" } satisfies CollectionOptions<
+ *   (string | undefined)[]
+ * >;
+ * const args = config.list(config.string(), options);
+ * assert.equal(args.kind, "list");
+ * ```
+ */
 export interface CollectionOptions<T> extends FieldOptions<T> {
   /**
    * Whether an element may be `null` in `waypoint.hcl` (`["a", null]`). Such
@@ -35,11 +65,37 @@ export interface CollectionOptions<T> extends FieldOptions<T> {
   nullElements?: boolean;
 }
 
-/** The element type of a list or map of `Field<T>` declared with options `O`. */
+/**
+ * The element type of a list or map of `Field<T>` declared with options `O`.
+ *
+ * @example The element type of a list
+ * ```ts
+ * import type { Elem } from "@x/waypoint-plugin";
+ * const strict: Elem<string | undefined, Record<never, never>> = "a"; // string
+ * const loose: Elem<string, { nullElements: true }> = undefined; // string | undefined
+ * console.log(strict, loose);
+ * ```
+ */
 export type Elem<T, O> = O extends { nullElements: true } ? Exclude<T, undefined> | undefined
   : Exclude<T, undefined>;
 
-/** The kinds of field. */
+/**
+ * The kinds of field.
+ *
+ * @example Walk a schema by kind
+ * ```ts
+ * import assert from "node:assert";
+ * import { config, type FieldKind } from "@x/waypoint-plugin";
+ * const schema = config.object({
+ *   source: config.string({ default: "./" }),
+ *   port: config.blocks({ name: config.label(), number: config.int({ required: true }) }),
+ * });
+ * const kinds: Record<string, FieldKind> = Object.fromEntries(
+ *   Object.entries(schema.shape).map(([k, f]) => [k, f.kind]),
+ * );
+ * assert.deepEqual(kinds, { source: "string", port: "blocks" });
+ * ```
+ */
 export type FieldKind =
   | "string"
   | "bool"
@@ -51,7 +107,19 @@ export type FieldKind =
   | "blocks"
   | "label";
 
-/** One field of a config schema. `T` is its TypeScript type after defaults. */
+/**
+ * One field of a config schema. `T` is its TypeScript type after defaults.
+ *
+ * @example Reuse a field in several schemas
+ * ```ts
+ * import assert from "node:assert";
+ * import { config, type Field } from "@x/waypoint-plugin";
+ * const region: Field<string> = config.string({ default: "eu-west-1", doc: "The region" });
+ * const build = config.object({ region });
+ * const deploy = config.object({ region, replicas: config.int({ default: 1 }) });
+ * assert.equal(build.shape.region, deploy.shape.region);
+ * ```
+ */
 export interface Field<T> {
   /** What kind of value the field holds. */
   readonly kind: FieldKind;
@@ -65,26 +133,88 @@ export interface Field<T> {
   readonly _type?: T;
 }
 
-/** A set of named fields. */
+/**
+ * A set of named fields.
+ *
+ * @example A shape shared by components
+ * ```ts
+ * import { config, defineBuilder, type Shape } from "@x/waypoint-plugin";
+ * const common = { source: config.string({ default: "./" }) } satisfies Shape;
+ * defineBuilder({
+ *   config: config.object({ ...common, tags: config.list(config.string()) }),
+ *   build: (ctx) => ({ source: ctx.config.source, tags: ctx.config.tags }),
+ * });
+ * ```
+ */
 export type Shape = Record<string, Field<unknown>>;
 
-/** The decoded value of a shape. */
+/**
+ * The decoded value of a shape.
+ *
+ * @example The type of a decoded config
+ * ```ts
+ * import assert from "node:assert";
+ * import { config, type Infer } from "@x/waypoint-plugin";
+ * const BuildConfig = config.object({
+ *   outputName: config.string({ default: "app" }),
+ *   source: config.string(),
+ * });
+ * type BuildConfig = Infer<typeof BuildConfig>; // { outputName: string; source: string | undefined }
+ * const example: BuildConfig = { outputName: "app", source: undefined };
+ * assert.equal(example.outputName, "app");
+ * ```
+ */
 export type Infer<S> = S extends Schema<infer Sh> ? InferShape<Sh>
   : S extends Shape ? InferShape<S>
   : never;
 
-/** The decoded value of each field in a shape. */
+/**
+ * The decoded value of each field in a shape.
+ *
+ * @example The type of a shape's values
+ * ```ts
+ * import { config, type InferShape } from "@x/waypoint-plugin";
+ * const shape = {
+ *   replicas: config.int({ default: 1 }),
+ *   image: config.string({ required: true }),
+ * };
+ * const values: InferShape<typeof shape> = { replicas: 2, image: "nginx" };
+ * console.log(values.replicas);
+ * ```
+ */
 export type InferShape<S extends Shape> = {
   [K in keyof S]: S[K] extends Field<infer T> ? T : never;
 };
 
-/** A whole config: the fields of the `use` block. */
+/**
+ * A whole config: the fields of the `use` block.
+ *
+ * @example A schema as a parameter
+ * ```ts
+ * import assert from "node:assert";
+ * import { config, type Schema } from "@x/waypoint-plugin";
+ * const hclNames = (schema: Schema) =>
+ *   Object.entries(schema.shape).map(([key, f]) => f.options.hcl ?? key);
+ * assert.deepEqual(hclNames(config.object({ source: config.string({ hcl: "src" }) })), ["src"]);
+ * ```
+ */
 export interface Schema<S extends Shape = Shape> {
   /** The fields. */
   readonly shape: S;
 }
 
-/** `T`, or `T | undefined` when the options give neither a default nor `required: true`. */
+/**
+ * `T`, or `T | undefined` when the options give neither a default nor `required: true`.
+ *
+ * @example When a field may be undefined
+ * ```ts
+ * import type { Opt } from "@x/waypoint-plugin";
+ * const withDefault: Opt<string, { default: string }> = "./"; // string
+ * const required: Opt<string, { required: true }> = "app"; // string
+ * const neither: Opt<string, Record<never, never>> = undefined; // string | undefined
+ * console.log(withDefault, required, neither);
+ * ```
+ */
 export type Opt<T, O> = O extends { default: unknown } ? T
   : O extends { required: true } ? T
   : T | undefined;
@@ -97,7 +227,27 @@ function field<T>(
   return Object.freeze({ kind, options: { ...options }, ...extra }) as Field<T>;
 }
 
-/** The field constructors of {@linkcode config}. */
+/**
+ * The field constructors of {@linkcode config}.
+ *
+ * @example Every kind of field
+ * ```ts
+ * import assert from "node:assert";
+ * import { config, type ConfigFactory } from "@x/waypoint-plugin";
+ * const c: ConfigFactory = config;
+ * const schema = c.object({
+ *   image: c.string({ required: true }),
+ *   privileged: c.bool({ default: false }),
+ *   replicas: c.int({ default: 1 }),
+ *   cpu: c.number({ default: 0.5 }),
+ *   args: c.list(c.string()),
+ *   env: c.map(c.string()),
+ *   auth: c.block({ user: c.string(), password: c.string({ sensitive: true }) }),
+ *   port: c.blocks({ name: c.label(), number: c.int({ required: true }) }),
+ * });
+ * assert.equal(schema.shape.port.kind, "blocks");
+ * ```
+ */
 export interface ConfigFactory {
   /** The top-level schema of a component's `use` block. */
   object<S extends Shape>(shape: S): Schema<S>;

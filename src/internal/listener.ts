@@ -21,12 +21,46 @@ export interface Listener {
   closeNow(): void;
 }
 
-/** Which transport to listen on. */
+/**
+ * Which transport to listen on.
+ *
+ * @example Serve over TCP
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineBuilder, protoFile, start, type Transport } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ path: string }>("demo.Binary");
+ * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
+ * const transport: Transport = "tcp"; // what go-plugin uses on Windows
+ * const running = await start({ builder }, { transport, logLevel: "error" });
+ * assert.match(running.address, /^127\.0\.0\.1:\d+$/);
+ * await running.stop();
+ * ```
+ */
 export type Transport = "unix" | "tcp";
 
 /**
  * go-plugin's listener settings, as the values of its environment variables
  * (the process layer reads them; errors name the variable a value came from).
+ *
+ * @example Keep the socket in a directory of your own
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineBuilder, type ListenEnv, protoFile, start } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ path: string }>("demo.Binary");
+ * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
+ * const socketDir = await Deno.makeTempDir();
+ * const listen: ListenEnv = { socketDir }; // as PLUGIN_UNIX_SOCKET_DIR would set it
+ * const running = await start({ builder }, { transport: "unix", listen, logLevel: "error" });
+ * assert(running.address.startsWith(socketDir));
+ * await running.stop();
+ * await Deno.remove(socketDir, { recursive: true });
+ * ```
  */
 export interface ListenEnv {
   /** `PLUGIN_UNIX_SOCKET_DIR`: where the socket's private directory goes. */

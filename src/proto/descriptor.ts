@@ -34,10 +34,38 @@ function T(ref: object | 0 | undefined): TypeRef<object> {
   return ref as TypeRef<object>;
 }
 
-/** A protobufjs JSON descriptor (`Root#toJSON()` output). */
+/**
+ * A protobufjs JSON descriptor (`Root#toJSON()` output).
+ *
+ * @example A descriptor as protobufjs writes it
+ * ```ts
+ * import assert from "node:assert";
+ * import { protoFile, type ProtoJson } from "@x/waypoint-plugin";
+ * // What `Root.toJSON()` gives for `package demo; message Binary { string location = 1; }`.
+ * const json: ProtoJson = {
+ *   nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
+ * };
+ * assert(protoFile(json).has("demo.Binary"));
+ * ```
+ */
 export type ProtoJson = { nested?: Record<string, unknown> };
 
-/** A loaded descriptor: look messages up by full name. */
+/**
+ * A loaded descriptor: look messages up by full name.
+ *
+ * @example Look message types up by name
+ * ```ts
+ * import assert from "node:assert";
+ * import { type ProtoFile, protoFile } from "@x/waypoint-plugin";
+ * const file: ProtoFile = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * assert.equal(Binary.typeUrl, "type.googleapis.com/demo.Binary");
+ * assert(!file.has("demo.Image"));
+ * assert.throws(() => file.message("demo.Image"), RangeError);
+ * ```
+ */
 export interface ProtoFile {
   /** The message type with the full name `name`; throws a `RangeError` when there is none. */
   message<T extends object>(name: string): MessageType<T>;
@@ -176,7 +204,9 @@ function interpretedDecode(
  * ```ts
  * import assert from "node:assert";
  * import { protoFile } from "@x/waypoint-plugin";
- * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } } });
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
+ * });
  * const Binary = file.message<{ location: string }>("demo.Binary");
  * const bytes = Binary.encode({ location: "/tmp/app" });
  * assert(Binary.decode(bytes).location === "/tmp/app");

@@ -18,13 +18,54 @@ import { fieldList } from "./values.ts";
 
 export type { FieldRow, JsonValue, ProtoReader, ProtoWriter, WireHelpers };
 
-/** The fields of `T`, all optional and nested the same way: what `create()` and `encode()` accept. */
+/**
+ * The fields of `T`, all optional and nested the same way: what `create()` and `encode()` accept.
+ *
+ * @example Build a message from a partial value
+ * ```ts
+ * import assert from "node:assert";
+ * import { type MessageInit, protoFile } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Image: { fields: { image: { type: "string", id: 1 }, tag: { type: "string", id: 2 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * type Image = { image: string; tag: string };
+ * const Image = file.message<Image>("demo.Image");
+ * const init: MessageInit<Image> = { image: "nginx" }; // every field optional
+ * assert.deepEqual({ ...Image.create(init) }, { image: "nginx", tag: "" });
+ * ```
+ */
 export type MessageInit<T> = T extends Uint8Array ? T
   : T extends Array<infer E> ? Array<MessageInit<E>>
   : T extends object ? { [K in keyof T]?: MessageInit<T[K]> }
   : T;
 
-/** A protobuf message type with a TypeScript shape `T`. */
+/**
+ * A protobuf message type with a TypeScript shape `T`.
+ *
+ * @example Encode, decode and print a message
+ * ```ts
+ * import assert from "node:assert";
+ * import { type MessageInit, type MessageType, protoFile } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ location: string }>("demo.Binary");
+ * function roundTrip<T extends object>(type: MessageType<T>, value: MessageInit<T>): T {
+ *   return type.decode(type.encode(value));
+ * }
+ * const bin = Binary.create({ location: "./app" });
+ * assert(Binary.is(bin));
+ * assert.equal(roundTrip(Binary, bin).location, "./app");
+ * assert.deepEqual(Binary.toJson(bin), { location: "./app" });
+ * assert.equal(Binary.typeName, "demo.Binary");
+ * ```
+ */
 export interface MessageType<T extends object> {
   /** The full proto name, e.g. `platform.Binary`. */
   readonly typeName: string;
@@ -42,12 +83,60 @@ export interface MessageType<T extends object> {
   is(value: unknown): value is T;
 }
 
-/** A generated encoder: writes the fields of `m` (not its tag or length) in field-number order. */
+/**
+ * A generated encoder: writes the fields of `m` (not its tag or length) in field-number order.
+ *
+ * @example An encoder as `deno task proto` writes it
+ * ```ts
+ * import assert from "node:assert";
+ * import { type Decoder, type Encoder, messageType } from "@x/waypoint-plugin";
+ * interface Binary {
+ *   location: string;
+ * }
+ * const encode: Encoder<Binary> = (m, w) => {
+ *   if (m.location) w.uint32(10).string(m.location); // field 1, length-delimited
+ * };
+ * const decode: Decoder<Binary> = (r, end, $, into) => {
+ *   const m = into ?? { location: "" };
+ *   while (r.pos < end) {
+ *     const t = r.uint32();
+ *     if (t === 10) m.location = r.string();
+ *     else $.skip(r, t);
+ *   }
+ *   return m;
+ * };
+ * const Binary = messageType<Binary>("demo.Binary", () => [[1, "location", 9]], encode, decode);
+ * assert.deepEqual([...Binary.encode({ location: "a" })], [10, 1, 97]);
+ * ```
+ */
 export type Encoder<T> = (m: MessageInit<T>, w: ProtoWriter, $: WireHelpers) => void;
 
 /**
  * A generated decoder: reads fields until `end` into a new message (or
  * `into`, when a repeated occurrence of a message field merges) and returns it.
+ *
+ * @example A decoder that skips unknown fields
+ * ```ts
+ * import assert from "node:assert";
+ * import { type Decoder, messageType } from "@x/waypoint-plugin";
+ * interface Tag {
+ *   name: string;
+ * }
+ * const decode: Decoder<Tag> = (r, end, $, into) => {
+ *   const m = into ?? { name: "" };
+ *   while (r.pos < end) {
+ *     const t = r.uint32();
+ *     if (t === 10) m.name = r.string();
+ *     else $.skip(r, t); // a field a newer sender added
+ *   }
+ *   return m;
+ * };
+ * const Tag = messageType<Tag>("demo.Tag", () => [[1, "name", 9]], (m, w) => {
+ *   if (m.name) w.uint32(10).string(m.name);
+ * }, decode);
+ * // field 2 (varint 7), then field 1 "v1"
+ * assert.equal(Tag.decode(new Uint8Array([16, 7, 10, 2, 118, 49])).name, "v1");
+ * ```
  */
 export type Decoder<T> = (r: ProtoReader, end: number, $: WireHelpers, into?: T) => T;
 
@@ -145,7 +234,9 @@ class Message<T extends object> implements MessageType<T>, MessageInternals<T> {
  * import assert from "node:assert";
  * import { messageType } from "@x/waypoint-plugin";
  *
- * interface Binary { location: string }
+ * interface Binary {
+ *   location: string;
+ * }
  * const Binary = messageType<Binary>(
  *   "gobuilder.Binary",
  *   () => [[1, "location", 9]],

@@ -8,7 +8,29 @@
  */
 import { isLong, Kind, longToNumber, SCALAR_KINDS } from "./wire_io.ts";
 
-/** Any JSON value. */
+/**
+ * Any JSON value.
+ *
+ * @example What toJson gives
+ * ```ts
+ * import assert from "node:assert";
+ * import { type JsonValue, protoFile } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Deployment: {
+ *           fields: { id: { type: "string", id: 1 }, replicas: { type: "int64", id: 2 } },
+ *         },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Deployment = file.message<{ id: string; replicas: number }>("demo.Deployment");
+ * const json: JsonValue = Deployment.toJson(Deployment.create({ id: "d1", replicas: 3 }));
+ * assert.deepEqual(json, { id: "d1", replicas: "3" }); // proto3 JSON writes 64-bit integers as strings
+ * ```
+ */
 export type JsonValue =
   | null
   | boolean
@@ -36,6 +58,34 @@ export interface FieldTable {
  * for scalars), flags (1 repeated, 2 map, 4 explicit presence — a oneof
  * member or a proto3 `optional`; a map's key kind in the bits above 3), and
  * the name in the `.proto` file when it differs from the camelCase one.
+ *
+ * @example A field table as generated code writes it
+ * ```ts
+ * import assert from "node:assert";
+ * import { type FieldRow, messageType } from "@x/waypoint-plugin";
+ * interface Image {
+ *   image: string;
+ *   tags: string[];
+ * }
+ * const rows: readonly FieldRow[] = [
+ *   [1, "image", 9], // string
+ *   [2, "tags", 9, 0, 1], // repeated string
+ * ];
+ * const Image = messageType<Image>("demo.Image", () => rows, (m, w) => {
+ *   if (m.image) w.uint32(10).string(m.image);
+ *   for (const t of m.tags ?? []) w.uint32(18).string(t);
+ * }, (r, end, $, into) => {
+ *   const m: Image = into ?? { image: "", tags: [] };
+ *   while (r.pos < end) {
+ *     const t = r.uint32();
+ *     if (t === 10) m.image = r.string();
+ *     else if (t === 18) m.tags.push(r.string());
+ *     else $.skip(r, t);
+ *   }
+ *   return m;
+ * });
+ * assert.deepEqual({ ...Image.create({ image: "nginx" }) }, { image: "nginx", tags: [] });
+ * ```
  */
 export type FieldRow = readonly [
   no: number,

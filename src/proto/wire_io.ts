@@ -81,7 +81,40 @@ export function wireType(kind: number): number {
   return WIRE_TYPE[kind];
 }
 
-/** The subset of protobufjs's `Writer` the generated encoders call. */
+/**
+ * The subset of protobufjs's `Writer` the generated encoders call.
+ *
+ * @example Write a packed repeated field by hand
+ * ```ts
+ * import assert from "node:assert";
+ * import { messageType, type ProtoWriter } from "@x/waypoint-plugin";
+ * interface Ports {
+ *   numbers: number[];
+ * }
+ * function writePorts(m: { numbers?: number[] }, w: ProtoWriter) {
+ *   if (!m.numbers?.length) return;
+ *   w.uint32(10).fork(); // field 1, length-delimited: its length is written by ldelim()
+ *   for (const n of m.numbers) w.int32(n);
+ *   w.ldelim();
+ * }
+ * const Ports = messageType<Ports>(
+ *   "demo.Ports",
+ *   () => [[1, "numbers", 5, 0, 1]],
+ *   writePorts,
+ *   (r, end, $, into) => {
+ *     const m = into ?? { numbers: [] };
+ *     while (r.pos < end) {
+ *       const t = r.uint32();
+ *       if (t === 10) $.unpack(r, m.numbers, 5);
+ *       else $.skip(r, t);
+ *     }
+ *     return m;
+ *   },
+ * );
+ * assert.deepEqual([...Ports.encode({ numbers: [80, 443] })], [10, 3, 80, 187, 3]);
+ * assert.deepEqual(Ports.decode(Ports.encode({ numbers: [80, 443] })).numbers, [80, 443]);
+ * ```
+ */
 export interface ProtoWriter {
   /** Writes a varint (also every tag). */
   uint32(value: number): ProtoWriter;
@@ -119,7 +152,37 @@ export interface ProtoWriter {
   ldelim(): ProtoWriter;
 }
 
-/** The subset of protobufjs's `Reader` the generated decoders call. */
+/**
+ * The subset of protobufjs's `Reader` the generated decoders call.
+ *
+ * @example Read fields by tag
+ * ```ts
+ * import assert from "node:assert";
+ * import { messageType, type ProtoReader } from "@x/waypoint-plugin";
+ * interface Flag {
+ *   name: string;
+ *   on: boolean;
+ * }
+ * function readFlag(r: ProtoReader, end: number, into?: Flag): Flag {
+ *   const m = into ?? { name: "", on: false };
+ *   while (r.pos < end) {
+ *     const tag = r.uint32();
+ *     if (tag === 10) m.name = r.string();
+ *     else if (tag === 16) m.on = r.bool();
+ *     else throw new RangeError(`unexpected tag ${tag}`);
+ *   }
+ *   return m;
+ * }
+ * const Flag = messageType<Flag>("demo.Flag", () => [[1, "name", 9], [2, "on", 8]], (m, w) => {
+ *   if (m.name) w.uint32(10).string(m.name);
+ *   if (m.on) w.uint32(16).bool(true);
+ * }, (r, end, _$, into) => readFlag(r, end, into));
+ * assert.deepEqual({ ...Flag.decode(Flag.encode({ name: "x", on: true })) }, {
+ *   name: "x",
+ *   on: true,
+ * });
+ * ```
+ */
 export interface ProtoReader {
   /** The read position. */
   pos: number;
@@ -158,6 +221,51 @@ export interface NestedCodec<M> {
 /**
  * A message type as generated code passes it to the helpers (a
  * `MessageType`): its `create` gives the value type the helpers read.
+ *
+ * @example A nested message field
+ * ```ts
+ * import assert from "node:assert";
+ * import { messageType, type TypeRef } from "@x/waypoint-plugin";
+ * interface Registry {
+ *   host: string;
+ * }
+ * interface Image {
+ *   name: string;
+ *   registry?: Registry;
+ * }
+ * const Registry = messageType<Registry>("demo.Registry", () => [[1, "host", 9]], (m, w) => {
+ *   if (m.host) w.uint32(10).string(m.host);
+ * }, (r, end, $, into) => {
+ *   const m = into ?? { host: "" };
+ *   while (r.pos < end) {
+ *     const t = r.uint32();
+ *     if (t === 10) m.host = r.string();
+ *     else $.skip(r, t);
+ *   }
+ *   return m;
+ * });
+ * const registryRef: TypeRef<Registry> = Registry; // what the helpers are given
+ * const Image = messageType<Image>(
+ *   "demo.Image",
+ *   () => [[1, "name", 9], [2, "registry", 11, Registry]],
+ *   (m, w, $) => {
+ *     if (m.name) w.uint32(10).string(m.name);
+ *     if (m.registry) $.msg(w, 18, m.registry, registryRef);
+ *   },
+ *   (r, end, $, into) => {
+ *     const m: Image = into ?? { name: "" };
+ *     while (r.pos < end) {
+ *       const t = r.uint32();
+ *       if (t === 10) m.name = r.string();
+ *       else if (t === 18) m.registry = $.sub(r, registryRef, m.registry);
+ *       else $.skip(r, t);
+ *     }
+ *     return m;
+ *   },
+ * );
+ * const back = Image.decode(Image.encode({ name: "web", registry: { host: "registry.local" } }));
+ * assert.equal(back.registry?.host, "registry.local");
+ * ```
  */
 export interface TypeRef<M> {
   /** The full proto name. */
@@ -166,7 +274,39 @@ export interface TypeRef<M> {
   create(init?: never): M;
 }
 
-/** Helpers the generated encoders and decoders call for what is not a single Writer or Reader call. */
+/**
+ * Helpers the generated encoders and decoders call for what is not a single Writer or Reader call.
+ *
+ * @example A map field through the helpers
+ * ```ts
+ * import assert from "node:assert";
+ * import { type Encoder, messageType, type WireHelpers } from "@x/waypoint-plugin";
+ * interface Labels {
+ *   labels: Record<string, string>;
+ * }
+ * const STRING = 9;
+ * const encodeLabels: Encoder<Labels> = (m, w, $: WireHelpers) => {
+ *   if (m.labels) $.map(w, 10, m.labels, STRING, STRING); // one entry per key, as field 1
+ * };
+ * const Labels = messageType<Labels>(
+ *   "demo.Labels",
+ *   () => [[1, "labels", STRING, 0, 2 | (STRING << 3)]], // a map<string, string>
+ *   encodeLabels,
+ *   (r, end, $, into) => {
+ *     const m = into ?? { labels: {} };
+ *     while (r.pos < end) {
+ *       const t = r.uint32();
+ *       if (t === 10) $.entry(r, m.labels, STRING, STRING);
+ *       else $.skip(r, t);
+ *     }
+ *     return m;
+ *   },
+ * );
+ * assert.deepEqual(Labels.decode(Labels.encode({ labels: { app: "web" } })).labels, {
+ *   app: "web",
+ * });
+ * ```
+ */
 export interface WireHelpers {
   /** Writes message field `tag` holding `value` of `type`. */
   msg<M>(w: ProtoWriter, tag: number, value: unknown, type: TypeRef<M>): void;

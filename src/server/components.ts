@@ -7,7 +7,39 @@
 import { COMPONENT_KINDS, type ComponentTypes } from "../components/kinds.ts";
 import type { Mapper } from "../components/mapper.ts";
 
-/** The components a plugin offers; each is optional, at least one is needed. */
+/**
+ * The components a plugin offers; each is optional, at least one is needed.
+ *
+ * @example The components of a plugin, assembled before serving
+ * ```ts
+ * import assert from "node:assert";
+ * import {
+ *   defineBuilder,
+ *   defineMapper,
+ *   type PluginComponents,
+ *   protoFile,
+ * } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: {
+ *     demo: {
+ *       nested: {
+ *         Binary: { fields: { path: { type: "string", id: 1 } } },
+ *         Pushed: { fields: { path: { type: "string", id: 1 } } },
+ *       },
+ *     },
+ *   },
+ * });
+ * const Binary = file.message<{ path: string }>("demo.Binary");
+ * const Pushed = file.message<{ path: string }>("demo.Pushed");
+ * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
+ * const components: PluginComponents = {
+ *   builder,
+ *   mappers: [defineMapper({ input: Binary, output: Pushed, map: (b) => Pushed.create(b) })],
+ * };
+ * // main.ts: if (import.meta.main) await serve(components);
+ * assert.equal(components.builder?.kind, "builder");
+ * ```
+ */
 export interface PluginComponents extends Partial<ComponentTypes> {
   /** Converters Waypoint may use between message types. */
   mappers?: Mapper[];

@@ -30,7 +30,35 @@ export type { ListenEnv, Transport };
 /** How long the plugin waits for Shutdown after the host's broker stream ends. */
 const HOST_GONE_MS = 1500;
 
-/** Options for {@linkcode start}. */
+/**
+ * Options for {@linkcode start}.
+ *
+ * @example Serve in-process with a logger of your own
+ * ```ts
+ * import assert from "node:assert";
+ * import {
+ *   createLogger,
+ *   defineBuilder,
+ *   protoFile,
+ *   start,
+ *   type StartOptions,
+ * } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ path: string }>("demo.Binary");
+ * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
+ * const lines: string[] = [];
+ * const options: StartOptions = {
+ *   name: "demo",
+ *   logger: createLogger("demo", { write: (l) => lines.push(l) }),
+ *   debug: false, // stop when the host goes away
+ * };
+ * const running = await start({ builder }, options);
+ * await running.stop();
+ * assert(lines.every((l) => JSON.parse(l)["@module"].startsWith("demo")));
+ * ```
+ */
 export interface StartOptions {
   /** The plugin's name, used in messages. Default: `plugin`. */
   name?: string;
@@ -73,7 +101,28 @@ export interface ServerOptions extends StartOptions {
   onListening?: (address: { network: string; address: string; serverCert?: string }) => void;
 }
 
-/** A running plugin server, for tests and embedders. */
+/**
+ * A running plugin server, for tests and embedders.
+ *
+ * @example Where it listens, and stopping it
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineBuilder, protoFile, type RunningPlugin, start } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ path: string }>("demo.Binary");
+ * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
+ * const running: RunningPlugin = await start({ builder }, { logLevel: "error" });
+ * console.log(`${running.network} ${running.address}`); // what the handshake line would carry
+ * const stopped = running.stop("now");
+ * await running.done;
+ * await stopped;
+ * if (running.network === "unix") {
+ *   await assert.rejects(() => Deno.stat(running.address)); // the socket is removed
+ * }
+ * ```
+ */
 export interface RunningPlugin {
   /** `unix` or `tcp`. */
   network: string;
@@ -275,7 +324,9 @@ export async function createPluginServer(
  * ```ts
  * import assert from "node:assert";
  * import { defineBuilder, protoFile, start } from "@x/waypoint-plugin";
- * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } } });
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } },
+ * });
  * const Binary = file.message<{ path: string }>("demo.Binary");
  * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
  * const running = await start({ builder }, { name: "demo", logLevel: "error" });

@@ -22,9 +22,37 @@ import { createPluginServer, type RunningPlugin, type ServerOptions } from "./co
 
 export type { PluginComponents };
 
-/** The magic cookie Waypoint sets in `WAYPOINT_PLUGIN`. */
+/**
+ * The magic cookie Waypoint sets in `WAYPOINT_PLUGIN`.
+ *
+ * @example Tell whether Waypoint started the process
+ * ```ts
+ * import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "@x/waypoint-plugin";
+ * const byWaypoint = Deno.env.get(MAGIC_COOKIE_KEY) === MAGIC_COOKIE_VALUE;
+ * console.log(byWaypoint ? "started by Waypoint" : "run by hand");
+ * ```
+ */
 export const MAGIC_COOKIE_KEY = "WAYPOINT_PLUGIN";
-/** Its value. */
+/**
+ * Its value.
+ *
+ * @example Start a plugin as Waypoint does
+ * ```ts
+ * import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "@x/waypoint-plugin";
+ * Deno.test("the plugin prints a handshake line", async () => {
+ *   const child = new Deno.Command(Deno.execPath(), {
+ *     args: ["run", "-A", "main.ts"],
+ *     env: { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "1" },
+ *     stdout: "piped",
+ *   }).spawn();
+ *   const reader = child.stdout.getReader();
+ *   const { value } = await reader.read(); // e.g. 1|1|unix|/tmp/plugin…/plugin.sock|grpc|
+ *   console.log(new TextDecoder().decode(value));
+ *   child.kill();
+ *   await child.status;
+ * });
+ * ```
+ */
 export const MAGIC_COOKIE_VALUE =
   "be6c1928786a4df0222c13eef44ac846da2c0d461d99addc93f804601c6b7205";
 
@@ -34,7 +62,27 @@ export const NOT_A_PLUGIN_MESSAGE =
   "Please execute the program that consumes these plugins, which will\n" +
   "load any plugins automatically\n";
 
-/** Options for {@linkcode serve}. */
+/**
+ * Options for {@linkcode serve}.
+ *
+ * @example Name, transport and log level
+ * ```ts
+ * import { defineBuilder, protoFile, serve, type ServeOptions } from "@x/waypoint-plugin";
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { path: { type: "string", id: 1 } } } } } },
+ * });
+ * const Binary = file.message<{ path: string }>("demo.Binary");
+ * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
+ * const options: ServeOptions = {
+ *   name: "demo",
+ *   transport: "unix",
+ *   logLevel: "info",
+ *   debug: false,
+ * };
+ * // Serving runs until the host shuts the plugin down, then exits: never in a test or a doc example.
+ * if (import.meta.main && Deno.env.get("WAYPOINT_PLUGIN")) await serve({ builder }, options);
+ * ```
+ */
 export interface ServeOptions {
   /**
    * The plugin's name, used in messages. Default: taken from the executable
@@ -73,9 +121,14 @@ function pluginName(options: ServeOptions): string {
  * @example The gobuilder's main.ts
  * ```ts
  * import { defineBuilder, protoFile, serve } from "@x/waypoint-plugin";
- * const file = protoFile({ nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } } });
+ * const file = protoFile({
+ *   nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
+ * });
  * const Binary = file.message<{ location: string }>("demo.Binary");
- * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ location: "app" }) });
+ * const builder = defineBuilder({
+ *   output: Binary,
+ *   build: () => Binary.create({ location: "app" }),
+ * });
  *
  * // Run by Waypoint (or `deno run main.ts`): serves until the host shuts it down, then exits.
  * if (import.meta.main) await serve({ builder });

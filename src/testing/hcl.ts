@@ -9,7 +9,21 @@
  */
 import type { Struct } from "../gen/wire.ts";
 
-/** One HCL diagnostic: what Waypoint prints as `Error: <summary>` and the detail below it. */
+/**
+ * One HCL diagnostic: what Waypoint prints as `Error: <summary>` and the detail below it.
+ *
+ * @example Read a diagnostic
+ * ```ts
+ * import assert from "node:assert";
+ * import { type HclDiagnostic, HclError } from "@x/waypoint-plugin/testing";
+ * const missing: HclDiagnostic = {
+ *   summary: "Missing required argument",
+ *   detail: 'The argument "image" is required, but no definition was found.',
+ * };
+ * const err = new HclError([missing]);
+ * assert.equal(err.diagnostics[0].summary, "Missing required argument");
+ * ```
+ */
 export interface HclDiagnostic {
   /** e.g. `Missing required argument`. */
   summary: string;
@@ -20,6 +34,19 @@ export interface HclDiagnostic {
 /**
  * The `use` block would not decode: Waypoint stops before `Configure` and
  * shows these diagnostics. The message is each `summary: detail`, one per line.
+ *
+ * @example A use block Waypoint would refuse
+ * ```ts
+ * import assert from "node:assert";
+ * import { HclError, launchPlugin } from "@x/waypoint-plugin/testing";
+ * Deno.test("an unknown attribute is refused as Waypoint refuses it", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   await assert.rejects(
+ *     () => plugin.configure("builder", { sourse: "./app" }),
+ *     (e) => e instanceof HclError && e.message.includes("Unsupported argument"),
+ *   );
+ * });
+ * ```
  */
 export class HclError extends Error {
   /** Every diagnostic, in the order gohcl reports them. */

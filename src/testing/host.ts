@@ -45,12 +45,43 @@ export type { UIEvent } from "./recording_ui.ts";
 export { RpcError };
 export type { LaunchOptions, LogLine };
 
-/** The components a plugin serves, by the name Waypoint dispenses. */
+/**
+ * The components a plugin serves, by the name Waypoint dispenses.
+ *
+ * @example Configure every component of a plugin
+ * ```ts
+ * import { type ComponentName, launchPlugin } from "@x/waypoint-plugin/testing";
+ * const components: ComponentName[] = ["builder", "platform", "releasemanager"];
+ * Deno.test("every component takes an empty use block", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   for (const c of components) await plugin.configure(c, {});
+ * });
+ * ```
+ */
 export type ComponentName = ComponentKindName;
 
 /**
  * Values the host supplies to operations. Each has a default, the value the
  * test host sends when the test gives none.
+ *
+ * @example Give an operation the values Waypoint would
+ * ```ts
+ * import { type CallOptions, launchPlugin } from "@x/waypoint-plugin/testing";
+ * const call: CallOptions = {
+ *   source: { app: "web", path: "." },
+ *   job: { workspace: "staging", local: false },
+ *   labels: { team: "web" },
+ *   deploymentConfig: { id: "d-7", sequence: 7 },
+ *   signal: AbortSignal.timeout(30_000),
+ * };
+ * Deno.test("deploy in the staging workspace", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   await plugin.configure("builder", {});
+ *   await plugin.configure("platform", {});
+ *   const built = await plugin.build(call);
+ *   await plugin.deploy(built.result!, call);
+ * });
+ * ```
  */
 export interface CallOptions {
   /** `Args.Source`. Default: `{ app: "app", path: "." }`. */
@@ -94,7 +125,23 @@ export interface CallOptions {
   brokerDelayMs?: number;
 }
 
-/** What an operation returned. */
+/**
+ * What an operation returned.
+ *
+ * @example Check an operation's result, template data and UI
+ * ```ts
+ * import assert from "node:assert";
+ * import { launchPlugin, type OperationResult } from "@x/waypoint-plugin/testing";
+ * Deno.test("build returns the binary's location", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   await plugin.configure("builder", { source: "./app" });
+ *   const r: OperationResult = await plugin.build();
+ *   assert.deepEqual(r.json, { location: "./app/app" });
+ *   assert.equal(r.templateData?.location, "./app/app");
+ *   assert(r.ui.some((e) => e.kind === "status" && e.text === "Application built successfully"));
+ * });
+ * ```
+ */
 export interface OperationResult {
   /** The result Any, when the operation returns one. */
   result?: AnyMessage;
@@ -108,7 +155,24 @@ export interface OperationResult {
   ui: UIEvent[];
 }
 
-/** What `status()` returned: the report with health and categories by name, as the plugin wrote them. */
+/**
+ * What `status()` returned: the report with health and categories by name, as the plugin wrote them.
+ *
+ * @example Check a deployment's health
+ * ```ts
+ * import assert from "node:assert";
+ * import { launchPlugin, type StatusResult } from "@x/waypoint-plugin/testing";
+ * Deno.test("a fresh deployment is ready", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   await plugin.configure("builder", {});
+ *   await plugin.configure("platform", {});
+ *   const deployed = await plugin.deploy((await plugin.build()).result!);
+ *   const s: StatusResult = await plugin.status("platform", deployed.result!);
+ *   assert.equal(s.report.health, "ready");
+ *   await plugin.destroy("platform", deployed.result!);
+ * });
+ * ```
+ */
 export interface StatusResult extends OperationResult {
   /** The decoded status report. */
   report: StatusReport;
@@ -130,7 +194,28 @@ function serviceOf(component: ComponentName): string {
   return `hashicorp.waypoint.sdk.${componentKind(component).service}`;
 }
 
-/** A running plugin under test. */
+/**
+ * A running plugin under test.
+ *
+ * @example Drive a plugin's lifecycle
+ * ```ts
+ * import assert from "node:assert";
+ * import { launchPlugin, type TestPlugin } from "@x/waypoint-plugin/testing";
+ * async function buildAndDeploy(plugin: TestPlugin) {
+ *   await plugin.configure("builder", { source: "./app" });
+ *   await plugin.configure("platform", {});
+ *   const built = await plugin.build();
+ *   return plugin.deploy(built.result!);
+ * }
+ * Deno.test("build then deploy", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   const deployed = await buildAndDeploy(plugin);
+ *   assert(deployed.result);
+ *   const { graceful } = await plugin.close(); // Shutdown, as Waypoint ends a plugin
+ *   assert(graceful);
+ * });
+ * ```
+ */
 export class TestPlugin {
   /** The plugin's process id. */
   readonly pid: number;

@@ -6,7 +6,25 @@ import type * as grpc from "@grpc/grpc-js";
 import { serviceDefinition } from "../internal/grpc.ts";
 import type { TerminalUI_Event } from "../gen/wire.ts";
 
-/** One thing the plugin showed, in order. */
+/**
+ * One thing the plugin showed, in order.
+ *
+ * @example Find the lines an operation printed
+ * ```ts
+ * import assert from "node:assert";
+ * import { launchPlugin, type UIEvent } from "@x/waypoint-plugin/testing";
+ * const lines = (events: UIEvent[]) =>
+ *   events.flatMap((
+ *     e,
+ *   ) => (e.kind === "line" ? [e.text] : e.kind === "status" && e.step ? [e.text] : []));
+ * Deno.test("build shows its steps", async () => {
+ *   await using plugin = await launchPlugin({ entry: "main.ts" });
+ *   await plugin.configure("builder", {});
+ *   const { ui } = await plugin.build();
+ *   assert(lines(ui).includes("Application built successfully"), JSON.stringify(ui));
+ * });
+ * ```
+ */
 export type UIEvent =
   | { kind: "line"; text: string; style: string }
   | { kind: "status"; text: string; status: string; step: boolean }

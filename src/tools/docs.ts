@@ -16,7 +16,16 @@ import { renderPluginDocs } from "./docs/render.ts";
 /** The usage line errors end with. */
 const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/docs [options]";
 
-/** The help text. */
+/**
+ * The tool's help text, what `--help` prints: its usage line and options.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { HELP } from "@x/waypoint-plugin/docs";
+ * assert(HELP.includes("--entry"));
+ * ```
+ */
 export const HELP = `${USAGE}
 
 Renders the plugin's documentation (what \`waypoint docs\` shows) as Markdown.
@@ -38,7 +47,20 @@ const CLI = {
   },
 } as const;
 
-/** Runs the tool; returns the exit code. */
+/**
+ * Runs the tool with `args` (as on its command line): loads the plugin's
+ * entry module, asks it for its docs as `waypoint docs` would, and prints
+ * them as Markdown (or writes `--out`). Resolves to the exit code (2 for a
+ * usage mistake).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { main } from "@x/waypoint-plugin/docs";
+ * // A usage mistake is exit code 2, with the reason on stderr.
+ * assert.equal(await main(["--entry", "no-such-main.ts"]), 2);
+ * ```
+ */
 export function main(args: string[]): Promise<number> {
   return runCli(CLI, args, async ({ values }) => {
     const entry = values.entry;

@@ -30,7 +30,16 @@ import {
 } from "./cli.ts";
 import { VERSION } from "../version.ts";
 
-/** The help text. */
+/**
+ * The tool's help text, what `--help` prints: its arguments and options.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { HELP } from "@x/waypoint-plugin/init";
+ * assert(HELP.includes("--components"));
+ * ```
+ */
 export const HELP = `${USAGE}
 
 Creates a Waypoint plugin project: waypoint-plugin-<name>, written in TypeScript, with tests,
@@ -212,7 +221,20 @@ async function run({ values, positionals }: Parsed): Promise<number> {
   return 0;
 }
 
-/** Runs `init`; returns the exit code (2 for a user's mistake, 1 when stopped or cancelled). */
+/**
+ * Runs `init` with `args` (as on its command line); resolves to the exit code
+ * (0 created, 2 for a user's mistake, 1 when stopped or cancelled).
+ *
+ * @example Scaffold a builder-only project without prompts
+ * ```ts
+ * import assert from "node:assert";
+ * import { main } from "@x/waypoint-plugin/init";
+ * const dir = `${await Deno.makeTempDir()}/waypoint-plugin-myplugin`;
+ * assert.equal(await main(["myplugin", dir, "--components", "builder", "--yes"]), 0);
+ * assert((await Deno.stat(`${dir}/builder/output.proto`)).isFile);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export function main(args: string[]): Promise<number> {
   return runCli(CLI, args, run);
 }

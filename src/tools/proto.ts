@@ -18,7 +18,16 @@ import { moduleBeside, syncProtoModules } from "../codegen/proto_sync.ts";
 /** The usage line errors end with. */
 const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/proto [options] [file.proto ...]";
 
-/** The help text. */
+/**
+ * The tool's help text, what `--help` prints: its usage line and options.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { HELP } from "@x/waypoint-plugin/proto";
+ * assert(HELP.includes("--check"));
+ * ```
+ */
 export const HELP = `${USAGE}
 
 Generates gen/<name>.ts next to each .proto file (default: every .proto below
@@ -52,7 +61,26 @@ async function findProtos(dir: string, out: string[] = []): Promise<string[]> {
   return out.sort();
 }
 
-/** Runs the tool; returns the exit code. */
+/**
+ * Runs the tool with `args` (as on its command line) and resolves to its exit
+ * code: 0 generated (or, with `--check`, up to date), 1 out of date, 2 a usage
+ * mistake. `deno task proto` in a scaffolded project runs it.
+ *
+ * @example Generate gen/output.ts next to an output.proto
+ * ```ts
+ * import assert from "node:assert";
+ * import { main } from "@x/waypoint-plugin/proto";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/output.proto`,
+ *   'syntax = "proto3";\npackage myplugin;\nmessage Binary { string location = 1; }\n',
+ * );
+ * assert.equal(await main([`${dir}/output.proto`]), 0);
+ * assert((await Deno.readTextFile(`${dir}/gen/output.ts`)).includes("Binary"));
+ * assert.equal(await main(["--check", `${dir}/output.proto`]), 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export function main(args: string[]): Promise<number> {
   return runCli(CLI, args, async ({ values, positionals }) => {
     const files = positionals.length > 0 ? positionals : await findProtos(".");

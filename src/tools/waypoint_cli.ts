@@ -25,7 +25,16 @@
 import { join } from "node:path";
 import { CommandError, runCli } from "./cli.ts";
 
-/** The Waypoint release our toolkit targets. */
+/**
+ * The Waypoint release the toolkit targets, and the one this tool builds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { WAYPOINT_VERSION } from "@x/waypoint-plugin/waypoint-cli";
+ * assert.match(WAYPOINT_VERSION, /^v0\.11\./);
+ * ```
+ */
 export const WAYPOINT_VERSION = "v0.11.4";
 const MODULE = "github.com/hashicorp/waypoint";
 /** The stand-in's files, next to this module (read with fetch: the package may be remote). */
@@ -62,7 +71,19 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Where the source and the binary are kept: `$XDG_CACHE_HOME` (absolute) or `~/.cache`. */
+/**
+ * Where the source and the binary are kept: `waypoint-plugin-deno/waypoint-<version>`
+ * under `$XDG_CACHE_HOME` (when absolute) or `~/.cache`. `env` reads a variable
+ * (default: the process's environment).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { cacheDir } from "@x/waypoint-plugin/waypoint-cli";
+ * const env = (name: string) => ({ HOME: "/home/me" } as Record<string, string>)[name];
+ * assert(cacheDir(env).startsWith("/home/me/.cache/waypoint-plugin-deno/"));
+ * ```
+ */
 export function cacheDir(env: (name: string) => string | undefined = Deno.env.get): string {
   const xdg = env("XDG_CACHE_HOME");
   const home = env("HOME");
@@ -268,6 +289,15 @@ async function build(dir: string, bin: string, stampFile: string, stamp: string)
  * The path of a Waypoint v0.11.4 CLI: `$WAYPOINT_BIN` when set (checked to
  * be that version), else the cached build, made first when it is missing or
  * was built with another stand-in. Progress goes to stderr.
+ *
+ * @example In a test that runs the real CLI
+ * ```ts
+ * import { waypointBinary } from "@x/waypoint-plugin/waypoint-cli";
+ * Deno.test("waypoint version", async () => {
+ *   const out = await new Deno.Command(await waypointBinary(), { args: ["version"] }).output();
+ *   if (!out.success) throw new Error("waypoint version failed");
+ * });
+ * ```
  */
 export async function waypointBinary(): Promise<string> {
   const given = Deno.env.get("WAYPOINT_BIN");
@@ -311,7 +341,17 @@ and prints its path. WAYPOINT_BIN names one you already have.
   options: {},
 } as const;
 
-/** Runs the tool with `args`; resolves to the exit code. */
+/**
+ * Runs the tool with `args` (as on its command line): prints the CLI's path
+ * (building it first when needed) and resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { main } from "@x/waypoint-plugin/waypoint-cli";
+ * assert.equal(await main(["--help"]), 0);
+ * ```
+ */
 export function main(args: string[]): Promise<number> {
   return runCli(CLI, args, async () => {
     try {

@@ -8,7 +8,26 @@
  * @module
  */
 
-/** What one CLI command did. */
+/**
+ * What one CLI command did.
+ *
+ * @example Check a command's outcome
+ * ```ts
+ * import assert from "node:assert";
+ * import { type CliResult, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const ok = (r: CliResult) =>
+ *   assert.equal(r.code, 0, `exit ${r.code} after ${r.ms} ms:\n${r.output}`);
+ * Deno.test("waypoint build succeeds", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   ok(await project.run("build"));
+ * });
+ * ```
+ */
 export interface CliResult {
   /** The exit code. */
   code: number;
@@ -22,7 +41,28 @@ export interface CliResult {
   ms: number;
 }
 
-/** A CLI command still running (for `logs` and Ctrl-C). */
+/**
+ * A CLI command still running (for `logs` and Ctrl-C).
+ *
+ * @example Wait for output, then Ctrl-C
+ * ```ts
+ * import { type RunningCli, startWaypoint } from "@x/waypoint-plugin/testing";
+ * Deno.test("waypoint logs streams the app's lines", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   await project.run("up");
+ *   const logs: RunningCli = project.spawn(["logs"]);
+ *   await logs.waitFor((out) => out.includes("listening"), 30_000);
+ *   logs.interrupt(); // SIGINT to its process group, as a terminal's Ctrl-C
+ *   await logs.result();
+ *   await project.run("destroy", "-auto-approve");
+ * });
+ * ```
+ */
 export interface RunningCli {
   /** The command's pid (it leads its own process group). */
   readonly pid: number;

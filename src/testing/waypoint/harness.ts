@@ -38,7 +38,25 @@ import { StreamStall, watchForStall } from "./stall.ts";
 
 const dec = new TextDecoder();
 
-/** Options of {@linkcode startWaypoint}. */
+/**
+ * Options of {@linkcode startWaypoint}.
+ *
+ * @example A server on fixed ports with more environment
+ * ```ts
+ * import { startWaypoint, type WaypointOptions } from "@x/waypoint-plugin/testing";
+ * const options: WaypointOptions = {
+ *   bin: Deno.env.get("WAYPOINT_BIN"), // default: WAYPOINT_BIN, else `waypoint` on PATH
+ *   ports: { grpc: 19701, http: 19702 },
+ *   timeoutMs: 120_000,
+ *   env: { WAYPOINT_LOG_LEVEL: "debug" },
+ *   handshakeTimeoutMs: 90_000,
+ * };
+ * Deno.test("the server starts", async () => {
+ *   await using wp = await startWaypoint(options);
+ *   console.log(wp.addr); // 127.0.0.1:19701
+ * });
+ * ```
+ */
 export interface WaypointOptions {
   /** The CLI binary. Default: `WAYPOINT_BIN`, else `waypoint` on PATH (must be 0.11.x). */
   bin?: string;
@@ -56,7 +74,27 @@ export interface WaypointOptions {
   handshakeTimeoutMs?: number;
 }
 
-/** A plugin under test, installed into a project as `install --dev` installs it. */
+/**
+ * A plugin under test, installed into a project as `install --dev` installs it.
+ *
+ * @example Install a plugin from its entry
+ * ```ts
+ * import { type PluginUnderTest, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const plugin: PluginUnderTest = {
+ *   name: "myplugin", // use "myplugin" in waypoint.hcl
+ *   entry: new URL("../main.ts", import.meta.url),
+ *   permissions: ["read=.", "run=go"], // default: deno.json's waypoint.permissions
+ * };
+ * Deno.test("waypoint init finds the plugin", async () => {
+ *   await using wp = await startWaypoint();
+ *   await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [plugin],
+ *   });
+ * });
+ * ```
+ */
 export interface PluginUnderTest {
   /** The plugin name: `use "<name>"` in waypoint.hcl. */
   name: string;
@@ -72,7 +110,30 @@ export interface PluginUnderTest {
   root?: string;
 }
 
-/** What {@linkcode RealWaypoint.project} makes. */
+/**
+ * What {@linkcode RealWaypoint.project} makes.
+ *
+ * @example A project with files of its own
+ * ```ts
+ * import { type ProjectOptions, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const options: ProjectOptions = {
+ *   name: "site",
+ *   hcl:
+ *     'project = "site"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *   files: {
+ *     "index.html": "<h1>hello</h1>",
+ *     "go.mod": { from: "testdata/go.mod" }, // copied
+ *   },
+ *   plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   init: true,
+ * };
+ * Deno.test("the project initialises", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project(options);
+ *   console.log(project.dir);
+ * });
+ * ```
+ */
 export interface ProjectOptions {
   /** The folder name under the run's temp dir. Default: the `project = "…"` of `hcl`, else "app". */
   name?: string;
@@ -86,7 +147,27 @@ export interface ProjectOptions {
   init?: boolean;
 }
 
-/** Options of one command. */
+/**
+ * Options of one command.
+ *
+ * @example Answer a prompt, with a time limit
+ * ```ts
+ * import assert from "node:assert";
+ * import { type RunOptions, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const answers: RunOptions = { stdin: "yes\n", timeoutMs: 60_000, env: { NO_COLOR: "1" } };
+ * Deno.test("destroy asks first", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   await project.run("up");
+ *   const r = await project.run(answers, "destroy");
+ *   assert.equal(r.code, 0, r.output);
+ * });
+ * ```
+ */
 export interface RunOptions {
   /** Interrupt it (SIGINT) after this long and throw. Default: the harness's `timeoutMs`. */
   timeoutMs?: number;
@@ -96,7 +177,27 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-/** One log line a plugin wrote (hclog), as the Waypoint CLI relayed it. */
+/**
+ * One log line a plugin wrote (hclog), as the Waypoint CLI relayed it.
+ *
+ * @example Find the plugin's own log lines
+ * ```ts
+ * import assert from "node:assert";
+ * import { type PluginLogLine, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const warnings = (lines: PluginLogLine[]) =>
+ *   lines.filter((l) => l.plugin === "waypoint-plugin-myplugin" && l.level === "WARN");
+ * Deno.test("a build logs no warnings", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   const r = await project.run("build");
+ *   assert.deepEqual(warnings(r.pluginLogs).map((l) => l.message), []);
+ * });
+ * ```
+ */
 export interface PluginLogLine {
   /** The plugin's name (`waypoint-plugin-<name>`). */
   plugin: string;
@@ -110,7 +211,26 @@ export interface PluginLogLine {
   line: string;
 }
 
-/** What a command did. */
+/**
+ * What a command did.
+ *
+ * @example What a command printed and logged
+ * ```ts
+ * import assert from "node:assert";
+ * import { startWaypoint, type WaypointResult } from "@x/waypoint-plugin/testing";
+ * Deno.test("up prints the deployment's URL", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   const up: WaypointResult = await project.run("up");
+ *   assert.equal(up.code, 0, `${up.command}\n${up.output}\n${up.cliLog}`);
+ *   assert.match(up.stdout, /Deployment URL/);
+ * });
+ * ```
+ */
 export interface WaypointResult extends CliResult {
   /** The command as run, flags added by the harness included. */
   command: string;
@@ -219,7 +339,26 @@ function pathOf(p: string | URL): string {
   return p instanceof URL || p.startsWith("file:") ? fromFileUrl(p) : resolve(p);
 }
 
-/** The Waypoint server and CLI of one test. */
+/**
+ * The Waypoint server and CLI of one test.
+ *
+ * @example The server, the CLI and the jobs
+ * ```ts
+ * import assert from "node:assert";
+ * import { type RealWaypoint, startWaypoint } from "@x/waypoint-plugin/testing";
+ * Deno.test("no job is left running", async () => {
+ *   await using wp: RealWaypoint = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   await project.run("build");
+ *   const jobs = await wp.jobs(project.dir);
+ *   assert(jobs.every((j) => j.state === "SUCCESS" || j.state === "ERROR"));
+ * });
+ * ```
+ */
 export class RealWaypoint implements AsyncDisposable {
   #server: Server;
   #running = new Set<RunningCli>();
@@ -584,7 +723,36 @@ export class RealWaypoint implements AsyncDisposable {
   }
 }
 
-/** A project on a {@linkcode RealWaypoint}: a folder with its waypoint.hcl, app and plugins. */
+/**
+ * A project on a {@linkcode RealWaypoint}: a folder with its waypoint.hcl, app and plugins.
+ *
+ * @example Run commands in a project
+ * ```ts
+ * import assert from "node:assert";
+ * import { startWaypoint, type WaypointProject } from "@x/waypoint-plugin/testing";
+ * async function lifecycle(project: WaypointProject) {
+ *   for (
+ *     const cmd of [["build"], ["deploy"], ["status", "-app", "web"], [
+ *       "destroy",
+ *       "-auto-approve",
+ *     ]]
+ *   ) {
+ *     const r = await project.run(...cmd);
+ *     assert.equal(r.code, 0, `${r.command}\n${r.output}`);
+ *   }
+ * }
+ * Deno.test("the whole lifecycle", async () => {
+ *   await using wp = await startWaypoint();
+ *   await lifecycle(
+ *     await wp.project({
+ *       hcl:
+ *         'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *       plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *     }),
+ *   );
+ * });
+ * ```
+ */
 export class WaypointProject {
   /** @internal */
   constructor(

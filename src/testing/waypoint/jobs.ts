@@ -4,7 +4,26 @@
  * @module
  */
 
-/** One job as `waypoint job list -json` shows it. */
+/**
+ * One job as `waypoint job list -json` shows it.
+ *
+ * @example Jobs still open on the server
+ * ```ts
+ * import assert from "node:assert";
+ * import { type Job, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const open = (jobs: Job[]) => jobs.filter((j) => !["SUCCESS", "ERROR"].includes(j.state));
+ * Deno.test("a build leaves no open job", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   await project.run("build");
+ *   assert.deepEqual(open(await project.jobs()).map((j) => `${j.operation} ${j.state}`), []);
+ * });
+ * ```
+ */
 export interface Job {
   /** The job's id. */
   id: string;

@@ -72,7 +72,19 @@ export interface Server {
   exited(): boolean;
 }
 
-/** The server's two ports; either left out is a free one. */
+/**
+ * The server's two ports; either left out is a free one.
+ *
+ * @example Pin the gRPC port, let the HTTP one be free
+ * ```ts
+ * import { type ServerPorts, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const ports: ServerPorts = { grpc: 19701 }; // http: a free port
+ * Deno.test("the server listens where asked", async () => {
+ *   await using wp = await startWaypoint({ ports });
+ *   console.log(wp.addr); // 127.0.0.1:19701
+ * });
+ * ```
+ */
 export interface ServerPorts {
   /** The gRPC API the CLI and runners talk to. */
   grpc?: number;
@@ -124,7 +136,22 @@ export function spawnServer(
   };
 }
 
-/** The server could not listen: one of its ports is taken. */
+/**
+ * The server could not listen: one of its ports is taken.
+ *
+ * @example Say which port is taken
+ * ```ts
+ * import assert from "node:assert";
+ * import { PortInUse, startWaypoint } from "@x/waypoint-plugin/testing";
+ * const err = new PortInUse(19701, "listen tcp 127.0.0.1:19701: bind: address already in use");
+ * assert.equal(err.port, 19701);
+ * assert.match(err.message, /port is in use/);
+ * Deno.test("a taken port is reported, not hung on", async () => {
+ *   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ *   await assert.rejects(() => startWaypoint({ ports: { grpc: taken.addr.port } }), PortInUse);
+ * });
+ * ```
+ */
 export class PortInUse extends Error {
   /** `port` is the one taken; `log` what the server printed (or why it was not started). */
   constructor(readonly port: number, log: string) {

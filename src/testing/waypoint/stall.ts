@@ -20,7 +20,36 @@
 import { finished, type Job } from "./jobs.ts";
 import type { RunningCli } from "./cli_process.ts";
 
-/** The CLI missed its job's end (the Waypoint server bug above). */
+/**
+ * The CLI missed its job's end (the Waypoint server bug above).
+ *
+ * @example Tell Waypoint's stall from a plugin hang
+ * ```ts
+ * import assert from "node:assert";
+ * import { startWaypoint, StreamStall } from "@x/waypoint-plugin/testing";
+ * const stall = new StreamStall("build", [{
+ *   id: "01J",
+ *   state: "SUCCESS",
+ *   operation: "build",
+ *   queuedAt: 0,
+ * }], "");
+ * assert.match(stall.message, /GetJobStream stall/);
+ * Deno.test("build, retried once on Waypoint's stream stall", async () => {
+ *   await using wp = await startWaypoint();
+ *   const project = await wp.project({
+ *     hcl:
+ *       'project = "e2e"\napp "web" {\n  build {\n    use "myplugin" {}\n  }\n  deploy {\n    use "myplugin" {}\n  }\n}\n',
+ *     plugins: [{ name: "myplugin", entry: "main.ts" }],
+ *   });
+ *   // project.run() already retries once; a second stall reaches the test as a StreamStall.
+ *   const r = await project.run("build").catch((e) => {
+ *     if (e instanceof StreamStall) throw new Error(`Waypoint stalled twice: ${e.message}`);
+ *     throw e;
+ *   });
+ *   assert.equal(r.code, 0, r.output);
+ * });
+ * ```
+ */
 export class StreamStall extends Error {
   /** `command` as run, the jobs the server finished, and what the CLI printed. */
   constructor(command: string, jobs: Job[], output: string) {

@@ -16,7 +16,16 @@ import { parseTargets, TARGETS } from "./targets.ts";
 /** The usage line errors end with. */
 export const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/compile [options]";
 
-/** The help text. */
+/**
+ * The tool's help text, what `--help` prints: its usage line and options.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { HELP } from "@x/waypoint-plugin/compile";
+ * assert(HELP.includes("--target"));
+ * ```
+ */
 export const HELP: string = `${USAGE}
 
 Builds a Waypoint plugin with \`deno compile\` for every target Deno ${Deno.version.deno} supports,
@@ -122,7 +131,21 @@ function dryRun(o: BuildOptions): string[][] {
   return [bundleArgs(o.bundle, bundle), ...o.invocations(bundle).map((inv) => inv.args)];
 }
 
-/** Runs `compile` with command-line arguments; returns the exit status. */
+/**
+ * Runs `compile` with `args` (as on its command line); resolves to the exit
+ * status (0 built, 1 a build failed, 2 a usage mistake).
+ *
+ * @example Print what would run for one target, without building
+ * ```ts
+ * import assert from "node:assert";
+ * import { main } from "@x/waypoint-plugin/compile";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/main.ts`, "");
+ * const args = ["--name", "myplugin", "--entry", `${dir}/main.ts`, "--target", "linux_amd64"];
+ * assert.equal(await main([...args, "--dry-run"]), 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export function main(args: string[]): Promise<number> {
   return runCli(CLI, args, async ({ values }) => {
     const opts = await prepare(values);

@@ -35,7 +35,16 @@ import {
 /** The usage line errors end with. */
 export const USAGE = "Usage: deno run -A jsr:@x/waypoint-plugin/install [options]";
 
-/** The help text. */
+/**
+ * The tool's help text, what `--help` prints: its usage line and options.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { HELP } from "@x/waypoint-plugin/install";
+ * assert(HELP.includes("--dev"));
+ * ```
+ */
 export const HELP: string = `${USAGE}
 
 Installs waypoint-plugin-<name> where Waypoint finds it: this machine's compiled binary
@@ -288,7 +297,17 @@ async function install(v: Values): Promise<number> {
   return 0;
 }
 
-/** Runs `install` with command-line arguments; returns the exit status. */
+/**
+ * Runs `install` with `args` (as on its command line); resolves to the exit
+ * status (0 installed, 1 a failure, 2 a usage mistake).
+ *
+ * @example Where Waypoint would look for a plugin, and which copy it would run
+ * ```ts
+ * import assert from "node:assert";
+ * import { main } from "@x/waypoint-plugin/install";
+ * assert.equal(await main(["--print-paths", "--name", "myplugin"]), 0);
+ * ```
+ */
 export function main(args: string[]): Promise<number> {
   return runCli(CLI, args, ({ values }) => install(values));
 }
