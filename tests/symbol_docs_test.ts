@@ -1,6 +1,7 @@
 /**
  * The symbol docs are the reference: every symbol each entry point exports
- * has a summary and at least one example (`deno doc --lint` checks that a
+ * has a summary and at least one example, and every field and method of its
+ * options and results a summary (`deno doc --lint` checks that a
  * doc is there, not that it shows how to use the symbol). The examples are
  * type-checked by `deno task check` and run by `deno task doctest`.
  */
@@ -22,8 +23,14 @@ interface DocSymbol {
     kind: string;
     location?: Location;
     jsDoc?: JsDoc;
-    def?: { target?: Location };
+    def?: { target?: Location; properties?: Member[]; methods?: Member[] };
   }[];
+}
+/** A property or method of an interface or class. */
+interface Member {
+  name: string;
+  jsDoc?: JsDoc;
+  accessibility?: string;
 }
 
 /** What each entry point exports that lacks a summary or an example, as `entry: name (what)`. */
@@ -50,6 +57,13 @@ function undocumented(docs: { nodes: Record<string, { symbols?: DocSymbol[] }> }
       if (!docs.some((d) => (d.tags ?? []).some((t) => t.kind === "example"))) {
         out.push(`${entry}: ${s.name} (example)`);
       }
+      // Options and results are interfaces: each of their fields says what it is.
+      for (const d of s.declarations) {
+        for (const m of [...d.def?.properties ?? [], ...d.def?.methods ?? []]) {
+          if (m.accessibility === "private" || m.name.startsWith("#")) continue;
+          if (!(m.jsDoc?.doc ?? "").trim()) out.push(`${entry}: ${s.name}.${m.name} (summary)`);
+        }
+      }
     }
   }
   return out.sort();
@@ -68,6 +82,17 @@ Deno.test("undocumented names a symbol without a summary or an example, and pass
             }],
           },
           { name: "bare", declarations: [{ kind: "interface" }] },
+          {
+            name: "Options",
+            declarations: [{
+              kind: "interface",
+              jsDoc: { doc: "Options.", tags: [{ kind: "example" }] },
+              def: {
+                properties: [{ name: "timeoutMs", jsDoc: { doc: "How long." } }, { name: "bare" }],
+                methods: [{ name: "secret", accessibility: "private" }],
+              },
+            }],
+          },
           {
             name: "noExample",
             declarations: [{
@@ -107,6 +132,7 @@ Deno.test("undocumented names a symbol without a summary or an example, and pass
     },
   };
   assertEquals(undocumented(docs), [
+    "mod.ts: Options.bare (summary)",
     "mod.ts: bare (example)",
     "mod.ts: bare (summary)",
     "mod.ts: noExample (example)",
@@ -114,7 +140,7 @@ Deno.test("undocumented names a symbol without a summary or an example, and pass
   ]);
 });
 
-Deno.test("every exported symbol has a summary and an example", async () => {
+Deno.test("every exported symbol has a summary and an example, and each of its fields a summary", async () => {
   const { entries, docs } = await publicDocs();
   const count = Object.values(docs.nodes as Record<string, { symbols?: unknown[] }>)
     .reduce((n, f) => n + (f.symbols?.length ?? 0), 0);
