@@ -138,8 +138,8 @@ Deno.test("compile bundles first: every target embeds the bundle, flags baked, p
     assertEquals(permissions, bakedDefaults(t.os), t.goName);
     assertEquals(meta.permissions.prompt, false, `${t.goName}: prompts are on`);
     assertEquals(
-      meta.v8_flags.slice(-2),
-      ["--max-semi-space-size=1", "--heap-growing-percent=30"],
+      meta.v8_flags.slice(-3),
+      ["--min-semi-space-size=8", "--max-semi-space-size=8", "--heap-growing-percent=30"],
       t.goName,
     );
   }

@@ -99,7 +99,7 @@ Deno.test("--dry-run prints the deno bundle step, then the deno compile of the b
   assertEquals(r.code, 0, r.stderr);
   // Nothing declared: exactly what serve() needs on each OS, no run, no sys, no -A.
   const line = (os: string, triple: string, out: string) =>
-    `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${
+    `deno compile --no-prompt --v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30 ${
       BASE[os]
     } --config deno.json --target ${triple} --output ${out} '<tmp>/demo/main.js'`;
   assertEquals(r.stdout.split("\n"), [
@@ -139,7 +139,7 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
   assertEquals(fromConfig.code, 0, fromConfig.stderr);
   // The declared specs merged into serve()'s: one flag per permission, scopes joined.
   const env = `'${ENV},HOME'`;
-  const v8 = "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=30";
+  const v8 = "--v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30";
   assertEquals(fromConfig.stdout.trimEnd().split("\n"), [
     "deno bundle --quiet --check --platform deno --packages bundle --config deno.json --output '<tmp>/gb/main.js' main.ts",
     `deno compile --no-prompt ${v8} ${env} --allow-read=${LINUX_TMP},/etc/group,. --allow-write=${LINUX_TMP} --allow-net --allow-run=go --config deno.json --target x86_64-unknown-linux-gnu --output 'dist dir/linux_amd64/waypoint-plugin-gb' '<tmp>/gb/main.js'`,
@@ -153,7 +153,7 @@ Deno.test("--target takes Go names and triples; --allow beats deno.json waypoint
   );
   assertEquals(
     fromFlag.stdout.split("\n").slice(1).join("\n"),
-    "deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read --allow-write=/tmp --allow-net --config deno.json " +
+    "deno compile --no-prompt --v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30 --allow-env --allow-read --allow-write=/tmp --allow-net --config deno.json " +
       "--target aarch64-unknown-linux-gnu --output bin/linux_arm64/waypoint-plugin-demo '<tmp>/demo/main.js'\n",
   );
   await Deno.remove(dir, { recursive: true });
@@ -174,7 +174,7 @@ Deno.test("a project without deno.json: name from the folder, no --config, --ver
   assertEquals(
     ok.stdout,
     "deno bundle --quiet --check --platform deno --packages bundle --output '<tmp>/k8s/main.js' main.ts\n" +
-      `deno compile --no-prompt --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ${PERMS} --target x86_64-unknown-linux-gnu ` +
+      `deno compile --no-prompt --v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30 ${PERMS} --target x86_64-unknown-linux-gnu ` +
       "--output bin/linux_amd64/waypoint-plugin-k8s '<tmp>/k8s/main.js'\n",
   );
   await Deno.remove(parent, { recursive: true });
@@ -581,7 +581,7 @@ Deno.test("the pure parts: targets, invocations, permissions, SHA256SUMS text", 
     args: [
       "compile",
       "--no-prompt",
-      "--v8-flags=--max-semi-space-size=1,--heap-growing-percent=30",
+      "--v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30",
       "--allow-all",
       "--config",
       "deno.json",

@@ -228,7 +228,7 @@ Deno.test("install --dev: the launcher runs a bundle of the source, rebuilt when
   const text = await Deno.readTextFile(launcher);
   assertStringIncludes(
     text,
-    `exec ${Deno.execPath()} run --quiet --no-prompt --no-config --no-lock --no-npm --no-remote --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read "--allow-write=/tmp${TMP}" --allow-net --allow-run=go ${bundle} "$@"\n`,
+    `exec ${Deno.execPath()} run --quiet --no-prompt --no-config --no-lock --no-npm --no-remote --v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30 --allow-env --allow-read "--allow-write=/tmp${TMP}" --allow-net --allow-run=go ${bundle} "$@"\n`,
   );
 
   // Exactly the baked permissions, no prompt, arguments passed through, Waypoint's cwd.
@@ -295,7 +295,7 @@ Deno.test("install --dev --no-bundle writes a launcher that runs the source with
     `#!/bin/sh
 # waypoint-plugin-demo: development launcher written by \`install --dev\`.
 # Runs the plugin from source, so edits apply on the next Waypoint run.
-exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-env --allow-read "--allow-write=/tmp${TMP}" --allow-net --allow-run=go --config ${
+exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30 --allow-env --allow-read "--allow-write=/tmp${TMP}" --allow-net --allow-run=go --config ${
       join(f.plugin, "deno.json")
     } ${join(f.plugin, "src", "plugin.ts")} "$@"
 `,
@@ -329,7 +329,7 @@ exec ${Deno.execPath()} run --no-prompt --quiet --v8-flags=--max-semi-space-size
   assertEquals(r2.code, 0, r2.stderr);
   assertStringIncludes(
     await Deno.readTextFile(launcher),
-    `run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 --allow-all --no-config ${
+    `run --no-prompt --quiet --v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30 --allow-all --no-config ${
       join(f.plugin, "src", "plugin.ts")
     } "$@"\n`,
   );
@@ -477,7 +477,7 @@ Deno.test("on Windows both names are written and PATHEXT shadows are removed", (
   assertEquals(
     launcherCmd(o),
     "@echo off\r\nrem waypoint-plugin-demo: development launcher written by `install --dev`.\r\n" +
-      `"C:\\Program Files\\deno\\deno.exe" run --no-prompt --quiet --v8-flags=--max-semi-space-size=1,--heap-growing-percent=30 ` +
+      `"C:\\Program Files\\deno\\deno.exe" run --no-prompt --quiet --v8-flags=--min-semi-space-size=8,--max-semi-space-size=8,--heap-growing-percent=30 ` +
       "--allow-env --allow-net=127.0.0.1 " +
       "--config C:\\p\\deno.json C:\\p\\main.ts %*\r\n",
   );
