@@ -83,12 +83,17 @@ type StartProbeReport struct {
 // startCookie is the SDK's magic cookie (WAYPOINT_PLUGIN), as go-plugin's client sets it.
 const startCookie = "be6c1928786a4df0222c13eef44ac846da2c0d461d99addc93f804601c6b7205"
 
+// startTimeout bounds each step of a launch: the line, the dial, each call, the exit.
+var startTimeout = 10 * time.Second
+
 func cmdStartProbe(args []string) error {
 	fs := flag.NewFlagSet("startprobe", flag.ContinueOnError)
 	spec := fs.String("spec", "", "variants (JSON)")
 	report := fs.String("report", "", "where the JSON report goes")
 	n := fs.Int("n", 15, "timed rounds")
 	warmup := fs.Int("warmup", 2, "untimed rounds first")
+	fs.DurationVar(&startTimeout, "timeout", 10*time.Second,
+		"how long each step of a launch may take (raise it for a plugin under valgrind)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -165,7 +170,7 @@ func startLaunch(v startVariant) (r startRun) {
 	defer func() {
 		select {
 		case <-exited:
-		case <-time.After(10 * time.Second):
+		case <-time.After(startTimeout):
 			_ = cmd.Process.Kill()
 			<-exited
 			if r.Error == "" {
@@ -200,8 +205,8 @@ func startLaunch(v startVariant) (r startRun) {
 	var line string
 	select {
 	case line = <-lineCh:
-	case <-time.After(10 * time.Second):
-		r.Error = "no handshake line within 10 s"
+	case <-time.After(startTimeout):
+		r.Error = fmt.Sprintf("no handshake line within %s", startTimeout)
 		_ = cmd.Process.Kill()
 		return r
 	}
@@ -220,7 +225,7 @@ func startLaunch(v startVariant) (r startRun) {
 		return r
 	}
 	network, addr := parts[2], parts[3]
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	// As go-plugin's dialGRPCConn: a custom dialer, fail on non-temporary dial errors, no TLS.
 	conn, err := grpc.Dial("unused",
@@ -283,7 +288,7 @@ func startLaunch(v startVariant) (r startRun) {
 	select {
 	case <-exited:
 		r.KillMs = float64(exitAt.Sub(tk).Microseconds()) / 1000
-	case <-time.After(10 * time.Second):
+	case <-time.After(startTimeout):
 	}
 	return r
 }
