@@ -22,6 +22,8 @@ import { REPO } from "./lib/repo.ts";
 import { hostBinary } from "./lib/conformance.ts";
 import { declaredPermissions, makeBundledLauncher, makeBundleLauncher } from "./lib/launcher.ts";
 import { BENCH } from "./bench/exec.ts";
+import { median } from "./bench/stats.ts";
+import { TS_CONFIGURE } from "./bench/startup.ts";
 
 /** One plugin variant as startprobe takes it. */
 interface Variant {
@@ -29,9 +31,6 @@ interface Variant {
   mode: "rpc" | "probe";
   launcher: string;
 }
-
-/** Our gobuilder's Configure body, as the start-up bench sends it. */
-const TS_CONFIGURE = JSON.stringify({ output_name: "app", source: "./" });
 
 /** The instruction count callgrind wrote into `file` (its `summary:` line). */
 export function summaryInstructions(text: string, file: string): number {
@@ -106,11 +105,6 @@ async function measure(v: Variant, runs: number, dir: string): Promise<number[]>
     counts.push(summaryInstructions(await Deno.readTextFile(f.path), f.path));
   }
   return counts;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function main(): Promise<number> {

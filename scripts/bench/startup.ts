@@ -68,7 +68,7 @@ export interface Startup {
 
 const FLOORS = join(REPO, "scripts", "bench", "floors");
 /** Our gobuilder's Configure body: the json keys are the HCL names. */
-const TS_CONFIGURE = JSON.stringify({ output_name: "app", source: "./" });
+export const TS_CONFIGURE = JSON.stringify({ output_name: "app", source: "./" });
 /** The Go SDK gobuilder's: no json tags, so Go's field names. */
 const GO_CONFIGURE = JSON.stringify({ OutputName: "app", Source: "./" });
 

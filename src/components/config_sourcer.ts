@@ -80,6 +80,7 @@ export interface ConfigSourcer<S extends Shape = Shape> {
  *
  * @example Read values from a file
  * ```ts
+ * import assert from "node:assert";
  * import { config, defineConfigSourcer } from "@x/waypoint-plugin";
  * const configSourcer = defineConfigSourcer({
  *   config: config.object({ path: config.string({ default: "config.json" }) }),
@@ -90,7 +91,7 @@ export interface ConfigSourcer<S extends Shape = Shape> {
  *     );
  *   },
  * });
- * console.log(configSourcer.kind);
+ * assert.equal(configSourcer.kind, "configsourcer");
  * ```
  */
 export function defineConfigSourcer<S extends Shape = Record<never, never>>(

@@ -221,13 +221,14 @@ export type Decoded<I> = I extends MessageType<infer T> ? T : AnyMessage;
  *
  * @example Accept either a typed or a raw input
  * ```ts
+ * import assert from "node:assert";
  * import type { InputType } from "@x/waypoint-plugin";
  * import { protoFile } from "@x/waypoint-plugin";
  * const file = protoFile({
  *   nested: { demo: { nested: { Binary: { fields: { location: { type: "string", id: 1 } } } } } },
  * });
  * const inputs: InputType[] = [file.message<{ location: string }>("demo.Binary"), "docker.Image"];
- * console.log(inputs.length);
+ * assert.equal(inputs.length, 2);
  * ```
  */
 export type InputType = MessageType<object> | string;

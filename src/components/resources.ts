@@ -10,10 +10,11 @@
  *
  * @example Group resources in Waypoint's UI
  * ```ts
+ * import assert from "node:assert";
  * import type { ResourceCategory, ResourceSpec } from "@x/waypoint-plugin";
  * const category: ResourceCategory = "instance";
  * const web: ResourceSpec = { name: "web", type: "process", platform: "local", category };
- * console.log(web.category);
+ * assert.equal(web.category, "instance");
  * ```
  */
 export type ResourceCategory =

@@ -9,11 +9,12 @@
  *
  * @example Pass the terminal size to a child process
  * ```ts
+ * import assert from "node:assert";
  * import type { WindowSize } from "@x/waypoint-plugin";
  * const sttyArgs = (
  *   size: WindowSize,
  * ) => ["rows", String(size.height), "cols", String(size.width)];
- * console.log(sttyArgs({ height: 24, width: 80 }).join(" "));
+ * assert.equal(sttyArgs({ height: 24, width: 80 }).join(" "), "rows 24 cols 80");
  * ```
  */
 export interface WindowSize {

@@ -25,6 +25,7 @@ export type Health = "unknown" | "alive" | "ready" | "down" | "partial" | "missi
  *
  * @example One resource of a status report
  * ```ts
+ * import assert from "node:assert";
  * import type { StatusResource } from "@x/waypoint-plugin";
  * const web: StatusResource = {
  *   name: "web",
@@ -36,7 +37,7 @@ export type Health = "unknown" | "alive" | "ready" | "down" | "partial" | "missi
  *   state: { pid: 4242 },
  *   declaredResource: "web",
  * };
- * console.log(web.health);
+ * assert.equal(web.health, "ready");
  * ```
  */
 export interface StatusResource {

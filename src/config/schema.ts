@@ -70,10 +70,11 @@ export interface CollectionOptions<T> extends FieldOptions<T> {
  *
  * @example The element type of a list
  * ```ts
+ * import assert from "node:assert";
  * import type { Elem } from "@x/waypoint-plugin";
  * const strict: Elem<string | undefined, Record<never, never>> = "a"; // string
  * const loose: Elem<string, { nullElements: true }> = undefined; // string | undefined
- * console.log(strict, loose);
+ * assert.deepEqual([strict, loose], ["a", undefined]);
  * ```
  */
 export type Elem<T, O> = O extends { nullElements: true } ? Exclude<T, undefined> | undefined
@@ -173,13 +174,14 @@ export type Infer<S> = S extends Schema<infer Sh> ? InferShape<Sh>
  *
  * @example The type of a shape's values
  * ```ts
+ * import assert from "node:assert";
  * import { config, type InferShape } from "@x/waypoint-plugin";
  * const shape = {
  *   replicas: config.int({ default: 1 }),
  *   image: config.string({ required: true }),
  * };
  * const values: InferShape<typeof shape> = { replicas: 2, image: "nginx" };
- * console.log(values.replicas);
+ * assert.equal(values.replicas, 2);
  * ```
  */
 export type InferShape<S extends Shape> = {
@@ -208,11 +210,12 @@ export interface Schema<S extends Shape = Shape> {
  *
  * @example When a field may be undefined
  * ```ts
+ * import assert from "node:assert";
  * import type { Opt } from "@x/waypoint-plugin";
  * const withDefault: Opt<string, { default: string }> = "./"; // string
  * const required: Opt<string, { required: true }> = "app"; // string
  * const neither: Opt<string, Record<never, never>> = undefined; // string | undefined
- * console.log(withDefault, required, neither);
+ * assert.deepEqual([withDefault, required, neither], ["./", "app", undefined]);
  * ```
  */
 export type Opt<T, O> = O extends { default: unknown } ? T

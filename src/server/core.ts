@@ -114,7 +114,7 @@ export interface ServerOptions extends StartOptions {
  * const Binary = file.message<{ path: string }>("demo.Binary");
  * const builder = defineBuilder({ output: Binary, build: () => Binary.create({ path: "app" }) });
  * const running: RunningPlugin = await start({ builder }, { logLevel: "error" });
- * console.log(`${running.network} ${running.address}`); // what the handshake line would carry
+ * assert.ok(running.address.length > 0, `${running.network} ${running.address}`); // what the handshake line carries
  * const stopped = running.stop("now");
  * await running.done;
  * await stopped;

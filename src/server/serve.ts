@@ -27,9 +27,10 @@ export type { PluginComponents };
  *
  * @example Tell whether Waypoint started the process
  * ```ts
+ * import assert from "node:assert";
  * import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "@x/waypoint-plugin";
  * const byWaypoint = Deno.env.get(MAGIC_COOKIE_KEY) === MAGIC_COOKIE_VALUE;
- * console.log(byWaypoint ? "started by Waypoint" : "run by hand");
+ * assert.equal(byWaypoint, false); // a doc test is not started by Waypoint
  * ```
  */
 export const MAGIC_COOKIE_KEY = "WAYPOINT_PLUGIN";
@@ -38,6 +39,7 @@ export const MAGIC_COOKIE_KEY = "WAYPOINT_PLUGIN";
  *
  * @example Start a plugin as Waypoint does
  * ```ts
+ * import assert from "node:assert";
  * import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "@x/waypoint-plugin";
  * Deno.test("the plugin prints a handshake line", async () => {
  *   const child = new Deno.Command(Deno.execPath(), {
@@ -47,7 +49,7 @@ export const MAGIC_COOKIE_KEY = "WAYPOINT_PLUGIN";
  *   }).spawn();
  *   const reader = child.stdout.getReader();
  *   const { value } = await reader.read(); // e.g. 1|1|unix|/tmp/plugin…/plugin.sock|grpc|
- *   console.log(new TextDecoder().decode(value));
+ *   assert.match(new TextDecoder().decode(value), /^1\|1\|(unix|tcp)\|/);
  *   child.kill();
  *   await child.status;
  * });

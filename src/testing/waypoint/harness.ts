@@ -43,6 +43,7 @@ const dec = new TextDecoder();
  *
  * @example A server on fixed ports with more environment
  * ```ts
+ * import assert from "node:assert";
  * import { startWaypoint, type WaypointOptions } from "@x/waypoint-plugin/testing";
  * const options: WaypointOptions = {
  *   bin: Deno.env.get("WAYPOINT_BIN"), // default: WAYPOINT_BIN, else `waypoint` on PATH
@@ -53,7 +54,7 @@ const dec = new TextDecoder();
  * };
  * Deno.test("the server starts", async () => {
  *   await using wp = await startWaypoint(options);
- *   console.log(wp.addr); // 127.0.0.1:19701
+ *   assert.match(wp.addr, /^127\.0\.0\.1:\d+$/);
  * });
  * ```
  */
@@ -115,6 +116,7 @@ export interface PluginUnderTest {
  *
  * @example A project with files of its own
  * ```ts
+ * import assert from "node:assert";
  * import { type ProjectOptions, startWaypoint } from "@x/waypoint-plugin/testing";
  * const options: ProjectOptions = {
  *   name: "site",
@@ -130,7 +132,7 @@ export interface PluginUnderTest {
  * Deno.test("the project initialises", async () => {
  *   await using wp = await startWaypoint();
  *   const project = await wp.project(options);
- *   console.log(project.dir);
+ *   assert.ok((await Deno.stat(`${project.dir}/waypoint.hcl`)).isFile);
  * });
  * ```
  */

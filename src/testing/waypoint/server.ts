@@ -77,11 +77,12 @@ export interface Server {
  *
  * @example Pin the gRPC port, let the HTTP one be free
  * ```ts
+ * import assert from "node:assert";
  * import { type ServerPorts, startWaypoint } from "@x/waypoint-plugin/testing";
  * const ports: ServerPorts = { grpc: 19701 }; // http: a free port
  * Deno.test("the server listens where asked", async () => {
  *   await using wp = await startWaypoint({ ports });
- *   console.log(wp.addr); // 127.0.0.1:19701
+ *   assert.equal(wp.addr, "127.0.0.1:19701");
  * });
  * ```
  */

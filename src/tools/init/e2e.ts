@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { TemplateParams } from "./params.ts";
+import type { TemplateComponent, TemplateParams } from "./params.ts";
 
 /** The app folder the hcl builds, relative to the Waypoint project. */
 export const E2E_APP = "./app";
@@ -25,7 +25,7 @@ function use(name: string, pad: string, body: string[] = []): string {
 
 /** A `waypoint.hcl` using the plugin for every stage it has (see the module doc). */
 export function waypointHcl(p: TemplateParams): string {
-  const has = (c: string) => p.components.includes(c as never);
+  const has = (c: TemplateComponent) => p.components.includes(c);
   const build = has("builder")
     ? use(p.name, "    ", [`source = "${E2E_APP}"`])
     : `    # This plugin has no builder: Waypoint's docker builder makes the image.\n${
@@ -64,7 +64,7 @@ function literal(text: string): string {
 
 /** `tests/e2e_test.ts` (only when {@linkcode hasE2e}). */
 export function e2eTest(p: TemplateParams): string {
-  const has = (c: string) => p.components.includes(c as never);
+  const has = (c: TemplateComponent) => p.components.includes(c);
   const deploys = has("platform");
   const steps = [
     `  const build = await project.run("build");
