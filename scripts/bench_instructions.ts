@@ -5,7 +5,11 @@
  * Shutdown), each driven by `wphost startprobe` as `deno task bench
  * --startup` drives them, with the plugin run under valgrind's callgrind.
  * The count (all threads) hardly moves between identical runs (about
- * ±1 %), so a change of a few percent shows. One untimed launch first writes Deno's
+ * ±1 %) on an otherwise idle machine, so a change of a few percent shows. Under
+ * load it does not hold (a bare launch of 332M counted 422M and 701M while
+ * a Go build or other launches ran beside it; why was not found), so the
+ * load average is printed with each variant and a busy machine is warned
+ * about. One untimed launch first writes Deno's
  * code cache, as on a user's machine; callgrind makes a launch ~100×
  * slower, so startprobe waits up to 5 minutes per step.
  *
@@ -23,7 +27,7 @@ import { hostBinary } from "./lib/conformance.ts";
 import { declaredPermissions, makeBundledLauncher, makeBundleLauncher } from "./lib/launcher.ts";
 import { BENCH } from "./bench/exec.ts";
 import { median } from "./bench/stats.ts";
-import { TS_CONFIGURE } from "./bench/startup.ts";
+import { startprobeArgs, TS_CONFIGURE } from "./bench/startup.ts";
 
 /** One plugin variant as startprobe takes it. */
 interface Variant {
@@ -55,6 +59,15 @@ async function underCallgrind(launcher: string, out: string, label: string): Pro
   return wrapped;
 }
 
+/** The 1-minute load average (Linux), or undefined where /proc/loadavg is not there. */
+async function loadAverage(): Promise<number | undefined> {
+  try {
+    return Number((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `v` for one untimed and `runs` timed launches; the timed launches' instruction counts. */
 async function measure(v: Variant, runs: number, dir: string): Promise<number[]> {
   const out = join(dir, "callgrind", v.label);
@@ -74,9 +87,8 @@ async function measure(v: Variant, runs: number, dir: string): Promise<number[]>
   );
   const project = join(BENCH, "project");
   await Deno.mkdir(project, { recursive: true });
-  const args = ["startprobe", "-spec", spec, "-report", report, "-n", String(runs)];
   const probe = await new Deno.Command(await hostBinary(), {
-    args: [...args, "-warmup", "1", "-timeout", "5m"],
+    args: [...startprobeArgs(spec, report, runs, 1), "-timeout", "5m"],
     cwd: project,
     stdout: "piped",
     stderr: "piped",
@@ -169,22 +181,32 @@ async function main(): Promise<number> {
   }
   const rows = [];
   for (const v of variants) {
+    const before = await loadAverage();
     console.error(`• ${v.label}: 1 untimed + ${runs} launches under callgrind`);
-    rows.push({ v, counts: await measure(v, runs, dir) });
+    const counts = await measure(v, runs, dir);
+    const after = await loadAverage();
+    // callgrind itself keeps one core busy: a load well above 1 means something else ran too.
+    if ((before ?? 0) > 0.7 || (after ?? 0) > 1.6) {
+      console.error(
+        `  warning: load average ${before} before, ${after} after: the machine was busy, ` +
+          `and callgrind's counts grow under load; run again on an idle machine`,
+      );
+    }
+    rows.push({ v, counts, load: `${before ?? "?"} → ${after ?? "?"}` });
   }
   const bare = median(rows[0].counts);
   const M = (n: number) => `${(n / 1e6).toFixed(1)}M`;
   console.log(
-    "| variant | instructions per launch (median) | each launch | above the bare grpc-js server |",
+    "| variant | instructions per launch (median) | each launch | above the bare grpc-js server | load average (1 min), before → after |",
   );
-  console.log("|---|---:|---:|---:|");
-  for (const { v, counts } of rows) {
+  console.log("|---|---:|---:|---:|---:|");
+  for (const { v, counts, load } of rows) {
     const m = median(counts);
     const above = v === rows[0].v ? "—" : `+${M(m - bare)}`;
     console.log(
       `| ${v.label} (${v.mode === "rpc" ? "first RPC" : "BuildSpec, Shutdown"}) | ${M(m)} | ${
         counts.map(M).join(", ")
-      } | ${above} |`,
+      } | ${above} | ${load} |`,
     );
   }
   return 0;

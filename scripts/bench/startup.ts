@@ -104,6 +104,26 @@ async function variants(tsLauncher: string, goPlugin: string): Promise<Variant[]
   ];
 }
 
+/** `wphost startprobe`'s arguments: `rounds` timed rounds of the variants in `spec`, after `warmup`. */
+export function startprobeArgs(
+  spec: string,
+  report: string,
+  rounds: number,
+  warmup: number,
+): string[] {
+  return [
+    "startprobe",
+    "-spec",
+    spec,
+    "-report",
+    report,
+    "-n",
+    String(rounds),
+    "-warmup",
+    String(warmup),
+  ];
+}
+
 /** Runs `wphost startprobe` over the six variants, `rounds` rounds after 2 untimed ones. */
 export async function measureStartup(
   o: { rounds: number; tsLauncher: string; goPlugin: string },
@@ -113,17 +133,9 @@ export async function measureStartup(
   const spec = join(BENCH, "reports", "startprobe-spec.json");
   const report = join(BENCH, "reports", "startprobe.json");
   await Deno.writeTextFile(spec, JSON.stringify(vs));
-  const out = await run(host, [
-    "startprobe",
-    "-spec",
-    spec,
-    "-report",
-    report,
-    "-n",
-    String(o.rounds),
-    "-warmup",
-    "2",
-  ], { cwd: join(BENCH, "project") });
+  const out = await run(host, startprobeArgs(spec, report, o.rounds, 2), {
+    cwd: join(BENCH, "project"),
+  });
   if (!out.success) throw new Error(`wphost startprobe failed (exit ${out.code}): ${out.stderr}`);
   const raw = JSON.parse(await Deno.readTextFile(report)) as {
     variants: { label: string; mode: Mode; runs: Launch[] }[];
