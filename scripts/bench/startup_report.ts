@@ -1,15 +1,36 @@
 /**
  * The start-up section of the results file: each variant's marks, then the
- * round-by-round differences that state issue 13's goal (the toolkit's own
- * cost above a bare grpc-js server, ≤ 10 ms) next to its floors.
+ * round-by-round differences that state issue 18's goals (the toolkit's own
+ * cost above a bare grpc-js server: ≤ 15 ms wall from source; bundled ≤ 5 ms
+ * wall and ≤ 10 ms CPU; and ≤ 100 ms of CPU per launch of the bundled
+ * gobuilder) next to its floors.
  *
  * @module
  */
 import { type Mark, markSummary, type Paired, paired, type Startup } from "./startup.ts";
 import type { Summary } from "./stats.ts";
 
-/** The toolkit's start-up cost the issue allows above the bare grpc-js server, ms. */
-export const TOOLKIT_GOAL_MS = 10;
+/** What issue 18 allows the toolkit above the bare grpc-js server, ms: wall (both marks) and CPU. */
+export interface ToolkitGoal {
+  wallMs?: number;
+  cpuMs?: number;
+}
+
+/** Issue 18's goals for the two toolkit rows: from source, and bundled as compile embeds it. */
+export const TOOLKIT_GOALS: { readonly source: ToolkitGoal; readonly bundled: ToolkitGoal } = {
+  source: { wallMs: 15 },
+  bundled: { wallMs: 5, cpuMs: 10 },
+};
+
+/** Issue 18's goal for the CPU time of one launch of the bundled gobuilder, ms. */
+export const BUNDLED_CPU_GOAL_MS = 100;
+
+function goalText(g: ToolkitGoal): string {
+  const parts = [];
+  if (g.wallMs !== undefined) parts.push(`wall ≤ ${g.wallMs} ms`);
+  if (g.cpuMs !== undefined) parts.push(`CPU ≤ ${g.cpuMs} ms`);
+  return `goal: ${parts.join(", ")}`;
+}
 
 const MARKS: [Mark, string][] = [
   ["lineMs", "spawn → handshake line"],
@@ -47,10 +68,15 @@ export function startupSection(s: Startup | undefined, failure?: string): string
   const rows = vs.map((v) =>
     `| ${v.label} | ${MARKS.map(([m]) => cell(markSummary(v, m))).join(" | ")} | ${rss(v)} |`
   );
-  const diff = (label: string, a: typeof s.line, b: typeof s.line, goal?: number) =>
-    `| ${label} | ${signed(paired(a, b, "lineMs"), goal)} | ${
-      signed(paired(a, b, "firstRpcMs"), goal)
-    } | ${signed(paired(a, b, "cpuMs"))} |`;
+  const diff = (label: string, a: typeof s.line, b: typeof s.line, goal: ToolkitGoal = {}) =>
+    `| ${label} | ${signed(paired(a, b, "lineMs"), goal.wallMs)} | ${
+      signed(paired(a, b, "firstRpcMs"), goal.wallMs)
+    } | ${signed(paired(a, b, "cpuMs"), goal.cpuMs)} |`;
+  const cpu = markSummary(s.tsBundle, "cpuMs");
+  const floorCpu = markSummary(s.grpcBundle, "cpuMs");
+  const cpuVerdict = cpu
+    ? `**${num(cpu.median)} ms** ${cpu.median <= BUNDLED_CPU_GOAL_MS ? "✓" : "✗"}`
+    : "not measured";
   return [
     "## Start-up (issue 13)",
     "",
@@ -68,17 +94,17 @@ export function startupSection(s: Startup | undefined, failure?: string): string
     "| difference | spawn → handshake | spawn → first RPC answered | CPU |",
     "|---|---:|---:|---:|",
     diff(
-      `**toolkit's own cost**: TS gobuilder − bare grpc-js (goal ≤ ${TOOLKIT_GOAL_MS} ms)`,
+      `**toolkit's own cost**: TS gobuilder − bare grpc-js (${goalText(TOOLKIT_GOALS.source)})`,
       s.ts,
       s.grpc,
-      TOOLKIT_GOAL_MS,
+      TOOLKIT_GOALS.source,
     ),
     diff(
       `**toolkit's own cost, compiled-like**: TS gobuilder bundled − bare grpc-js bundled ` +
-        `(goal ≤ ${TOOLKIT_GOAL_MS} ms)`,
+        `(${goalText(TOOLKIT_GOALS.bundled)})`,
       s.tsBundle,
       s.grpcBundle,
-      TOOLKIT_GOAL_MS,
+      TOOLKIT_GOALS.bundled,
     ),
     diff("bundle's gain: TS gobuilder bundled − TS gobuilder deno run", s.tsBundle, s.ts),
     diff("bundle's gain on the floor: bare grpc-js bundled − bare grpc-js", s.grpcBundle, s.grpc),
@@ -87,6 +113,9 @@ export function startupSection(s: Startup | undefined, failure?: string): string
     diff("bare grpc-js − Go SDK gobuilder", s.grpc, s.go),
     diff("TS gobuilder − Go SDK gobuilder", s.ts, s.go),
     diff("TS gobuilder bundled − Go SDK gobuilder", s.tsBundle, s.go),
+    "",
+    `CPU per launch of the bundled gobuilder (goal ≤ ${BUNDLED_CPU_GOAL_MS} ms): ${cpuVerdict}` +
+    (floorCpu ? `; the bare grpc-js server bundled: ${num(floorCpu.median)} ms.` : "."),
   ];
 }
 
