@@ -1,6 +1,6 @@
 /**
  * The bench's start-up section judges issue 18's goals: the toolkit's own
- * cost from source against 15 ms of wall time, bundled against 5 ms of wall
+ * cost from source (the install --dev launcher) against 15 ms of wall time, bundled against 5 ms of wall
  * and 10 ms of CPU, and a bundled launch's CPU against 100 ms.
  */
 import { assertEquals, assertStringIncludes } from "./support/assert.ts";
@@ -27,21 +27,28 @@ function section(tsBundleLine: number, tsBundleCpu: number): string {
     rounds: 3,
     line: variant("line", 20, 25),
     grpc: variant("grpc", 100, 120),
-    ts: variant("ts", 112, 170),
+    ts: variant("ts", 130, 190),
     go: variant("go", 10, 20),
     grpcBundle: variant("grpc bundled", 80, 90),
     tsBundle: variant("ts bundled", tsBundleLine, tsBundleCpu),
+    tsDev: variant("ts install --dev", 112, 170),
   };
   return startupSection(s).join("\n");
 }
 
 Deno.test("the toolkit rows are judged by issue 18's goals, wall and CPU apart", () => {
   const text = section(86, 98);
-  // From source: +12 ms wall is within 15; CPU has no goal there.
+  // From source (the install --dev launcher): +12 ms wall is within 15; CPU has no goal there.
   assertStringIncludes(
     text,
-    "| **toolkit's own cost**: TS gobuilder − bare grpc-js (goal: wall ≤ 15 ms) | " +
+    "| **toolkit's own cost, from source**: TS gobuilder's install --dev launcher − bare grpc-js " +
+      "(goal: wall ≤ 15 ms) | " +
       "**+12.0 ms** ✓ (+12.0 … +12.0) | **+12.0 ms** ✓ (+12.0 … +12.0) | **+50.0 ms** (+50.0 … +50.0) |",
+  );
+  // The plain deno run of the source is shown, not judged: install --dev runs a cached bundle.
+  assertStringIncludes(
+    text,
+    "| plain deno run of the source: TS gobuilder deno run − bare grpc-js | **+30.0 ms** (+30.0 … +30.0) |",
   );
   // Bundled: +6 ms wall is over 5, +8 ms CPU within 10.
   assertStringIncludes(

@@ -114,7 +114,7 @@ async function removeScratch(): Promise<void> {
 
 function startupCase(problems: Problems, o: Options, fx: Fixtures): Promise<Startup | undefined> {
   progress(
-    `start-up: wphost startprobe, ${o.runs} rounds (deno line, bare grpc-js, TS and Go gobuilder, bundled grpc-js and TS)`,
+    `start-up: wphost startprobe, ${o.runs} rounds (deno line, bare grpc-js, TS and Go gobuilder, bundled grpc-js and TS, TS install --dev)`,
   );
   return problems.measure(
     "start-up",

@@ -6,7 +6,8 @@
  * exited, for the floors (a `deno run` that prints a handshake line, a bare
  * grpc-js server doing the same handshake), our gobuilder and the Go SDK's,
  * and the bare grpc-js server and our gobuilder again as bundles (what a
- * compiled plugin runs: `compile` bundles first), interleaved round by round. The toolkit's own cost is the median of the
+ * compiled plugin runs: `compile` bundles first) and our gobuilder through its
+ * `install --dev` launcher, interleaved round by round. The toolkit's own cost is the median of the
  * per-round differences between our gobuilder and the bare grpc-js server,
  * which cancels most of a shared machine's drifting load.
  *
@@ -15,7 +16,7 @@
 import { join } from "../lib/path.ts";
 import { REPO } from "../lib/repo.ts";
 import { hostBinary } from "../lib/conformance.ts";
-import { makeBundledLauncher, makeLauncher } from "../lib/launcher.ts";
+import { declaredPermissions, makeBundledLauncher, makeLauncher } from "../lib/launcher.ts";
 import { BENCH, run } from "./exec.ts";
 import { summarize, type Summary } from "./stats.ts";
 
@@ -64,6 +65,8 @@ export interface Startup {
   grpcBundle: VariantResult;
   /** Our gobuilder as a bundle, as `compile` embeds it. */
   tsBundle: VariantResult;
+  /** Our gobuilder through its `install --dev` launcher: what development runs (issue 18's "from source"). */
+  tsDev: VariantResult;
 }
 
 const FLOORS = join(REPO, "scripts", "bench", "floors");
@@ -72,7 +75,32 @@ export const TS_CONFIGURE = JSON.stringify({ output_name: "app", source: "./" })
 /** The Go SDK gobuilder's: no json tags, so Go's field names. */
 const GO_CONFIGURE = JSON.stringify({ OutputName: "app", Source: "./" });
 
-/** The six variants: floors through the same launchers as our plugin. */
+/**
+ * Installs our gobuilder into a project of the bench's with `install --dev`, as
+ * a user would; returns its launcher (it checks the sources are unchanged, then
+ * runs its cached bundle of them, which its first launch builds).
+ */
+async function installDevLauncher(gobuilder: string): Promise<string> {
+  const project = join(BENCH, "dev-project");
+  await Deno.mkdir(project, { recursive: true });
+  const out = await run(Deno.execPath(), [
+    "run",
+    "-A",
+    join(REPO, "src", "tools", "install.ts"),
+    "--dev",
+    "--name",
+    "gobuilder",
+    "--entry",
+    gobuilder,
+    "--project",
+    project,
+    ...declaredPermissions(gobuilder).flatMap((p) => ["--allow", p]),
+  ], { cwd: REPO });
+  if (!out.success) throw new Error(`install --dev of the gobuilder failed: ${out.stderr}`);
+  return join(project, ".waypoint", "plugins", "waypoint-plugin-gobuilder");
+}
+
+/** The seven variants: floors through the same launchers as our plugin. */
 async function variants(tsLauncher: string, goPlugin: string): Promise<Variant[]> {
   const launchers = join(BENCH, "launchers");
   const bundled = join(BENCH, "bundled");
@@ -101,6 +129,12 @@ async function variants(tsLauncher: string, goPlugin: string): Promise<Variant[]
       cmd: [await makeBundledLauncher(bundled, "gobuilder", gobuilder)],
       configure: TS_CONFIGURE,
     },
+    {
+      label: "TS gobuilder, install --dev launcher (what development runs)",
+      mode: "probe",
+      cmd: [await installDevLauncher(gobuilder)],
+      configure: TS_CONFIGURE,
+    },
   ];
 }
 
@@ -124,7 +158,7 @@ export function startprobeArgs(
   ];
 }
 
-/** Runs `wphost startprobe` over the six variants, `rounds` rounds after 2 untimed ones. */
+/** Runs `wphost startprobe` over the seven variants, `rounds` rounds after 2 untimed ones. */
 export async function measureStartup(
   o: { rounds: number; tsLauncher: string; goPlugin: string },
 ): Promise<Startup> {
@@ -140,18 +174,18 @@ export async function measureStartup(
   const raw = JSON.parse(await Deno.readTextFile(report)) as {
     variants: { label: string; mode: Mode; runs: Launch[] }[];
   };
-  const [line, grpc, ts, go, grpcBundle, tsBundle] = raw.variants.map((v) => ({
+  const [line, grpc, ts, go, grpcBundle, tsBundle, tsDev] = raw.variants.map((v) => ({
     label: v.label,
     mode: v.mode,
     launches: v.runs,
   }));
-  for (const v of [line, grpc, ts, go, grpcBundle, tsBundle]) {
+  for (const v of [line, grpc, ts, go, grpcBundle, tsBundle, tsDev]) {
     const bad = v.launches.filter((l) => l.error);
     if (bad.length) {
       throw new Error(`start-up, ${v.label}: ${bad.length} launch(es) failed: ${bad[0].error}`);
     }
   }
-  return { rounds: o.rounds, line, grpc, ts, go, grpcBundle, tsBundle };
+  return { rounds: o.rounds, line, grpc, ts, go, grpcBundle, tsBundle, tsDev };
 }
 
 /** The summary of one figure over a variant's launches; undefined when none reached it. */
