@@ -46,9 +46,14 @@ async function runMux(multiplex: boolean): Promise<MuxReport> {
     join(REPO, "examples", "gobuilder", "main.ts"),
   );
   const report = join(dir, "report.json");
+  // The host that asks for multiplexing kills the plugin, which cannot remove its socket's
+  // directory then: a TMPDIR of the test's own (the plugin inherits it) keeps that in the test.
+  const tmp = join(dir, "tmp");
+  await Deno.mkdir(tmp);
   const out = await new Deno.Command(bin, {
     args: ["-plugin", plugin, `-multiplex=${multiplex}`, "-report", report],
     cwd: dir,
+    env: { TMPDIR: tmp },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

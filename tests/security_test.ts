@@ -84,11 +84,14 @@ Deno.test("in debug mode the host reattaches, twice in a row, and never stops th
     true,
     child.pid,
   ]);
+  // A reattached go-plugin 1.4.3 host leaves its broker socket (plugin<digits>) in its TMPDIR:
+  // a folder of its own, under the TMPDIR the plugin may write in, keeps it out of the machine's.
+  const hostTmp = await Deno.makeTempDir({ prefix: "wphost-tmp-" });
   try {
     for (const round of [1, 2]) {
       const run = await runHost(
         ["build", "-reattach", "gobuilder", "-config", join(dir, "waypoint.hcl"), "-ui", "plain"],
-        { cwd: dir, env: { WP_REATTACH_PLUGINS: value } },
+        { cwd: dir, env: { WP_REATTACH_PLUGINS: value, TMPDIR: hostTmp } },
       );
       assertEquals(run.report.error, "", `round ${round}`);
       assertStringIncludes(run.stdout, " +: Application built successfully");
@@ -99,6 +102,7 @@ Deno.test("in debug mode the host reattaches, twice in a row, and never stops th
   } finally {
     child.kill("SIGINT"); // by hand, Ctrl-C stops a plugin in debug mode
     const status = await child.status;
+    await Deno.remove(hostTmp, { recursive: true });
     assertEquals(status.code, 0);
   }
   assertEquals(await exists(parsed.Addr.String), false);
