@@ -24,8 +24,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO } from "./lib/repo.ts";
 import { hostBinary } from "./lib/conformance.ts";
-import { declaredPermissions, makeBundledLauncher, makeBundleLauncher } from "./lib/launcher.ts";
-import { BENCH } from "./bench/exec.ts";
+import {
+  declaredPermissions,
+  launcherVariant,
+  makeBundledLauncher,
+  makeBundleLauncher,
+} from "./lib/launcher.ts";
+import { BENCH, filesByMtime, reset } from "./bench/exec.ts";
 import { median } from "./bench/stats.ts";
 import { startprobeArgs, TS_CONFIGURE } from "./bench/startup.ts";
 
@@ -44,19 +49,13 @@ export function summaryInstructions(text: string, file: string): number {
 }
 
 /** A copy of `launcher` that runs its `deno` under callgrind, writing `<out>/<label>.<pid>`. */
-async function underCallgrind(launcher: string, out: string, label: string): Promise<string> {
-  const text = await Deno.readTextFile(launcher);
-  if (!text.includes("\nexec ")) throw new Error(`${launcher}: no exec line`);
-  const wrapped = `${launcher}.callgrind`;
-  await Deno.writeTextFile(
-    wrapped,
-    text.replace(
-      "\nexec ",
-      `\nexec valgrind --tool=callgrind --callgrind-out-file=${out}/${label}.%p `,
-    ),
+function underCallgrind(launcher: string, out: string, label: string): Promise<string> {
+  return launcherVariant(
+    launcher,
+    "callgrind",
+    "\nexec ",
+    `\nexec valgrind --tool=callgrind --callgrind-out-file=${out}/${label}.%p `,
   );
-  await Deno.chmod(wrapped, 0o755);
-  return wrapped;
 }
 
 /** The 1-minute load average (Linux), or undefined where /proc/loadavg is not there. */
@@ -71,8 +70,7 @@ async function loadAverage(): Promise<number | undefined> {
 /** Runs `v` for one untimed and `runs` timed launches; the timed launches' instruction counts. */
 async function measure(v: Variant, runs: number, dir: string): Promise<number[]> {
   const out = join(dir, "callgrind", v.label);
-  await Deno.remove(out, { recursive: true }).catch(() => {});
-  await Deno.mkdir(out, { recursive: true });
+  await reset(out);
   const spec = join(dir, `${v.label}.spec.json`);
   const report = join(dir, `${v.label}.report.json`);
   const cmd = [await underCallgrind(v.launcher, out, v.label)];
@@ -103,18 +101,13 @@ async function measure(v: Variant, runs: number, dir: string): Promise<number[]>
   }[];
   const failed = launches.find((l) => l.error);
   if (failed) throw new Error(`${v.label}: a launch failed: ${failed.error}`);
-  const files = [];
-  for await (const e of Deno.readDir(out)) {
-    const path = join(out, e.name);
-    files.push({ path, mtime: (await Deno.stat(path)).mtime?.getTime() ?? 0 });
-  }
-  files.sort((a, b) => a.mtime - b.mtime);
+  const files = await filesByMtime(out);
   if (files.length !== runs + 1) {
     throw new Error(`${v.label}: ${files.length} callgrind files for ${runs + 1} launches`);
   }
   const counts = [];
   for (const f of files.slice(1)) {
-    counts.push(summaryInstructions(await Deno.readTextFile(f.path), f.path));
+    counts.push(summaryInstructions(await Deno.readTextFile(f), f));
   }
   return counts;
 }

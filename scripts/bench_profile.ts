@@ -21,12 +21,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO } from "./lib/repo.ts";
 import { hostBinary } from "./lib/conformance.ts";
-import { declaredPermissions, makeBundleLauncher } from "./lib/launcher.ts";
-import { BENCH } from "./bench/exec.ts";
+import { declaredPermissions, launcherVariant, makeBundleLauncher } from "./lib/launcher.ts";
+import { BENCH, filesByMtime, reset } from "./bench/exec.ts";
 import { startprobeArgs, TS_CONFIGURE } from "./bench/startup.ts";
 import { bundleMap, compareTable, type CpuProfile, summarize } from "./bench/profile.ts";
-import { asciiOnly, bundleArgs, bundlePath } from "../src/tools/compile/bundle.ts";
-import { eagerWrappers } from "../src/tools/compile/eager.ts";
+import { bundleArgs, bundlePath, finishBundle } from "../src/tools/compile/bundle.ts";
 import { runDeno } from "../src/tools/compile/run_deno.ts";
 
 /** One variant: its startprobe mode, its bundle and what the bundle was before the eager pass. */
@@ -49,7 +48,7 @@ async function bundle(v: Variant, dir: string): Promise<void> {
   const out = await runDeno(args);
   if (!out.success) throw new Error(`deno bundle ${v.entry} failed:\n${out.text}`);
   v.raw = await Deno.readTextFile(output);
-  await Deno.writeTextFile(output, eagerWrappers(asciiOnly(v.raw)).source);
+  await Deno.writeTextFile(output, finishBundle(v.raw));
   v.bundle = output;
 }
 
@@ -57,34 +56,19 @@ async function bundle(v: Variant, dir: string): Promise<void> {
 async function profilingLauncher(v: Variant, dir: string, intervalUs: number): Promise<string> {
   const plain = await makeBundleLauncher(dir, v.label, v.bundle!, declaredPermissions(v.entry));
   const out = join(dir, "profiles", v.label);
-  await Deno.remove(out, { recursive: true }).catch(() => {});
-  await Deno.mkdir(out, { recursive: true });
-  const text = await Deno.readTextFile(plain);
-  if (!text.includes(" run ")) throw new Error(`${plain}: no "run" in its exec line`);
-  const path = `${plain}.cpu-prof`;
-  await Deno.writeTextFile(
-    path,
-    text.replace(
-      " run ",
-      ` run --cpu-prof --cpu-prof-dir=${out} --cpu-prof-interval=${intervalUs} `,
-    ),
+  await reset(out);
+  return await launcherVariant(
+    plain,
+    "cpu-prof",
+    " run ",
+    ` run --cpu-prof --cpu-prof-dir=${out} --cpu-prof-interval=${intervalUs} `,
   );
-  await Deno.chmod(path, 0o755);
-  return path;
 }
 
 /** The profiles of `label`'s timed launches (the `warmup` first ones, by time, left out). */
 async function profilesOf(dir: string, label: string, warmup: number): Promise<CpuProfile[]> {
-  const out = join(dir, "profiles", label);
-  const files = [];
-  for await (const e of Deno.readDir(out)) {
-    if (!e.name.endsWith(".cpuprofile")) continue;
-    const path = join(out, e.name);
-    files.push({ path, mtime: (await Deno.stat(path)).mtime?.getTime() ?? 0 });
-  }
-  files.sort((a, b) => a.mtime - b.mtime);
-  const timed = files.slice(warmup);
-  return await Promise.all(timed.map(async (f) => JSON.parse(await Deno.readTextFile(f.path))));
+  const timed = (await filesByMtime(join(dir, "profiles", label), ".cpuprofile")).slice(warmup);
+  return await Promise.all(timed.map(async (f) => JSON.parse(await Deno.readTextFile(f))));
 }
 
 async function main(): Promise<number> {

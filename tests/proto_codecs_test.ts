@@ -13,7 +13,7 @@ import { repoProtoModules } from "../scripts/proto.ts";
 import { type MessageType, protoFile } from "../mod.ts";
 import { decodeMessage, encodeMessage, internals } from "../src/proto/runtime.ts";
 import { createValue, type FieldRow, MAP, PRESENCE, REPEATED } from "../src/proto/values.ts";
-import { Kind } from "../src/proto/wire_io.ts";
+import { createReader, HELPERS, Kind } from "../src/proto/wire_io.ts";
 import * as kinds from "./fixtures/proto/gen/kinds.ts";
 
 type Obj = Record<string, unknown>;
@@ -294,4 +294,20 @@ Deno.test("decoded bytes fields are plain Uint8Arrays, and decoded values are ta
   assertEquals([...v.fBytes], [9, 8]);
   assert(Scalars.is(v));
   assert(!Scalars.is({ ...v }));
+});
+
+Deno.test("codecs generated before skipUnknown still skip unknown fields through the old skip", () => {
+  // Field 1 (varint 150), then field 2 (a string "hi") that this reader does not know.
+  const bytes = new Uint8Array([0x08, 0x96, 0x01, 0x12, 0x02, 0x68, 0x69]);
+  for (const name of ["skip", "skipUnknown"] as const) {
+    const r = createReader(bytes);
+    const seen: number[] = [];
+    while (r.pos < r.len) {
+      const t = r.uint32();
+      if (t >>> 3 === 1) seen.push(r.int32());
+      else HELPERS[name](r, t);
+    }
+    assertEquals([name, seen, r.pos], [name, [150], bytes.length]);
+  }
+  assertThrows(() => HELPERS.skip(createReader(new Uint8Array([0x00])), 0), RangeError);
 });

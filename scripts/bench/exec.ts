@@ -58,6 +58,17 @@ export async function fileSize(path: string): Promise<number> {
   return (await Deno.stat(path)).size;
 }
 
+/** The files of `dir` whose names end in `suffix`, oldest (by modification time) first. */
+export async function filesByMtime(dir: string, suffix = ""): Promise<string[]> {
+  const files = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (!e.isFile || !e.name.endsWith(suffix)) continue;
+    const path = join(dir, e.name);
+    files.push({ path, mtime: (await Deno.stat(path)).mtime?.getTime() ?? 0 });
+  }
+  return files.sort((a, b) => a.mtime - b.mtime).map((f) => f.path);
+}
+
 /** Empties `dir` (making it when missing). */
 export async function reset(dir: string): Promise<void> {
   await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -18,6 +18,7 @@ import { REPO } from "../lib/repo.ts";
 import { hostBinary } from "../lib/conformance.ts";
 import { declaredPermissions, makeBundledLauncher, makeLauncher } from "../lib/launcher.ts";
 import { BENCH, run } from "./exec.ts";
+import { installDev } from "../../src/testing/waypoint/harness.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 /** How a variant is driven: `line` stops at the handshake, `rpc` after the first RPC, `probe` after BuildSpec. */
@@ -83,21 +84,12 @@ const GO_CONFIGURE = JSON.stringify({ OutputName: "app", Source: "./" });
 async function installDevLauncher(gobuilder: string): Promise<string> {
   const project = join(BENCH, "dev-project");
   await Deno.mkdir(project, { recursive: true });
-  const out = await run(Deno.execPath(), [
-    "run",
-    "-A",
-    join(REPO, "src", "tools", "install.ts"),
-    "--dev",
-    "--name",
-    "gobuilder",
-    "--entry",
-    gobuilder,
-    "--project",
-    project,
-    ...declaredPermissions(gobuilder).flatMap((p) => ["--allow", p]),
-  ], { cwd: REPO });
-  if (!out.success) throw new Error(`install --dev of the gobuilder failed: ${out.stderr}`);
-  return join(project, ".waypoint", "plugins", "waypoint-plugin-gobuilder");
+  return await installDev(project, {
+    name: "gobuilder",
+    entry: gobuilder,
+    permissions: declaredPermissions(gobuilder),
+    root: REPO,
+  });
 }
 
 /** The seven variants: floors through the same launchers as our plugin. */

@@ -128,3 +128,22 @@ async function writeLauncher(dir: string, name: string, args: string[]): Promise
   await Deno.chmod(path, 0o755);
   return path;
 }
+
+/**
+ * A copy of `launcher` at `<launcher>.<tag>` with the first `from` of its
+ * text replaced by `to`: the same plugin start under a tool (callgrind,
+ * Deno's profiler …). Throws when the launcher has no `from`.
+ */
+export async function launcherVariant(
+  launcher: string,
+  tag: string,
+  from: string,
+  to: string,
+): Promise<string> {
+  const text = await Deno.readTextFile(launcher);
+  if (!text.includes(from)) throw new Error(`${launcher}: no ${JSON.stringify(from)} to replace`);
+  const path = `${launcher}.${tag}`;
+  await Deno.writeTextFile(path, text.replace(from, to));
+  await Deno.chmod(path, 0o755);
+  return path;
+}

@@ -225,10 +225,10 @@ class Printer {
       `    const m: ${name} = into ?? { ${init.join(", ")} };`,
       "    while (r.pos < end) {",
       "      const t = r.uint32();",
-      ...(msg.fields.length === 0 ? ["      $.skip(r, t);"] : [
+      ...(msg.fields.length === 0 ? ["      $.skipUnknown(r, t);"] : [
         "      switch (t) {",
         ...msg.fields.flatMap((f) => this.decodeCases(f)),
-        "        default: $.skip(r, t);",
+        "        default: $.skipUnknown(r, t);",
         "      }",
       ]),
       "    }",

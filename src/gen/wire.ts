@@ -99,7 +99,7 @@ export const ConnInfo: MessageType<ConnInfo> = messageType<ConnInfo>(
         case 18: m.network = r.string(); break;
         case 26: m.address = r.string(); break;
         case 34: m.knock = $.sub(r, ConnInfo_Knock, m.knock); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -132,7 +132,7 @@ export const ConnInfo_Knock: MessageType<ConnInfo_Knock> = messageType<ConnInfo_
         case 8: m.knock = r.bool(); break;
         case 16: m.ack = r.bool(); break;
         case 26: m.error = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -151,7 +151,7 @@ export const Plugin_Empty: MessageType<Plugin_Empty> = messageType<Plugin_Empty>
     const m: Plugin_Empty = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -179,7 +179,7 @@ export const StdioData: MessageType<StdioData> = messageType<StdioData>(
       switch (t) {
         case 8: m.channel = r.int32(); break;
         case 18: m.data = r.bytes(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -204,7 +204,7 @@ export const HealthCheckRequest: MessageType<HealthCheckRequest> = messageType<H
       const t = r.uint32();
       switch (t) {
         case 10: m.service = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -229,7 +229,7 @@ export const HealthCheckResponse: MessageType<HealthCheckResponse> = messageType
       const t = r.uint32();
       switch (t) {
         case 8: m.status = r.int32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -248,7 +248,7 @@ export const Args: MessageType<Args> = messageType<Args>(
     const m: Args = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -276,7 +276,7 @@ export const Args_Source: MessageType<Args_Source> = messageType<Args_Source>(
       switch (t) {
         case 10: m.app = r.string(); break;
         case 18: m.path = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -317,7 +317,7 @@ export const Args_JobInfo: MessageType<Args_JobInfo> = messageType<Args_JobInfo>
         case 26: m.id = r.string(); break;
         case 34: m.project = r.string(); break;
         case 42: m.app = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -362,7 +362,7 @@ export const Args_DeploymentConfig: MessageType<Args_DeploymentConfig> = message
         case 32: m.serverTlsSkipVerify = r.bool(); break;
         case 42: m.entrypointInviteToken = r.string(); break;
         case 48: m.sequence = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -381,7 +381,7 @@ export const Args_DataDir: MessageType<Args_DataDir> = messageType<Args_DataDir>
     const m: Args_DataDir = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -409,7 +409,7 @@ export const Args_DataDir_Project: MessageType<Args_DataDir_Project> = messageTy
       switch (t) {
         case 18: m.cacheDir = r.string(); break;
         case 26: m.dataDir = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -438,7 +438,7 @@ export const Args_DataDir_App: MessageType<Args_DataDir_App> = messageType<Args_
       switch (t) {
         case 18: m.cacheDir = r.string(); break;
         case 26: m.dataDir = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -467,7 +467,7 @@ export const Args_DataDir_Component: MessageType<Args_DataDir_Component> = messa
       switch (t) {
         case 18: m.cacheDir = r.string(); break;
         case 26: m.dataDir = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -492,7 +492,7 @@ export const Args_Logger: MessageType<Args_Logger> = messageType<Args_Logger>(
       const t = r.uint32();
       switch (t) {
         case 10: m.name = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -517,7 +517,7 @@ export const Args_TerminalUI: MessageType<Args_TerminalUI> = messageType<Args_Te
       const t = r.uint32();
       switch (t) {
         case 8: m.streamId = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -542,7 +542,7 @@ export const Args_ReleaseTargets: MessageType<Args_ReleaseTargets> = messageType
       const t = r.uint32();
       switch (t) {
         case 10: m.targets.push($.sub(r, Args_ReleaseTargets_Target)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -571,7 +571,7 @@ export const Args_ReleaseTargets_Target: MessageType<Args_ReleaseTargets_Target>
       switch (t) {
         case 10: m.deployment = $.sub(r, Opaqueany_Any, m.deployment); break;
         case 16: m.percent = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -596,7 +596,7 @@ export const Args_LabelSet: MessageType<Args_LabelSet> = messageType<Args_LabelS
       const t = r.uint32();
       switch (t) {
         case 10: $.entry(r, m.labels, 9, 9); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -641,7 +641,7 @@ export const Args_ExecSessionInfo: MessageType<Args_ExecSessionInfo> = messageTy
         case 34: m.initialWindow = $.sub(r, WindowSize, m.initialWindow); break;
         case 42: m.termType = r.string(); break;
         case 50: m.env.push(r.string()); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -674,7 +674,7 @@ export const Args_LogViewer: MessageType<Args_LogViewer> = messageType<Args_LogV
         case 8: m.streamId = r.uint32(); break;
         case 18: m.startingAt = $.sub(r, Timestamp, m.startingAt); break;
         case 24: m.limit = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -711,7 +711,7 @@ export const Args_TaskLaunchInfo: MessageType<Args_TaskLaunchInfo> = messageType
         case 18: $.entry(r, m.environmentVariables, 9, 9); break;
         case 26: m.arguments.push(r.string()); break;
         case 34: m.entrypoint.push(r.string()); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -744,7 +744,7 @@ export const FuncSpec: MessageType<FuncSpec> = messageType<FuncSpec>(
         case 10: m.name = r.string(); break;
         case 18: m.args.push($.sub(r, FuncSpec_Value)); break;
         case 26: m.result.push($.sub(r, FuncSpec_Value)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -797,7 +797,7 @@ export const FuncSpec_Value: MessageType<FuncSpec_Value> = messageType<FuncSpec_
         case 48: m.int = $.long(r, 3); break;
         case 56: m.uint = $.long(r, 4); break;
         case 66: m.string = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -822,7 +822,7 @@ export const FuncSpec_Args: MessageType<FuncSpec_Args> = messageType<FuncSpec_Ar
       const t = r.uint32();
       switch (t) {
         case 10: m.args.push($.sub(r, FuncSpec_Value)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -841,7 +841,7 @@ export const Config: MessageType<Config> = messageType<Config>(
     const m: Config = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -865,7 +865,7 @@ export const Config_ConfigureRequest: MessageType<Config_ConfigureRequest> = mes
       const t = r.uint32();
       switch (t) {
         case 10: m.json = r.bytes(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -890,7 +890,7 @@ export const Config_StructResp: MessageType<Config_StructResp> = messageType<Con
       const t = r.uint32();
       switch (t) {
         case 10: m.struct = $.sub(r, Struct, m.struct); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -947,7 +947,7 @@ export const Config_FieldDocumentation: MessageType<Config_FieldDocumentation> =
         case 58: m.default = r.string(); break;
         case 64: m.category = r.bool(); break;
         case 74: m.subFields.push($.sub(r, Config_FieldDocumentation)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -980,7 +980,7 @@ export const Config_MapperDocumentation: MessageType<Config_MapperDocumentation>
         case 10: m.input = r.string(); break;
         case 18: m.output = r.string(); break;
         case 26: m.description = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1033,7 +1033,7 @@ export const Config_Documentation: MessageType<Config_Documentation> = messageTy
         case 50: m.mappers.push($.sub(r, Config_MapperDocumentation)); break;
         case 58: $.entry(r, m.templateFields, 9, 11, Config_FieldDocumentation); break;
         case 66: $.entry(r, m.requestFields, 9, 11, Config_FieldDocumentation); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1058,7 +1058,7 @@ export const ImplementsResp: MessageType<ImplementsResp> = messageType<Implement
       const t = r.uint32();
       switch (t) {
         case 8: m.implements = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1077,7 +1077,7 @@ export const Auth: MessageType<Auth> = messageType<Auth>(
     const m: Auth = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1101,7 +1101,7 @@ export const Auth_AuthResponse: MessageType<Auth_AuthResponse> = messageType<Aut
       const t = r.uint32();
       switch (t) {
         case 8: m.authenticated = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1120,7 +1120,7 @@ export const Generation: MessageType<Generation> = messageType<Generation>(
     const m: Generation = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1144,7 +1144,7 @@ export const Generation_Resp: MessageType<Generation_Resp> = messageType<Generat
       const t = r.uint32();
       switch (t) {
         case 10: m.id = r.bytes(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1173,7 +1173,7 @@ export const WindowSize: MessageType<WindowSize> = messageType<WindowSize>(
       switch (t) {
         case 8: m.height = r.uint32(); break;
         case 16: m.width = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1198,7 +1198,7 @@ export const ExecResult: MessageType<ExecResult> = messageType<ExecResult>(
       const t = r.uint32();
       switch (t) {
         case 8: m.exitCode = r.int32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1217,7 +1217,7 @@ export const Framework: MessageType<Framework> = messageType<Framework>(
     const m: Framework = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1249,7 +1249,7 @@ export const Framework_ResourceState: MessageType<Framework_ResourceState> = mes
         case 10: m.name = r.string(); break;
         case 18: m.raw = $.sub(r, Opaqueany_Any, m.raw); break;
         case 26: m.json = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1278,7 +1278,7 @@ export const Framework_ResourceManagerState: MessageType<Framework_ResourceManag
       switch (t) {
         case 10: m.resources.push($.sub(r, Framework_ResourceState)); break;
         case 18: m.createOrder.push(r.string()); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1297,7 +1297,7 @@ export const Ref: MessageType<Ref> = messageType<Ref>(
     const m: Ref = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1321,7 +1321,7 @@ export const Ref_DeclaredResource: MessageType<Ref_DeclaredResource> = messageTy
       const t = r.uint32();
       switch (t) {
         case 10: m.name = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1366,7 +1366,7 @@ export const DeclaredResource: MessageType<DeclaredResource> = messageType<Decla
         case 34: m.stateJson = r.string(); break;
         case 40: m.categoryDisplayHint = r.int32(); break;
         case 50: m.type = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1391,7 +1391,7 @@ export const DeclaredResources: MessageType<DeclaredResources> = messageType<Dec
       const t = r.uint32();
       switch (t) {
         case 10: m.resources.push($.sub(r, DeclaredResource)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1432,7 +1432,7 @@ export const DestroyedResource: MessageType<DestroyedResource> = messageType<Des
         case 26: m.platform = r.string(); break;
         case 34: m.state = $.sub(r, Opaqueany_Any, m.state); break;
         case 42: m.stateJson = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1457,7 +1457,7 @@ export const DestroyedResources: MessageType<DestroyedResources> = messageType<D
       const t = r.uint32();
       switch (t) {
         case 10: m.destroyedResources.push($.sub(r, DestroyedResource)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1498,7 +1498,7 @@ export const StatusReport: MessageType<StatusReport> = messageType<StatusReport>
         case 26: m.healthMessage = r.string(); break;
         case 34: m.generatedTime = $.sub(r, Timestamp, m.generatedTime); break;
         case 40: m.external = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1567,7 +1567,7 @@ export const StatusReport_Resource: MessageType<StatusReport_Resource> = message
         case 80: m.categoryDisplayHint = r.int32(); break;
         case 90: m.createdTime = $.sub(r, Timestamp, m.createdTime); break;
         case 98: m.stateJson = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1586,7 +1586,7 @@ export const Build: MessageType<Build> = messageType<Build>(
     const m: Build = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1622,7 +1622,7 @@ export const Build_Resp: MessageType<Build_Resp> = messageType<Build_Resp>(
         case 18: $.entry(r, m.labels, 9, 9); break;
         case 26: m.templateData = r.bytes(); break;
         case 34: m.resultJson = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1641,7 +1641,7 @@ export const Push: MessageType<Push> = messageType<Push>(
     const m: Push = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1673,7 +1673,7 @@ export const Push_Resp: MessageType<Push_Resp> = messageType<Push_Resp>(
         case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
         case 18: m.templateData = r.bytes(); break;
         case 26: m.resultJson = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1692,7 +1692,7 @@ export const Access: MessageType<Access> = messageType<Access>(
     const m: Access = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1716,7 +1716,7 @@ export const Access_Resp: MessageType<Access_Resp> = messageType<Access_Resp>(
       const t = r.uint32();
       switch (t) {
         case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1741,7 +1741,7 @@ export const Deploy: MessageType<Deploy> = messageType<Deploy>(
       const t = r.uint32();
       switch (t) {
         case 10: m.url = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1782,7 +1782,7 @@ export const Deploy_Resp: MessageType<Deploy_Resp> = messageType<Deploy_Resp>(
         case 26: m.deployment = $.sub(r, Deploy, m.deployment); break;
         case 34: m.declaredResources = $.sub(r, DeclaredResources, m.declaredResources); break;
         case 42: m.resultJson = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1801,7 +1801,7 @@ export const DefaultReleaser: MessageType<DefaultReleaser> = messageType<Default
     const m: DefaultReleaser = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1825,7 +1825,7 @@ export const DefaultReleaser_Resp: MessageType<DefaultReleaser_Resp> = messageTy
       const t = r.uint32();
       switch (t) {
         case 8: m.streamId = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1850,7 +1850,7 @@ export const Release: MessageType<Release> = messageType<Release>(
       const t = r.uint32();
       switch (t) {
         case 10: m.url = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1887,7 +1887,7 @@ export const Release_Resp: MessageType<Release_Resp> = messageType<Release_Resp>
         case 18: m.release = $.sub(r, Release, m.release); break;
         case 26: m.templateData = r.bytes(); break;
         case 34: m.declaredResources = $.sub(r, DeclaredResources, m.declaredResources); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1906,7 +1906,7 @@ export const Destroy: MessageType<Destroy> = messageType<Destroy>(
     const m: Destroy = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1934,7 +1934,7 @@ export const Destroy_Resp: MessageType<Destroy_Resp> = messageType<Destroy_Resp>
       switch (t) {
         case 10: m.declaredResources = $.sub(r, DeclaredResources, m.declaredResources); break;
         case 18: m.destroyedResources = $.sub(r, DestroyedResources, m.destroyedResources); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -1953,7 +1953,7 @@ export const TaskLaunch: MessageType<TaskLaunch> = messageType<TaskLaunch>(
     const m: TaskLaunch = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -1981,7 +1981,7 @@ export const TaskLaunch_Resp: MessageType<TaskLaunch_Resp> = messageType<TaskLau
       switch (t) {
         case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
         case 18: m.resultJson = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2000,7 +2000,7 @@ export const TaskWatch: MessageType<TaskWatch> = messageType<TaskWatch>(
     const m: TaskWatch = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -2024,7 +2024,7 @@ export const TaskWatch_Resp: MessageType<TaskWatch_Resp> = messageType<TaskWatch
       const t = r.uint32();
       switch (t) {
         case 8: m.exitCode = r.int32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2043,7 +2043,7 @@ export const ConfigSource: MessageType<ConfigSource> = messageType<ConfigSource>
     const m: ConfigSource = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -2079,7 +2079,7 @@ export const ConfigSource_Value: MessageType<ConfigSource_Value> = messageType<C
         case 18: m.error = $.sub(r, Status, m.error); break;
         case 26: m.value = r.string(); break;
         case 34: m.json = r.bytes(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2104,7 +2104,7 @@ export const ConfigSource_ReadResponse: MessageType<ConfigSource_ReadResponse> =
       const t = r.uint32();
       switch (t) {
         case 10: m.values.push($.sub(r, ConfigSource_Value)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2123,7 +2123,7 @@ export const Map: MessageType<Map> = messageType<Map>(
     const m: Map = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -2151,7 +2151,7 @@ export const Map_Request: MessageType<Map_Request> = messageType<Map_Request>(
       switch (t) {
         case 10: m.args = $.sub(r, FuncSpec_Args, m.args); break;
         case 18: m.result = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2176,7 +2176,7 @@ export const Map_Response: MessageType<Map_Response> = messageType<Map_Response>
       const t = r.uint32();
       switch (t) {
         case 10: m.result = $.sub(r, Opaqueany_Any, m.result); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2201,7 +2201,7 @@ export const Map_ListResponse: MessageType<Map_ListResponse> = messageType<Map_L
       const t = r.uint32();
       switch (t) {
         case 10: m.funcs.push($.sub(r, FuncSpec)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2220,7 +2220,7 @@ export const ExecSession: MessageType<ExecSession> = messageType<ExecSession>(
     const m: ExecSession = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -2248,7 +2248,7 @@ export const ExecSession_OutputRequest: MessageType<ExecSession_OutputRequest> =
       switch (t) {
         case 10: m.data = r.bytes(); break;
         case 16: m.stderr = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2281,7 +2281,7 @@ export const ExecSession_InputRequest: MessageType<ExecSession_InputRequest> = m
         case 10: m.data = r.bytes(); break;
         case 18: m.windowSize = $.sub(r, WindowSize, m.windowSize); break;
         case 24: m.inputClosed = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2300,7 +2300,7 @@ export const Logs: MessageType<Logs> = messageType<Logs>(
     const m: Logs = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -2324,7 +2324,7 @@ export const Logs_Resp: MessageType<Logs_Resp> = messageType<Logs_Resp>(
       const t = r.uint32();
       switch (t) {
         case 8: m.streamId = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2357,7 +2357,7 @@ export const Logs_Event: MessageType<Logs_Event> = messageType<Logs_Event>(
         case 10: m.partition = r.string(); break;
         case 18: m.timestamp = $.sub(r, Timestamp, m.timestamp); break;
         case 26: m.contents = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2382,7 +2382,7 @@ export const Logs_NextBatchResp: MessageType<Logs_NextBatchResp> = messageType<L
       const t = r.uint32();
       switch (t) {
         case 10: m.events.push($.sub(r, Logs_Event)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2401,7 +2401,7 @@ export const TerminalUI: MessageType<TerminalUI> = messageType<TerminalUI>(
     const m: TerminalUI = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -2425,7 +2425,7 @@ export const TerminalUI_IsInteractiveResponse: MessageType<TerminalUI_IsInteract
       const t = r.uint32();
       switch (t) {
         case 8: m.interactive = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2450,7 +2450,7 @@ export const TerminalUI_OutputRequest: MessageType<TerminalUI_OutputRequest> = m
       const t = r.uint32();
       switch (t) {
         case 10: m.lines.push(r.string()); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2503,7 +2503,7 @@ export const TerminalUI_Event: MessageType<TerminalUI_Event> = messageType<Termi
         case 50: m.stepGroup = $.sub(r, TerminalUI_Event_StepGroup, m.stepGroup); break;
         case 58: m.step = $.sub(r, TerminalUI_Event_Step, m.step); break;
         case 66: m.input = $.sub(r, TerminalUI_Event_Input, m.input); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2532,7 +2532,7 @@ export const TerminalUI_Event_Line: MessageType<TerminalUI_Event_Line> = message
       switch (t) {
         case 10: m.msg = r.string(); break;
         case 18: m.style = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2565,7 +2565,7 @@ export const TerminalUI_Event_Status: MessageType<TerminalUI_Event_Status> = mes
         case 10: m.status = r.string(); break;
         case 18: m.msg = r.string(); break;
         case 24: m.step = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2594,7 +2594,7 @@ export const TerminalUI_Event_NamedValue: MessageType<TerminalUI_Event_NamedValu
       switch (t) {
         case 10: m.name = r.string(); break;
         case 18: m.value = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2619,7 +2619,7 @@ export const TerminalUI_Event_NamedValues: MessageType<TerminalUI_Event_NamedVal
       const t = r.uint32();
       switch (t) {
         case 10: m.values.push($.sub(r, TerminalUI_Event_NamedValue)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2648,7 +2648,7 @@ export const TerminalUI_Event_Raw: MessageType<TerminalUI_Event_Raw> = messageTy
       switch (t) {
         case 10: m.data = r.bytes(); break;
         case 16: m.stderr = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2677,7 +2677,7 @@ export const TerminalUI_Event_TableEntry: MessageType<TerminalUI_Event_TableEntr
       switch (t) {
         case 10: m.value = r.string(); break;
         case 18: m.color = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2702,7 +2702,7 @@ export const TerminalUI_Event_TableRow: MessageType<TerminalUI_Event_TableRow> =
       const t = r.uint32();
       switch (t) {
         case 10: m.entries.push($.sub(r, TerminalUI_Event_TableEntry)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2731,7 +2731,7 @@ export const TerminalUI_Event_Table: MessageType<TerminalUI_Event_Table> = messa
       switch (t) {
         case 10: m.headers.push(r.string()); break;
         case 18: m.rows.push($.sub(r, TerminalUI_Event_TableRow)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2760,7 +2760,7 @@ export const TerminalUI_Event_StepGroup: MessageType<TerminalUI_Event_StepGroup>
       switch (t) {
         case 8: m.close = r.bool(); break;
         case 16: m.id = r.int32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2805,7 +2805,7 @@ export const TerminalUI_Event_Step: MessageType<TerminalUI_Event_Step> = message
         case 34: m.status = r.string(); break;
         case 42: m.output = r.bytes(); break;
         case 48: m.stepGroup = r.int32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2838,7 +2838,7 @@ export const TerminalUI_Event_Input: MessageType<TerminalUI_Event_Input> = messa
         case 10: m.prompt = r.string(); break;
         case 18: m.style = r.string(); break;
         case 24: m.secret = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2867,7 +2867,7 @@ export const TerminalUI_Event_InputResp: MessageType<TerminalUI_Event_InputResp>
       switch (t) {
         case 10: m.input = r.string(); break;
         case 18: m.error = $.sub(r, Status, m.error); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2892,7 +2892,7 @@ export const TerminalUI_Response: MessageType<TerminalUI_Response> = messageType
       const t = r.uint32();
       switch (t) {
         case 10: m.input = $.sub(r, TerminalUI_Event_InputResp, m.input); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2911,7 +2911,7 @@ export const GoogleProtobuf_Empty: MessageType<GoogleProtobuf_Empty> = messageTy
     const m: GoogleProtobuf_Empty = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -2939,7 +2939,7 @@ export const Timestamp: MessageType<Timestamp> = messageType<Timestamp>(
       switch (t) {
         case 8: m.seconds = $.long(r, 3); break;
         case 16: m.nanos = r.int32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -2968,7 +2968,7 @@ export const GoogleProtobuf_Any: MessageType<GoogleProtobuf_Any> = messageType<G
       switch (t) {
         case 10: m.typeUrl = r.string(); break;
         case 18: m.value = r.bytes(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -3001,7 +3001,7 @@ export const Status: MessageType<Status> = messageType<Status>(
         case 8: m.code = r.int32(); break;
         case 18: m.message = r.string(); break;
         case 26: m.details.push($.sub(r, GoogleProtobuf_Any)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -3030,7 +3030,7 @@ export const Opaqueany_Any: MessageType<Opaqueany_Any> = messageType<Opaqueany_A
       switch (t) {
         case 10: m.typeUrl = r.string(); break;
         case 18: m.value = r.bytes(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -3055,7 +3055,7 @@ export const Struct: MessageType<Struct> = messageType<Struct>(
       const t = r.uint32();
       switch (t) {
         case 10: m.fields.push($.sub(r, Struct_Field)); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -3092,7 +3092,7 @@ export const Struct_Field: MessageType<Struct_Field> = messageType<Struct_Field>
         case 18: m.PkgPath = r.string(); break;
         case 26: m.Tag = r.string(); break;
         case 34: m.type = $.sub(r, Type, m.type); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -3125,7 +3125,7 @@ export const Type: MessageType<Type> = messageType<Type>(
         case 10: m.primitive = $.sub(r, Primitive, m.primitive); break;
         case 18: m.container = $.sub(r, Container, m.container); break;
         case 26: m.struct = $.sub(r, Struct, m.struct); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -3150,7 +3150,7 @@ export const Primitive: MessageType<Primitive> = messageType<Primitive>(
       const t = r.uint32();
       switch (t) {
         case 8: m.kind = r.uint32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -3187,7 +3187,7 @@ export const Container: MessageType<Container> = messageType<Container>(
         case 18: m.elem = $.sub(r, Type, m.elem); break;
         case 26: m.key = $.sub(r, Type, m.key); break;
         case 32: m.count = r.int32(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;

@@ -169,7 +169,7 @@ function interpretedDecode(
       const row = byNumber.get(t >>> 3);
       const wire = t & 7;
       if (!row) {
-        $.skip(r, t);
+        $.skipUnknown(r, t);
         continue;
       }
       const [, key, kind, ref, flags = 0] = row;
@@ -177,14 +177,14 @@ function interpretedDecode(
       if (flags & MAP) {
         if (wire === 2) {
           $.entry(r, m[key] as Json, flags >> 3, kind, kind === Kind.MESSAGE ? T(ref) : undefined);
-        } else $.skip(r, t);
+        } else $.skipUnknown(r, t);
       } else if (flags & REPEATED) {
         const list = m[key] as (number | boolean)[];
         if (wire === 2 && isPackable(kind)) $.unpack(r, list, kind);
         else if (wire === wireType(kind)) list.push(read() as number);
-        else $.skip(r, t);
+        else $.skipUnknown(r, t);
       } else if (wire !== wireType(kind)) {
-        $.skip(r, t);
+        $.skipUnknown(r, t);
       } else if (kind === Kind.MESSAGE) {
         m[key] = $.sub(r, T(ref), m[key] as object | undefined);
       } else {

@@ -101,7 +101,7 @@ export interface MessageType<T extends object> {
  *   while (r.pos < end) {
  *     const t = r.uint32();
  *     if (t === 10) m.location = r.string();
- *     else $.skip(r, t);
+ *     else $.skipUnknown(r, t);
  *   }
  *   return m;
  * };
@@ -127,7 +127,7 @@ export type Encoder<T> = (m: MessageInit<T>, w: ProtoWriter, $: WireHelpers) => 
  *   while (r.pos < end) {
  *     const t = r.uint32();
  *     if (t === 10) m.name = r.string();
- *     else $.skip(r, t); // a field a newer sender added
+ *     else $.skipUnknown(r, t); // a field a newer sender added
  *   }
  *   return m;
  * };
@@ -248,7 +248,7 @@ class Message<T extends object> implements MessageType<T>, MessageInternals<T> {
  *     while (r.pos < end) {
  *       const t = r.uint32();
  *       if (t === 10) m.location = r.string();
- *       else $.skip(r, t);
+ *       else $.skipUnknown(r, t);
  *     }
  *     return m;
  *   },

@@ -80,7 +80,7 @@ export interface FieldTable {
  *     const t = r.uint32();
  *     if (t === 10) m.image = r.string();
  *     else if (t === 18) m.tags.push(r.string());
- *     else $.skip(r, t);
+ *     else $.skipUnknown(r, t);
  *   }
  *   return m;
  * });

@@ -22,7 +22,7 @@ export const Binary: MessageType<Binary> = messageType<Binary>(
       const t = r.uint32();
       switch (t) {
         case 10: m.location = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;

@@ -26,7 +26,7 @@ export const Pushed: MessageType<Pushed> = messageType<Pushed>(
       switch (t) {
         case 10: m.path = r.string(); break;
         case 18: m.digest = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -51,7 +51,7 @@ export const AccessInfo: MessageType<AccessInfo> = messageType<AccessInfo>(
       const t = r.uint32();
       switch (t) {
         case 10: m.directory = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -100,7 +100,7 @@ export const Deployment: MessageType<Deployment> = messageType<Deployment>(
         case 40: m.port = r.int32(); break;
         case 48: m.pid = r.int32(); break;
         case 58: m.url = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -133,7 +133,7 @@ export const Release: MessageType<Release> = messageType<Release>(
         case 10: m.link = r.string(); break;
         case 18: m.target = r.string(); break;
         case 26: m.url = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -166,7 +166,7 @@ export const Task: MessageType<Task> = messageType<Task>(
         case 8: m.pid = r.int32(); break;
         case 18: m.exitFile = r.string(); break;
         case 26: m.logFile = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;

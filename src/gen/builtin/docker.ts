@@ -42,7 +42,7 @@ export const Image: MessageType<Image> = messageType<Image>(
         case 26: m.registry = $.sub(r, Image_RegistryLocation, m.registry); break;
         case 34: m.docker = $.sub(r, Empty, m.docker); break;
         case 42: m.unusedImg = $.sub(r, Empty, m.unusedImg); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -67,7 +67,7 @@ export const Image_RegistryLocation: MessageType<Image_RegistryLocation> = messa
       const t = r.uint32();
       switch (t) {
         case 8: m.waypointGenerated = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -104,7 +104,7 @@ export const Deployment: MessageType<Deployment> = messageType<Deployment>(
         case 18: m.name = r.string(); break;
         case 26: m.container = r.string(); break;
         case 34: m.resourceState = $.sub(r, Any, m.resourceState); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -129,7 +129,7 @@ export const Release: MessageType<Release> = messageType<Release>(
       const t = r.uint32();
       switch (t) {
         case 10: m.url = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -148,7 +148,7 @@ export const Resource: MessageType<Resource> = messageType<Resource>(
     const m: Resource = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -172,7 +172,7 @@ export const Resource_Network: MessageType<Resource_Network> = messageType<Resou
       const t = r.uint32();
       switch (t) {
         case 10: m.name = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -201,7 +201,7 @@ export const Resource_Container: MessageType<Resource_Container> = messageType<R
       switch (t) {
         case 10: m.id = r.string(); break;
         case 18: m.name = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -226,7 +226,7 @@ export const TaskInfo: MessageType<TaskInfo> = messageType<TaskInfo>(
       const t = r.uint32();
       switch (t) {
         case 10: m.id = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -271,7 +271,7 @@ export const AccessInfo: MessageType<AccessInfo> = messageType<AccessInfo>(
         case 34: m.encoded = r.string(); break;
         case 50: m.userPass = $.sub(r, AccessInfo_UserPass, m.userPass); break;
         case 40: m.insecure = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -300,7 +300,7 @@ export const AccessInfo_UserPass: MessageType<AccessInfo_UserPass> = messageType
       switch (t) {
         case 10: m.username = r.string(); break;
         case 18: m.password = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;
@@ -319,7 +319,7 @@ export const Empty: MessageType<Empty> = messageType<Empty>(
     const m: Empty = into ?? {  };
     while (r.pos < end) {
       const t = r.uint32();
-      $.skip(r, t);
+      $.skipUnknown(r, t);
     }
     return m;
   },
@@ -347,7 +347,7 @@ export const Any: MessageType<Any> = messageType<Any>(
       switch (t) {
         case 10: m.typeUrl = r.string(); break;
         case 18: m.value = r.bytes(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;

@@ -30,7 +30,7 @@ export const Image: MessageType<Image> = messageType<Image>(
         case 10: m.image = r.string(); break;
         case 18: m.tag = r.string(); break;
         case 26: m.architecture = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;

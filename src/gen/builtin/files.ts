@@ -22,7 +22,7 @@ export const Files: MessageType<Files> = messageType<Files>(
       const t = r.uint32();
       switch (t) {
         case 10: m.path = r.string(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;

@@ -34,7 +34,7 @@ export const DockerImage: MessageType<DockerImage> = messageType<DockerImage>(
         case 18: m.tag = r.string(); break;
         case 26: $.entry(r, m.buildLabels, 9, 9); break;
         case 32: m.remote = r.bool(); break;
-        default: $.skip(r, t);
+        default: $.skipUnknown(r, t);
       }
     }
     return m;

@@ -342,6 +342,42 @@ function pathOf(p: string | URL): string {
 }
 
 /**
+ * Installs `plugin` into the project folder `dir` as `install --dev` does
+ * for a user (a child `deno run` of the install tool); returns the
+ * launcher's path, `.waypoint/plugins/waypoint-plugin-<name>`. Its first
+ * start builds the cached bundle. Also used by the benchmark.
+ */
+export async function installDev(dir: string, plugin: PluginUnderTest): Promise<string> {
+  const entry = pathOf(plugin.entry);
+  const tool = fromFileUrl(new URL("../../tools/install.ts", import.meta.url));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      tool,
+      "--dev",
+      "--name",
+      plugin.name,
+      "--entry",
+      entry,
+      "--project",
+      dir,
+      ...(plugin.permissions ?? []).flatMap((p) => ["--allow", p]),
+    ],
+    cwd: plugin.root ?? dirname(entry),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      `install --dev of plugin "${plugin.name}" (${entry}) failed:\n${dec.decode(out.stderr)}`,
+    );
+  }
+  return join(dir, ".waypoint", "plugins", `waypoint-plugin-${plugin.name}`);
+}
+
+/**
  * The Waypoint server and CLI of one test.
  *
  * @example The server, the CLI and the jobs
@@ -498,33 +534,8 @@ export class RealWaypoint implements AsyncDisposable {
    * it once as Waypoint would and checks it prints its handshake line.
    */
   async installPlugin(dir: string, plugin: PluginUnderTest): Promise<void> {
-    const entry = pathOf(plugin.entry);
-    const tool = fromFileUrl(new URL("../../tools/install.ts", import.meta.url));
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        tool,
-        "--dev",
-        "--name",
-        plugin.name,
-        "--entry",
-        entry,
-        "--project",
-        dir,
-        ...(plugin.permissions ?? []).flatMap((p) => ["--allow", p]),
-      ],
-      cwd: plugin.root ?? dirname(entry),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      throw new Error(
-        `install --dev of plugin "${plugin.name}" (${entry}) failed:\n${dec.decode(out.stderr)}`,
-      );
-    }
-    await this.#checkHandshake(dir, plugin.name, entry);
+    await installDev(dir, plugin);
+    await this.#checkHandshake(dir, plugin.name, pathOf(plugin.entry));
   }
 
   /** Starts the installed plugin as go-plugin does and reads its first stdout line. */

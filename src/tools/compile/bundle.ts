@@ -93,9 +93,26 @@ export async function writeBundle(
         `Command: deno ${args.map(shellQuote).join(" ")}`,
     );
   }
-  const bundled = await Deno.readTextFile(output);
-  await Deno.writeTextFile(output, eagerWrappers(asciiOnly(bundled)).source);
+  await Deno.writeTextFile(output, finishBundle(await Deno.readTextFile(output)));
   return output;
+}
+
+/**
+ * What `compile` makes of `deno bundle`'s output before embedding it: ASCII
+ * only ({@linkcode asciiOnly}), with eager wrappers and functions
+ * (`eagerWrappers`). The bench's profiler applies it to a bundle of its own.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { finishBundle } from "./bundle.ts";
+ * const out = finishBundle("// a \u2192 b\nfunction f() {\n  return 1;\n}\nf();\n");
+ * assert(out.startsWith("var f = (function() {"));
+ * assert(!/[^\x00-\x7f]/.test(out));
+ * ```
+ */
+export function finishBundle(raw: string): string {
+  return eagerWrappers(asciiOnly(raw)).source;
 }
 
 /**
